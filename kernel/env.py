@@ -1,0 +1,192 @@
+"""The unit-of-work environment handed to business code: session, user, language, company.
+
+There are no hidden globals: everything that touches the database receives an
+``Env``. Its session is bound to one transaction; the access checks in
+:mod:`kernel.security` read the env back from ``session.info`` so that every path
+(UI, API, CLI, hooks) goes through the same enforcement point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kernel.errors import NotFound
+from kernel.i18n import _
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from kernel.instance import Instance
+    from kernel.models.registry import Registry
+    from kernel.workflow import Workflow
+
+T = TypeVar("T")
+
+SUPERUSER_ID = 1
+
+
+class Env:
+    """One user's view of one instance inside one transaction."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        session: Session,
+        uid: int | None,
+        *,
+        lang: str = "en",
+        tz: str = "UTC",
+        company_id: int | None = None,
+        su: bool = False,
+    ) -> None:
+        self.instance = instance
+        self.session = session
+        self.uid = uid
+        self.lang = lang
+        self.tz = tz
+        self.company_id = company_id
+        self._su = su
+        self.outbox_count = 0
+        session.info["env"] = self
+
+    # --- registry access ------------------------------------------------------------
+
+    @property
+    def registry(self) -> Registry:
+        return self.instance.registry
+
+    def __getitem__(self, key: str | type[T]) -> type[T]:
+        return self.registry[key]
+
+    def __contains__(self, model: str) -> bool:
+        return model in self.registry
+
+    @property
+    def hook(self) -> pluggy.HookRelay:
+        """Call hooks: ``env.hook.sale_order_approved(env=env, order=order)``."""
+        return self.registry.pm.hook
+
+    def has_addon(self, name: str) -> bool:
+        return self.registry.has(name)
+
+    def workflow(self, record_or_model: Any) -> Workflow:
+        name = (
+            record_or_model if isinstance(record_or_model, str) else record_or_model.__model_name__
+        )
+        return self.registry.workflows[name]
+
+    # --- privileges -----------------------------------------------------------------
+
+    @property
+    def su(self) -> bool:
+        return self._su or self.session.info.get("su_depth", 0) > 0
+
+    @contextmanager
+    def sudo(self, reason: str) -> Iterator[Env]:
+        """Run a block with every access check lifted, for a stated reason.
+
+        Pending changes are flushed before (checked as the user) and after
+        (as superuser), so nothing crosses the boundary unchecked.
+        """
+        if not reason:
+            raise ValueError("sudo() needs a reason")
+        self.session.flush()
+        self.session.info["su_depth"] = self.session.info.get("su_depth", 0) + 1
+        try:
+            yield self
+            self.session.flush()
+        finally:
+            self.session.info["su_depth"] -= 1
+
+    @cached_property
+    def user(self) -> Any:
+        if self.uid is None:
+            return None
+        with self.unchecked():
+            return self.session.get(self.registry["res.user"], self.uid)
+
+    @contextmanager
+    def unchecked(self) -> Iterator[None]:
+        """Kernel-internal reads that must not recurse into the access check."""
+        info = self.session.info
+        previous = info.get("in_check", False)
+        info["in_check"] = True
+        try:
+            yield
+        finally:
+            info["in_check"] = previous
+
+    @cached_property
+    def group_xmlids(self) -> frozenset[str]:
+        """The user's groups, implied ones included."""
+        from kernel.security import user_group_xmlids
+
+        if self.uid is None:
+            return frozenset()
+        with self.unchecked():
+            return user_group_xmlids(self.session, self.registry, self.uid)
+
+    @property
+    def is_superuser(self) -> bool:
+        if self.su:
+            return True
+        user = self.user
+        return bool(user is not None and user.is_superuser)
+
+    def has_group(self, xmlid: str) -> bool:
+        return self.is_superuser or xmlid in self.group_xmlids
+
+    def check(self, model: str, operation: str) -> None:
+        """Raise :class:`AccessDenied` unless the user may ``operation`` on ``model``."""
+        from kernel.security import check_access
+
+        check_access(self, model, operation)
+
+    def can(self, model: str, operation: str) -> bool:
+        from kernel.security import can_access
+
+        return can_access(self, model, operation)
+
+    # --- convenience ----------------------------------------------------------------
+
+    def get(self, model: str | type[T], record_id: int) -> T:
+        """The record or a translated 404 naming the model."""
+        cls = self[model]
+        record = self.session.get(cls, record_id)
+        if record is None:
+            raise NotFound(
+                _("%(model)s #%(id)s does not exist", model=str(cls.__label__), id=record_id)
+            )  # type: ignore[attr-defined]
+        return record
+
+    def ref(self, xmlid: str) -> Any:
+        """The record created by a data file under external id ``addon.name``."""
+        addon, _sep, name = xmlid.partition(".")
+        Data = self.registry["ir.model.data"]
+        row = self.session.scalar(select(Data).where(Data.addon == addon, Data.name == name))
+        if row is None:
+            raise NotFound(_("no record with external id %(xmlid)s", xmlid=xmlid))
+        return self.session.get(self.registry[row.model], row.res_id)
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        return self.instance.settings(self.session).get(key, default)
+
+    def next_number(self, code: str, company_id: int | None = None, when: Any = None) -> str:
+        """Draw the next gapless number of sequence ``code`` (see :mod:`kernel.sequence`)."""
+        from kernel.sequence import next_number
+
+        return next_number(
+            self, code, company_id if company_id is not None else (self.company_id or 0), when
+        )
+
+    def outbox(self, topic: str, payload: dict[str, Any]) -> None:
+        """Queue a side effect to run after this unit of work commits."""
+        Outbox = self.registry["ir.outbox"]
+        self.session.add(Outbox(topic=topic, payload=payload))
+        self.outbox_count += 1

@@ -1,0 +1,149 @@
+"""Column types and field helpers every model uses.
+
+Money and quantities are :class:`~decimal.Decimal` end to end. PostgreSQL keeps
+``NUMERIC`` exact, but SQLite stores it as a binary float, so sums drift and
+large amounts lose digits. :class:`Exact` stores a scaled integer on SQLite
+(``12.34`` with scale 4 is ``123400``): SQL ``SUM`` over integers is exact, and
+the result type of ``func.sum(column)`` is the column's type, so the sum comes
+back as a ``Decimal`` too.
+
+Field helpers attach the translatable label and help text to the column's
+``info``; the UI, the API and the docs all read them from there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Dialect, Numeric
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from kernel.i18n import LazyString
+
+MONEY_SCALE = 4
+QUANTITY_SCALE = 4
+MAX_DIGITS = 18
+
+
+class Exact(TypeDecorator[Decimal]):
+    """An exact decimal: ``NUMERIC(p, s)`` on PostgreSQL, a scaled ``BIGINT`` on SQLite."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, scale: int = MONEY_SCALE, precision: int = MAX_DIGITS) -> None:
+        super().__init__()
+        self.scale = scale
+        self.precision = precision
+        self._quantum = Decimal(1).scaleb(-scale)
+        self._factor = 10**scale
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def _coerce(self, value: Any) -> Decimal:
+        if isinstance(value, float):
+            raise TypeError("floats are not accepted for exact amounts; pass a Decimal or a string")
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value))
+        except InvalidOperation as exc:
+            raise ValueError(f"not a number: {value!r}") from exc
+        quantized = number.quantize(self._quantum, rounding=ROUND_HALF_UP)
+        if quantized != number:
+            raise ValueError(f"{number} has more than {self.scale} decimal places")
+        if len(quantized.as_tuple().digits) > self.precision:
+            raise ValueError(f"{number} has more than {self.precision} digits")
+        return quantized
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        number = self._coerce(value)
+        if dialect.name == "sqlite":
+            return int(number.scaleb(self.scale))
+        return number
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            if isinstance(value, float):  # e.g. AVG(): exact enough to round back
+                return Decimal(repr(value)).scaleb(-self.scale).quantize(self._quantum)
+            return Decimal(int(value)).scaleb(-self.scale).quantize(self._quantum)
+        return Decimal(value).quantize(self._quantum)
+
+    @property
+    def python_type(self) -> type[Decimal]:
+        return Decimal
+
+
+class Money(Exact):
+    """An amount of money (the currency lives in a sibling column)."""
+
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(scale=MONEY_SCALE)
+
+
+class Quantity(Exact):
+    """A quantity of goods (the unit of measure lives in a sibling column)."""
+
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(scale=QUANTITY_SCALE)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timestamps stored in UTC and always returned timezone-aware.
+
+    SQLite has no time zones; naive values from the driver are UTC by contract.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware datetime (UTC)")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def info(
+    label: str | LazyString,
+    help: str | LazyString | None = None,
+    *,
+    selection: list[tuple[str, str | LazyString]] | None = None,
+    readonly: bool = False,
+    widget: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The ``info`` dict of a column: label, help and UI hints.
+
+    >>> mapped_column(Money(), info=info(_("Total"), widget="monetary"))
+    """
+    data: dict[str, Any] = {"label": label, "help": help, "readonly": readonly}
+    if selection is not None:
+        data["selection"] = selection
+    if widget is not None:
+        data["widget"] = widget
+    data.update(extra)
+    return data

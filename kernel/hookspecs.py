@@ -1,0 +1,127 @@
+"""Hook specifications of the kernel's own lifecycle.
+
+Every hook is called with keyword arguments only. Hooks that contribute things
+(routes, menus, views, jobs, commands) receive a ``register`` callable instead of
+returning lists, so the kernel owns naming and clash handling. Unless a hook
+says otherwise, it runs inside the unit of work (transaction) of the event that
+fired it: if an implementation raises, the whole unit rolls back.
+
+The addon developer guide (``docs/addon-guide.md``) documents each of these; a
+test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kernel.hooks import hookspec
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+    from kernel.models.registry import Registry
+
+
+# --- Registry and addon lifecycle -------------------------------------------------
+
+
+@hookspec
+def registry_ready(registry: Registry) -> None:
+    """Called once an instance's registry has been composed (start-up, install, uninstall).
+
+    :param registry: the freshly composed registry; models are mapped but no
+        database work is allowed here (there is no unit of work).
+    Return value is ignored.
+    """
+
+
+@hookspec
+def addon_installed(env: Env, addon: str) -> None:
+    """Called after ``addon`` was installed, inside the install transaction.
+
+    Fires for every installed addon's implementation (including the new one),
+    after its tables exist and its data files are loaded. Raising aborts the
+    whole installation. Return value is ignored.
+    """
+
+
+@hookspec
+def addon_uninstalling(env: Env, addon: str) -> None:
+    """Called before ``addon``'s tables and data are removed, inside the uninstall transaction.
+
+    Use it to clean rows your addon wrote about ``addon``'s records. Raising
+    aborts the uninstall. Return value is ignored.
+    """
+
+
+# --- Contributions (called when the web host / CLI / scheduler is assembled) -------
+
+
+@hookspec
+def register_routes(register: Callable[..., None]) -> None:
+    """Contribute Litestar route handlers or controllers.
+
+    Call ``register(handler_or_controller)`` once per item. Called when the web
+    app of an instance is assembled; no unit of work is open.
+    """
+
+
+@hookspec
+def register_menus(register: Callable[..., None]) -> None:
+    """Contribute menu entries: ``register(key, label, url, parent=None, sequence=10, group=None)``.
+
+    ``group`` (e.g. ``"sales_order.group_user"``) hides the entry from users not in it.
+    """
+
+
+@hookspec
+def register_views(register: Callable[..., None]) -> None:
+    """Contribute list/form view declarations: ``register(view)`` with a ``kernel.web.views.View``."""
+
+
+@hookspec
+def register_template_dirs(register: Callable[..., None]) -> None:
+    """Contribute Jinja2 template folders: ``register(path)``.
+
+    Folders of later addons (in dependency order) are searched first, so an addon
+    overrides or extends a template of an addon it depends on.
+    """
+
+
+@hookspec
+def register_static_dirs(register: Callable[..., None]) -> None:
+    """Contribute static folders: ``register(prefix, path)``, served at ``/static/<prefix>/``."""
+
+
+@hookspec
+def register_dashboard_widgets(register: Callable[..., None]) -> None:
+    """Contribute home-page widgets: ``register(key, title, render, group=None)``.
+
+    ``render(env) -> markupsafe.Markup`` is called inside a read-only unit of work.
+    """
+
+
+@hookspec
+def register_cli_commands(register: Callable[..., None]) -> None:
+    """Contribute click commands to ``suanpan``: ``register(command)``."""
+
+
+@hookspec
+def register_jobs(register: Callable[..., None]) -> None:
+    """Contribute scheduled jobs: ``register(name, func, every_seconds)``.
+
+    ``func(env)`` runs in its own unit of work.
+    """
+
+
+# --- Units of work and side effects -----------------------------------------------
+
+
+@hookspec(firstresult=True)
+def deliver_outbox_message(env: Env, topic: str, payload: dict[str, Any]) -> bool | None:
+    """Send one outbox message (e-mail, webhook, ...) after its transaction committed.
+
+    Return ``True`` when your implementation handled ``topic``; the first ``True``
+    stops the call. ``None`` means "not mine". Raising leaves the message pending
+    for the next delivery attempt. Runs outside the business transaction.
+    """

@@ -1,0 +1,167 @@
+"""The one enforcement point for model access.
+
+Checks hang on the SQLAlchemy session, so they apply whatever the caller is —
+web form, JSON API, CLI, hook, script:
+
+* every ORM ``SELECT`` checks *read* on each model it loads (``do_orm_execute``);
+* every flush checks *create*, *write* and *delete* on each object it writes
+  (``before_flush``), and refuses changes to records a model declares immutable
+  (posted journal entries, done stock moves).
+
+Superusers and code inside ``env.sudo(reason)`` pass. Sessions without an env
+(kernel maintenance such as install/uninstall) are not user sessions and pass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from kernel.errors import AccessDenied, ConflictError
+from kernel.i18n import _, text_of
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+    from kernel.models.registry import Registry
+
+OPERATIONS = ("read", "create", "write", "delete")
+_OP_LABELS = {"read": _("read"), "create": _("create"), "write": _("change"), "delete": _("delete")}
+
+
+def user_group_xmlids(session: Session, registry: Registry, uid: int) -> frozenset[str]:
+    UserGroup = registry["res.user.group"]
+    Group = registry["res.group"]
+    Implied = registry["res.group.implied"]
+    direct = set(session.scalars(select(UserGroup.group_id).where(UserGroup.user_id == uid)))
+    edges: dict[int, set[int]] = {}
+    for gid, implied in session.execute(select(Implied.group_id, Implied.implied_id)):
+        edges.setdefault(gid, set()).add(implied)
+    closure = set(direct)
+    stack = list(direct)
+    while stack:
+        for nxt in edges.get(stack.pop(), ()):
+            if nxt not in closure:
+                closure.add(nxt)
+                stack.append(nxt)
+    if not closure:
+        return frozenset()
+    return frozenset(session.scalars(select(Group.xmlid).where(Group.id.in_(closure))))
+
+
+def _access_map(env: Env) -> dict[str, set[str]]:
+    cached = env.session.info.get("access_map")
+    if cached is not None and cached[0] == env.uid:
+        return cached[1]
+    Access = env.registry["ir.access"]
+    Group = env.registry["res.group"]
+    mine = env.group_xmlids
+    perms: dict[str, set[str]] = {}
+    info = env.session.info
+    with env.unchecked():
+        rows = env.session.execute(
+            select(
+                Access.model,
+                Group.xmlid,
+                Access.perm_read,
+                Access.perm_create,
+                Access.perm_write,
+                Access.perm_delete,
+            ).outerjoin(Group, Group.id == Access.group_id)
+        ).all()
+    for model, xmlid, r, c, w, d in rows:
+        if xmlid is not None and xmlid not in mine:
+            continue
+        ops = perms.setdefault(model, set())
+        for op, flag in zip(OPERATIONS, (r, c, w, d), strict=True):
+            if flag:
+                ops.add(op)
+    info["access_map"] = (env.uid, perms)
+    return perms
+
+
+def can_access(env: Env, model: str, operation: str) -> bool:
+    if env.is_superuser:
+        return True
+    return operation in _access_map(env).get(model, set())
+
+
+def check_access(env: Env, model: str, operation: str) -> None:
+    if not can_access(env, model, operation):
+        label = (
+            text_of(getattr(env.registry[model], "__label__", model))
+            if model in env.registry
+            else model
+        )
+        raise AccessDenied(
+            _(
+                "you are not allowed to %(operation)s %(model)s records",
+                operation=_OP_LABELS[operation],
+                model=label,
+            ),
+            model=model,
+            operation=operation,
+        )
+
+
+def _env_of(session: Session) -> Env | None:
+    env = session.info.get("env")
+    if env is None or session.info.get("in_check"):
+        return None
+    return env
+
+
+def on_execute(state: ORMExecuteState) -> None:
+    env = _env_of(state.session)
+    if env is None or not state.is_select or env.is_superuser:
+        return
+    for mapper in state.all_mappers:
+        name = getattr(mapper.class_, "__model_name__", None)
+        if name:
+            check_access(env, name, "read")
+
+
+def on_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    env = session.info.get("env")
+    if env is None:
+        return
+    for obj in session.deleted:
+        _check_immutable(obj, deleting=True)
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False):
+            _check_immutable(obj, deleting=False)
+    if _env_of(session) is None or env.is_superuser:
+        return
+    for op, objs in (("create", session.new), ("delete", session.deleted)):
+        for name in {getattr(o, "__model_name__", None) for o in objs} - {None}:
+            check_access(env, name, op)
+    dirty = {
+        getattr(o, "__model_name__", None)
+        for o in session.dirty
+        if session.is_modified(o, include_collections=False)
+    }
+    for name in dirty - {None}:
+        check_access(env, name, "write")
+
+
+def _check_immutable(obj: Any, *, deleting: bool) -> None:
+    """Models may define ``__immutable__(self, changes) -> message | None``; posted documents use it."""
+    rule = getattr(obj, "__immutable__", None)
+    if rule is None:
+        return
+    from sqlalchemy import inspect
+
+    state = inspect(obj)
+    if deleting:
+        changed = {"__delete__"}
+    else:
+        changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    message = rule(changed)
+    if message:
+        raise ConflictError(message)
+
+
+def install(session_factory: Any) -> None:
+    event.listen(session_factory, "do_orm_execute", on_execute)
+    event.listen(session_factory, "before_flush", on_flush)

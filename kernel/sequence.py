@@ -1,0 +1,87 @@
+"""Gapless document numbers (``SO2026-00001``).
+
+A counter row per sequence and period is incremented inside the caller's
+transaction with ``UPDATE … RETURNING``: PostgreSQL holds the row lock until the
+transaction ends, so concurrent callers queue and a rolled-back transaction gives
+its number back. SQLite write transactions begin ``IMMEDIATE`` and are serialised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kernel.errors import UserError
+from kernel.i18n import _
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+
+
+def period_of(reset: str, when: dt.date) -> str:
+    if reset == "year":
+        return f"{when.year:04d}"
+    if reset == "month":
+        return f"{when.year:04d}-{when.month:02d}"
+    return "all"
+
+
+def format_number(prefix: str, suffix: str, padding: int, number: int, when: dt.date) -> str:
+    values = {
+        "year": f"{when.year:04d}",
+        "y": f"{when.year % 100:02d}",
+        "month": f"{when.month:02d}",
+        "day": f"{when.day:02d}",
+    }
+    return f"{prefix % values}{number:0{padding}d}{suffix % values}"
+
+
+def next_number(
+    env: Env, code: str, company_id: int = 0, when: dt.date | dt.datetime | None = None
+) -> str:
+    session = env.session
+    reg = env.registry
+    Sequence = reg["ir.sequence"]
+    Counter = reg["ir.sequence.counter"]
+    when = when or dt.date.today()
+    day = when.date() if isinstance(when, dt.datetime) else when
+    seq = session.execute(
+        select(Sequence.id, Sequence.prefix, Sequence.suffix, Sequence.padding, Sequence.reset)
+        .where(Sequence.code == code, Sequence.company_id.in_([company_id, 0]))
+        .order_by(Sequence.company_id.desc())
+        .limit(1)
+    ).first()
+    if seq is None:
+        raise UserError(_("no numbering sequence %(code)s is configured", code=code))
+    period = period_of(seq.reset, day)
+    conn = session.connection()
+    table = Counter.__table__
+    bump = (
+        update(table)
+        .where(table.c.sequence_id == seq.id, table.c.period == period)
+        .values(next_number=table.c.next_number + 1)
+        .returning(table.c.next_number)
+    )
+    drawn = conn.execute(bump).scalar()
+    if drawn is None:
+        # First number of the period: create the counter (a concurrent creator may win;
+        # then ours is a no-op) and draw again under the row lock.
+        conn.execute(
+            _insert_ignore(conn.dialect.name, table).values(
+                sequence_id=seq.id, period=period, next_number=1
+            )
+        )
+        drawn = conn.execute(bump).scalar()
+    number = int(drawn) - 1
+    return format_number(seq.prefix, seq.suffix, seq.padding, number, day)
+
+
+def _insert_ignore(dialect: str, table: Table) -> Any:
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(
+            index_elements=["sequence_id", "period"]
+        )
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=["sequence_id", "period"])

@@ -1,0 +1,1 @@
+"""The web host: Litestar app assembled from the installed addons' contributions."""

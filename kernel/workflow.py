@@ -1,0 +1,391 @@
+"""Declarative document workflows: one main state, transitions as data, milestones.
+
+A :class:`Workflow` is a table of states and transitions (name, from, to, guard,
+group, action) for one model's ``state`` column. Other addons extend it with a
+:class:`WorkflowExtension`: new states and transitions, extra guards and actions on
+existing transitions, and milestones — the nodes of the document's progress that
+an addon reports (stock: ``shipped``; accounting: ``invoiced``, ``settled``).
+
+A transition marked ``auto="execution"`` fires by itself once every milestone of
+that phase recorded on the document is done (in progress → completed); the same for
+``"settlement"`` (completed → closed). Every move writes one history row.
+Unlike Tryton, an illegal move raises instead of being skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from kernel.errors import AccessDenied, ValidationError, WorkflowError
+from kernel.fields import utcnow
+from kernel.i18n import LazyString, _, text_of
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+
+Guard = Callable[["Env", Any], "str | LazyString | None"]
+Action = Callable[["Env", Any, "Move"], None]
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    label: str | LazyString
+    kind: str = "normal"  # "normal" | "done" | "cancel" — folded or shown red in the UI
+
+
+@dataclass
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    label: str | LazyString
+    group: str | None = None
+    guards: list[Guard] = dc_field(default_factory=list)
+    actions: list[Action] = dc_field(default_factory=list)
+    requires_reason: bool = False
+    button: bool = True
+    auto: str | None = None  # "execution" | "settlement": fires when that phase is done
+    style: str = "primary"  # UI hint: primary | secondary | danger
+    addon: str = ""
+
+
+@dataclass(frozen=True)
+class MilestoneDef:
+    name: str
+    label: str | LazyString
+    phase: str  # "execution" | "settlement"
+    addon: str = ""
+    sequence: int = 50
+
+
+@dataclass
+class Move:
+    """What an action receives about the move in progress."""
+
+    transition: Transition
+    from_state: str
+    to_state: str
+    reason: str
+    automatic: bool
+
+
+@dataclass
+class Workflow:
+    model: str
+    states: list[State]
+    transitions: list[Transition]
+    field: str = "state"
+    milestones: list[MilestoneDef] = dc_field(default_factory=list)
+    addon: str = ""
+
+    def state(self, name: str) -> State:
+        for st in self.states:
+            if st.name == name:
+                return st
+        raise KeyError(name)
+
+    def transition(self, name: str) -> Transition:
+        for tr in self.transitions:
+            if tr.name == name:
+                return tr
+        raise KeyError(name)
+
+    def from_state(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions if state in t.sources]
+
+    def to_mermaid(self) -> str:
+        lines = ["stateDiagram-v2"]
+        lines.append(f"    [*] --> {self.states[0].name}")
+        for tr in self.transitions:
+            for src in tr.sources:
+                lines.append(f"    {src} --> {tr.target}: {tr.name}")
+        for st in self.states:
+            if st.kind in ("done", "cancel") and not self.from_state(st.name):
+                lines.append(f"    {st.name} --> [*]")
+        return "\n".join(lines)
+
+    def to_dot(self) -> str:
+        lines = [f'digraph "{self.model}" {{', "    rankdir=LR;"]
+        for st in self.states:
+            shape = "doublecircle" if st.kind in ("done", "cancel") else "box"
+            lines.append(f'    "{st.name}" [shape={shape}, label="{text_of(st.label)}"];')
+        for tr in self.transitions:
+            for src in tr.sources:
+                lines.append(f'    "{src}" -> "{tr.target}" [label="{tr.name}"];')
+        lines.append("}")
+        return "\n".join(lines)
+
+
+@dataclass
+class WorkflowExtension:
+    """What another addon adds to a workflow."""
+
+    model: str
+    states: list[State] = dc_field(default_factory=list)
+    transitions: list[Transition] = dc_field(default_factory=list)
+    guards: dict[str, list[Guard]] = dc_field(default_factory=dict)
+    actions: dict[str, list[Action]] = dc_field(default_factory=dict)
+    milestones: list[MilestoneDef] = dc_field(default_factory=list)
+    addon: str = ""
+
+
+def compose_workflow(base: Workflow, extensions: Sequence[WorkflowExtension]) -> Workflow:
+    """A new workflow with every extension applied in order (``base`` is left untouched)."""
+    states = list(base.states)
+    transitions = [
+        replace(t, guards=list(t.guards), actions=list(t.actions), addon=t.addon or base.addon)
+        for t in base.transitions
+    ]
+    milestones = [replace(m, addon=m.addon or base.addon) for m in base.milestones]
+    for ext in extensions:
+        states.extend(ext.states)
+        transitions.extend(replace(t, addon=t.addon or ext.addon) for t in ext.transitions)
+        by_name = {t.name: t for t in transitions}
+        for name, guards in ext.guards.items():
+            if name not in by_name:
+                raise KeyError(
+                    f"{ext.addon} adds a guard to unknown transition {base.model}:{name}"
+                )
+            by_name[name].guards.extend(guards)
+        for name, actions in ext.actions.items():
+            if name not in by_name:
+                raise KeyError(
+                    f"{ext.addon} adds an action to unknown transition {base.model}:{name}"
+                )
+            by_name[name].actions.extend(actions)
+        milestones.extend(replace(m, addon=m.addon or ext.addon) for m in ext.milestones)
+    milestones.sort(key=lambda m: (m.phase != "execution", m.sequence))
+    return Workflow(
+        model=base.model,
+        states=states,
+        transitions=transitions,
+        field=base.field,
+        milestones=milestones,
+        addon=base.addon,
+    )
+
+
+# --- The engine ---------------------------------------------------------------------
+
+
+def document_label(env: Env, record: Any) -> str:
+    cls = type(record)
+    rec_name = getattr(cls, "__rec_name__", "name")
+    value = getattr(record, rec_name, None) or f"#{record.id}"
+    return f"{text_of(getattr(cls, '__label__', cls.__name__))} {value}"
+
+
+def available(env: Env, record: Any) -> list[Transition]:
+    """Transitions from the record's current state that this user may take (guards not run)."""
+    wf = env.workflow(record)
+    state = getattr(record, wf.field)
+    return [
+        t
+        for t in wf.from_state(state)
+        if t.auto is None and (t.group is None or env.has_group(t.group))
+    ]
+
+
+def fire(env: Env, record: Any, name: str, *, reason: str = "", automatic: bool = False) -> Move:
+    """Move ``record`` along transition ``name``; everything happens in the caller's unit of work."""
+    wf = env.workflow(record)
+    state = getattr(record, wf.field)
+    try:
+        tr = wf.transition(name)
+    except KeyError:
+        raise WorkflowError(
+            _(
+                "%(document)s has no action %(action)s",
+                document=document_label(env, record),
+                action=name,
+            )
+        ) from None
+    if state not in tr.sources:
+        allowed = ", ".join(t.name for t in wf.from_state(state) if t.auto is None) or "—"
+        raise WorkflowError(
+            _(
+                "%(document)s is %(state)s: %(action)s is not possible (possible: %(allowed)s)",
+                document=document_label(env, record),
+                state=text_of(wf.state(state).label),
+                action=text_of(tr.label),
+                allowed=allowed,
+            )
+        )
+    if tr.group and not automatic and not env.has_group(tr.group):
+        raise AccessDenied(
+            _(
+                "you are not allowed to %(action)s %(document)s",
+                action=text_of(tr.label),
+                document=document_label(env, record),
+            )
+        )
+    reason = (reason or "").strip()
+    if tr.requires_reason and not reason:
+        raise ValidationError(
+            _("a reason is required to %(action)s", action=text_of(tr.label)), field="reason"
+        )
+    problems = [msg for guard in tr.guards if (msg := guard(env, record))]
+    if problems:
+        raise ValidationError("; ".join(text_of(p) for p in problems))
+    move = Move(
+        transition=tr, from_state=state, to_state=tr.target, reason=reason, automatic=automatic
+    )
+    setattr(record, wf.field, tr.target)
+    History = env["workflow.history"]
+    env.session.add(
+        History(
+            model=wf.model,
+            res_id=record.id,
+            addon=tr.addon,
+            transition=tr.name,
+            from_state=state,
+            to_state=tr.target,
+            user_id=env.uid,
+            reason=reason,
+            automatic=automatic,
+            at=utcnow(),
+        )
+    )
+    for action in tr.actions:
+        action(env, record, move)
+    advance(env, record)
+    return move
+
+
+def add_comment(env: Env, record: Any, text: str) -> None:
+    History = env["workflow.history"]
+    env.session.add(
+        History(
+            model=record.__model_name__, res_id=record.id, reason=text, user_id=env.uid, at=utcnow()
+        )
+    )
+
+
+# --- Milestones ----------------------------------------------------------------------
+
+
+def expect_milestone(env: Env, record: Any, name: str, addon: str, note: str = "") -> None:
+    """Record that ``name`` must be done before the document can move past its phase."""
+    Milestone = env["workflow.milestone"]
+    existing = env.session.scalar(
+        select(Milestone).where(
+            Milestone.model == record.__model_name__,
+            Milestone.res_id == record.id,
+            Milestone.name == name,
+        )
+    )
+    if existing is None:
+        env.session.add(
+            Milestone(
+                model=record.__model_name__, res_id=record.id, name=name, addon=addon, note=note
+            )
+        )
+        env.session.flush()
+
+
+def reach_milestone(env: Env, record: Any, name: str, addon: str, note: str = "") -> None:
+    """Mark milestone ``name`` done (creating it if needed), then advance the workflow if it can."""
+    Milestone = env["workflow.milestone"]
+    existing = env.session.scalar(
+        select(Milestone).where(
+            Milestone.model == record.__model_name__,
+            Milestone.res_id == record.id,
+            Milestone.name == name,
+        )
+    )
+    if existing is None:
+        existing = Milestone(model=record.__model_name__, res_id=record.id, name=name, addon=addon)
+        env.session.add(existing)
+    if existing.done_at is None:
+        existing.done_at = utcnow()
+        existing.note = note or existing.note
+        History = env["workflow.history"]
+        env.session.add(
+            History(
+                model=record.__model_name__,
+                res_id=record.id,
+                addon=addon,
+                transition=f"milestone:{name}",
+                user_id=env.uid,
+                reason=note,
+                automatic=True,
+                at=utcnow(),
+            )
+        )
+    env.session.flush()
+    advance(env, record)
+
+
+def reopen_milestone(env: Env, record: Any, name: str) -> None:
+    Milestone = env["workflow.milestone"]
+    existing = env.session.scalar(
+        select(Milestone).where(
+            Milestone.model == record.__model_name__,
+            Milestone.res_id == record.id,
+            Milestone.name == name,
+        )
+    )
+    if existing is not None:
+        existing.done_at = None
+
+
+def milestones(env: Env, record: Any) -> dict[str, Any]:
+    Milestone = env["workflow.milestone"]
+    rows = env.session.scalars(
+        select(Milestone).where(
+            Milestone.model == record.__model_name__, Milestone.res_id == record.id
+        )
+    ).all()
+    return {row.name: row for row in rows}
+
+
+def phase_done(env: Env, record: Any, phase: str) -> bool:
+    """Every milestone of ``phase`` that this document expects is done."""
+    wf = env.workflow(record)
+    names = {m.name for m in wf.milestones if m.phase == phase}
+    rows = milestones(env, record)
+    return all(rows[n].done_at is not None for n in names if n in rows)
+
+
+def advance(env: Env, record: Any) -> None:
+    """Fire automatic transitions whose phase is done, as long as one applies."""
+    wf = env.workflow(record)
+    for _round in range(len(wf.transitions)):
+        state = getattr(record, wf.field)
+        auto = [t for t in wf.from_state(state) if t.auto and phase_done(env, record, t.auto)]
+        if not auto:
+            return
+        fire(env, record, auto[0].name, automatic=True)
+
+
+def progress(env: Env, record: Any) -> list[dict[str, Any]]:
+    """The document's status bar: main states on its path, then the milestones it expects."""
+    wf = env.workflow(record)
+    state = getattr(record, wf.field)
+    rows = milestones(env, record)
+    nodes: list[dict[str, Any]] = []
+    for st in wf.states:
+        if st.kind == "cancel" and st.name != state:
+            continue
+        nodes.append(
+            {"kind": "state", "name": st.name, "label": st.label, "current": st.name == state}
+        )
+    for ms in wf.milestones:
+        if ms.name in rows:
+            nodes.append(
+                {
+                    "kind": "milestone",
+                    "name": ms.name,
+                    "label": ms.label,
+                    "phase": ms.phase,
+                    "done": rows[ms.name].done_at is not None,
+                    "done_at": rows[ms.name].done_at,
+                }
+            )
+    return nodes
