@@ -125,7 +125,7 @@ def build_registry(manifests: list[Manifest], parts_by_addon: dict[str, AddonPar
 
     definitions: dict[str, tuple[str, type]] = {}
     extensions: dict[str, list[tuple[str, type]]] = {}
-    ordered: list[tuple[str, type]] = [("kernel", part) for part in CORE_MODELS]
+    ordered: list[tuple[str, type]] = [("kernel", part) for part in kernel_models()]
     for manifest in manifests:
         parts = parts_by_addon.get(manifest.name)
         if parts is None:
@@ -211,6 +211,13 @@ def build_registry(manifests: list[Manifest], parts_by_addon: dict[str, AddonPar
     _compose_workflows(registry, manifests, parts_by_addon, installed)
     pm.hook.registry_ready(registry=registry)
     return registry
+
+
+def kernel_models() -> tuple[type, ...]:
+    """The kernel's own models: core plus those behind the web host."""
+    from kernel.web.models import WEB_MODELS
+
+    return CORE_MODELS + WEB_MODELS
 
 
 def _column_owner(key: str, chain: list[tuple[str, type]]) -> str:
