@@ -142,11 +142,11 @@ def install(
             _record_ownership(env, created)
             migrations.stamp_new(conn, instance, new)
             AddonState = registry["ir.addon"]
+            # Data of every new addon first, then demo data, then post-install hooks:
+            # a demo loader may drive workflows whose hooks need another new addon's data.
             for name in new:
                 manifest = instance.available[name]
                 data_files.load_files(env, manifest, manifest.data)
-                if demo:
-                    data_files.load_files(env, manifest, manifest.demo, demo=True)
                 env.session.add(
                     AddonState(
                         name=name,
@@ -156,8 +156,13 @@ def install(
                         demo=demo,
                     )
                 )
-                env.session.flush()
-                _post_install(env, manifest.module)
+            env.session.flush()
+            if demo:
+                for name in new:
+                    manifest = instance.available[name]
+                    data_files.load_files(env, manifest, manifest.demo, demo=True)
+            for name in new:
+                _post_install(env, instance.available[name].module)
                 env.hook.addon_installed(env=env, addon=name)
             _bump_registry_version(env)
     except BaseException:

@@ -22,7 +22,9 @@ class WebSession:
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sid_hash: Mapped[str] = mapped_column(String(128), unique=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("res_user.id", ondelete="CASCADE"), nullable=True, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("res_user.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     data: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
@@ -44,13 +46,21 @@ class ApiKey:
     """A per-user bearer key; only a hash is stored, the key is shown once."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("res_user.id", ondelete="CASCADE"), index=True, info=info(_("User")))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("res_user.id", ondelete="CASCADE"), index=True, info=info(_("User"))
+    )
     name: Mapped[str] = mapped_column(String(128), default="", info=info(_("Name")))
     prefix: Mapped[str] = mapped_column(String(16), index=True, info=info(_("Key starts with")))
     key_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, info=info(_("Created")))
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True, info=info(_("Last used")))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True, info=info(_("Revoked")))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, info=info(_("Created"))
+    )
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, info=info(_("Last used"))
+    )
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, info=info(_("Revoked"))
+    )
 
 
 @model("ir.attachment", _("Attachment"), rec_name="filename", order="-id")
@@ -61,11 +71,17 @@ class Attachment:
     model: Mapped[str] = mapped_column(String(64), index=True)
     res_id: Mapped[int] = mapped_column(Integer, index=True)
     filename: Mapped[str] = mapped_column(String(255), info=info(_("File name")))
-    mimetype: Mapped[str] = mapped_column(String(128), default="application/octet-stream", info=info(_("Type")))
+    mimetype: Mapped[str] = mapped_column(
+        String(128), default="application/octet-stream", info=info(_("Type"))
+    )
     size: Mapped[int] = mapped_column(Integer, default=0, info=info(_("Size")))
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("res_user.id"), nullable=True, info=info(_("Uploaded by")))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, info=info(_("Uploaded")))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("res_user.id"), nullable=True, info=info(_("Uploaded by"))
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, info=info(_("Uploaded"))
+    )
 
 
 WEB_MODELS: tuple[type, ...] = (WebSession, LoginAttempt, ApiKey, Attachment)
