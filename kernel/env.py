@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,7 +61,11 @@ class Env:
     def registry(self) -> Registry:
         return self.instance.registry
 
-    def __getitem__(self, key: str | type[T]) -> type[T]:
+    @overload
+    def __getitem__(self, key: str) -> type[Any]: ...
+    @overload
+    def __getitem__(self, key: type[T]) -> type[T]: ...
+    def __getitem__(self, key: str | type[T]) -> type[Any]:
         return self.registry[key]
 
     def __contains__(self, model: str) -> bool:

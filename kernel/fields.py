@@ -17,10 +17,11 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Numeric
+from sqlalchemy import BigInteger, DateTime, Dialect, Numeric, event
+from sqlalchemy.orm import Mapper
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from kernel.i18n import LazyString
+from kernel.i18n import LazyString, _
 
 MONEY_SCALE = 4
 QUANTITY_SCALE = 4
@@ -79,6 +80,59 @@ class Exact(TypeDecorator[Decimal]):
     @property
     def python_type(self) -> type[Decimal]:
         return Decimal
+
+
+def exact_problem(type_: Exact, value: Any) -> LazyString | None:
+    """Why ``value`` cannot be stored in an :class:`Exact` column, or ``None`` if it can."""
+    if isinstance(value, float):
+        return _('%(value)s is a float; enter an exact decimal (e.g. "0.10")', value=repr(value))
+    try:
+        type_._coerce(value)
+    except ValueError:
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value))
+        except InvalidOperation:
+            return _("%(value)s is not a number", value=str(value))
+        if number.quantize(type_._quantum, rounding=ROUND_HALF_UP) != number:
+            return _(
+                "%(value)s has more than %(scale)s decimal places",
+                value=str(value),
+                scale=type_.scale,
+            )
+        return _(
+            "%(value)s has more than %(digits)s digits", value=str(value), digits=type_.precision
+        )
+    return None
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _validate_exact_on_set(mapper: Mapper[Any], class_: type) -> None:
+    """Refuse floats and over-precise amounts when they are assigned, naming the field.
+
+    The bind-time check in :class:`Exact` would only fail at flush, far from the
+    assignment and without saying which field was wrong.
+    """
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if not isinstance(column.type, Exact) or prop.key not in class_.__dict__:
+            continue
+        event.listen(getattr(class_, prop.key), "set", _exact_validator(prop.key, column))
+
+
+def _exact_validator(key: str, column: Any) -> Any:
+    from kernel.errors import ValidationError
+
+    def validate(target: Any, value: Any, _old: Any, _initiator: Any) -> None:
+        if not isinstance(value, float | int | str | Decimal) or isinstance(value, bool):
+            return  # None, SQL expressions
+        problem = exact_problem(column.type, value)
+        if problem is not None:
+            label = column.info.get("label") or key
+            raise ValidationError(
+                _("%(field)s: %(problem)s", field=label, problem=problem), field=key
+            )
+
+    return validate
 
 
 class Money(Exact):

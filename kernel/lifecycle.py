@@ -80,6 +80,9 @@ def initialize(
                 "currency": currency,
                 "lang": lang,
                 "tz": tz,
+                # present from the start, so installs only ever update it: an
+                # install followed by an uninstall leaves every row count as it was
+                "registry_version": 1,
             }.items():
                 env.session.add(Setting(key=key, value=value))
             User = registry["res.user"]
@@ -256,15 +259,16 @@ def _remove_kernel_rows(
 def upgrade(instance: Instance, names: list[str] | None = None) -> list[str]:
     """Run pending migrations and reload data of ``names`` (all installed when ``None``)."""
     installed = instance.installed_names()
-    targets = installed if not names else names
+    targets = names or installed
     for name in targets:
         if name not in installed:
             raise AddonError(_("addon %(name)s is not installed", name=name))
     registry = instance.compose(installed)
     with _maintenance(instance, registry) as (conn, env):
         migrations.upgrade(conn, instance, order(targets, instance.available))
-        created = schema.create_owned(conn, registry, set(targets))
-        _record_ownership(env, created)
+        schema.create_owned(conn, registry, set(targets))
+        # what the migrations and create_owned added, so that uninstall removes it too
+        _record_ownership(env, schema.unrecorded_ownership(conn, registry, set(targets)))
         AddonState = registry["ir.addon"]
         for name in order(targets, instance.available):
             manifest = instance.available[name]

@@ -95,8 +95,46 @@ def drop_owned(conn: Connection, owned: list[tuple[str, str, str]]) -> None:
                 ops.drop_column(table, column)
     if tables:
         meta = MetaData()
-        meta.reflect(conn, only=[t for t in tables if t in present])
-        meta.drop_all(conn)
+        mine = [t for t in tables if t in present]
+        meta.reflect(conn, only=mine)
+        # reflect() also loads the tables ``mine`` refers to (another addon's): drop only ours.
+        meta.drop_all(conn, tables=[meta.tables[t] for t in mine])
+
+
+def unrecorded_ownership(
+    conn: Connection, registry: Registry, addons: set[str]
+) -> list[tuple[str, str, str, str]]:
+    """Tables and columns ``addons`` own that exist without an ownership record.
+
+    Migrations create them (a column added in release 1.1); recording them is what
+    lets uninstall remove them again.
+    """
+    owner_table = registry["ir.schema.owner"].__table__
+    recorded = {
+        (r.table_name, r.column_name)
+        for r in conn.execute(select(owner_table.c.table_name, owner_table.c.column_name))
+    }
+    inspector = inspect(conn)
+    existing = set(inspector.get_table_names())
+    rows: list[tuple[str, str, str, str]] = []
+    for table in registry.metadata.sorted_tables:
+        if table.name not in existing:
+            continue
+        table_owner = registry.table_owners.get(table.name)
+        if table_owner in addons:
+            if (table.name, "") not in recorded:
+                rows.append((table_owner, "table", table.name, ""))
+            continue  # its columns go with the table
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            owner = registry.column_owners.get((table.name, column.name))
+            if (
+                owner in addons
+                and column.name in present
+                and (table.name, column.name) not in recorded
+            ):
+                rows.append((owner, "column", table.name, column.name))
+    return rows
 
 
 def recorded_ownership(

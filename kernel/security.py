@@ -20,7 +20,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from kernel.errors import AccessDenied, ConflictError
-from kernel.i18n import _, text_of
+from kernel.i18n import _
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -89,11 +89,8 @@ def can_access(env: Env, model: str, operation: str) -> bool:
 
 def check_access(env: Env, model: str, operation: str) -> None:
     if not can_access(env, model, operation):
-        label = (
-            text_of(getattr(env.registry[model], "__label__", model))
-            if model in env.registry
-            else model
-        )
+        # kept lazy: the message renders in the language of whoever reads it
+        label = getattr(env.registry[model], "__label__", model) if model in env.registry else model
         raise AccessDenied(
             _(
                 "you are not allowed to %(operation)s %(model)s records",

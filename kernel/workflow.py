@@ -207,7 +207,7 @@ def fire(env: Env, record: Any, name: str, *, reason: str = "", automatic: bool 
             )
         ) from None
     if state not in tr.sources:
-        allowed = ", ".join(t.name for t in wf.from_state(state) if t.auto is None) or "—"
+        allowed = ", ".join(text_of(t.label) for t in wf.from_state(state) if t.auto is None) or "—"
         raise WorkflowError(
             _(
                 "%(document)s is %(state)s: %(action)s is not possible (possible: %(allowed)s)",

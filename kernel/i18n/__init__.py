@@ -79,6 +79,8 @@ def negotiate_accept_language(header: str | None) -> str:
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
+        if quality <= 0:  # q=0 means "not acceptable" (RFC 9110)
+            continue
         weighted.append((-quality, index, lang.strip()))
     for _q, _i, lang in sorted(weighted):
         low = lang.lower()

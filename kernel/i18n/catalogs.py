@@ -56,7 +56,7 @@ def _data_strings(folder: Path) -> list[tuple[str, str]]:
             if raw.get(key):
                 found.append((raw[key], "manifest.toml"))
     for path in sorted(folder.rglob("*.toml")):
-        if path.name == "manifest.toml" or "tests" in path.parts:
+        if path.name == "manifest.toml" or "tests" in path.relative_to(folder).parts:
             continue
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
         for group in doc.get("group", []):

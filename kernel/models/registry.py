@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, cast, overload
 
 import pluggy
 from sqlalchemy import MetaData
@@ -71,7 +71,11 @@ class Registry:
     def __contains__(self, model: str) -> bool:
         return model in self.models
 
-    def __getitem__(self, key: str | type[T]) -> type[T]:
+    @overload
+    def __getitem__(self, key: str) -> type[Any]: ...
+    @overload
+    def __getitem__(self, key: type[T]) -> type[T]: ...
+    def __getitem__(self, key: str | type[T]) -> type[Any]:
         """The composed class for a model name or for any of its part classes."""
         if isinstance(key, str):
             try:

@@ -1,0 +1,57 @@
+"""Converting quantities between units of the same category."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from kernel.env import Env
+from kernel.errors import ValidationError
+from kernel.i18n import _
+
+
+def _as_uom(env: Env, uom: Any) -> Any:
+    if isinstance(uom, int):
+        return env.get("uom.uom", uom)
+    return uom
+
+
+def round_quantity(quantity: Decimal, uom: Any) -> Decimal:
+    """``quantity`` rounded half-up to a multiple of the unit's rounding precision."""
+    step = Decimal(uom.rounding or 0)
+    value = quantity if isinstance(quantity, Decimal) else Decimal(str(quantity))
+    if step <= 0:
+        return value
+    steps = (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    exponent = min(step.normalize().as_tuple().exponent, 0)  # type: ignore[type-var]
+    return (steps * step).quantize(Decimal(1).scaleb(exponent))
+
+
+def convert(
+    env: Env, quantity: Decimal, from_uom: Any, to_uom: Any, *, rounded: bool = True
+) -> Decimal:
+    """``quantity`` of ``from_uom`` expressed in ``to_uom`` (records or ids).
+
+    Refuses units of different categories (kg to m), naming both units. The
+    result is rounded to ``to_uom``'s precision unless ``rounded=False``.
+    """
+    if isinstance(quantity, float):
+        raise TypeError("floats are not accepted for quantities; pass a Decimal or a string")
+    source = _as_uom(env, from_uom)
+    target = _as_uom(env, to_uom)
+    value = quantity if isinstance(quantity, Decimal) else Decimal(str(quantity))
+    if source.id == target.id:
+        return round_quantity(value, target) if rounded else value
+    if source.category_id != target.category_id:
+        raise ValidationError(
+            _(
+                "Unit of measure: cannot convert %(from_uom)s (%(from_cat)s) to %(to_uom)s (%(to_cat)s), they measure different things",
+                from_uom=source.name,
+                from_cat=source.category.name,
+                to_uom=target.name,
+                to_cat=target.category.name,
+            ),
+            field="uom_id",
+        )
+    converted = value * Decimal(source.factor) / Decimal(target.factor)
+    return round_quantity(converted, target) if rounded else converted

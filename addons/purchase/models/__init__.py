@@ -1,0 +1,1 @@
+"""Purchase models: supplier prices, requisitions, orders and their lines."""

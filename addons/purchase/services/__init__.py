@@ -1,0 +1,1 @@
+"""Purchase business logic: supplier prices, requisitions, orders, receipts."""

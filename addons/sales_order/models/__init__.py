@@ -1,0 +1,1 @@
+"""Models of the sales_order addon, one module per model."""

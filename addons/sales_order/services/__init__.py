@@ -1,0 +1,1 @@
+"""Business logic of sales orders; every function takes the ``env`` first."""

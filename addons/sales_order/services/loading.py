@@ -1,0 +1,42 @@
+"""Loading an order with everything the business logic reads, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+
+
+def load_order(env: Env, order_id: int) -> Any:
+    """The order with its lines, their products and taxes, and its checks (4–5 SELECTs)."""
+    Order = env["sale.order"]
+    Line = env["sale.order.line"]
+    order = env.session.scalar(
+        select(Order)
+        .where(Order.id == order_id)
+        .options(
+            selectinload(Order.lines).selectinload(Line.product),
+            selectinload(Order.lines).selectinload(Line.tax),
+            selectinload(Order.checks),
+        )
+        .execution_options(populate_existing=True)
+    )
+    if order is None:
+        from kernel.errors import NotFound
+        from kernel.i18n import _
+
+        raise NotFound(_("sales order #%(id)s does not exist", id=order_id))
+    return order
+
+
+def ensure_lines_loaded(env: Env, order: Any) -> None:
+    """Load lines, products and taxes of an order in bulk if they are not loaded yet."""
+    from sqlalchemy import inspect
+
+    state = inspect(order)
+    if "lines" in state.unloaded and order.id is not None:
+        load_order(env, order.id)

@@ -1,0 +1,48 @@
+"""Order numbers: one ``ir.sequence`` row per company, so each company edits its own prefix.
+
+The number is drawn when the order is created: the customer gets a quotation
+with its final reference right away, and the draw is part of the creating
+transaction, so a rolled-back creation gives the number back (gapless).
+Cancelled orders keep their number — the series still has no holes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+
+CODE = "sale.order"
+
+
+def ensure_company_sequence(env: Env, company_id: int) -> None:
+    """Give ``company_id`` its own copy of the default series if it has none yet."""
+    Sequence = env["ir.sequence"]
+    rows = env.session.execute(
+        select(Sequence.company_id, Sequence.name, Sequence.prefix, Sequence.suffix,
+               Sequence.padding, Sequence.reset)
+        .where(Sequence.code == CODE, Sequence.company_id.in_([company_id, 0]))
+    ).all()
+    if any(r.company_id == company_id for r in rows) or not rows:
+        return
+    default = rows[0]
+    with env.sudo("a company's first sales order creates its own numbering series"):
+        env.session.add(
+            Sequence(
+                code=CODE,
+                company_id=company_id,
+                name=default.name,
+                prefix=default.prefix,
+                suffix=default.suffix,
+                padding=default.padding,
+                reset=default.reset,
+            )
+        )
+
+
+def next_order_number(env: Env, company_id: int, when: object = None) -> str:
+    ensure_company_sequence(env, company_id)
+    return env.next_number(CODE, company_id, when)

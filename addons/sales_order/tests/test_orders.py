@@ -1,0 +1,140 @@
+"""Order entry: numbering, customer defaults, lines, units, product search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from addons.sales_order.services import orders
+from addons.sales_order.services.products import find_products
+from addons.sales_order.tests.conftest import World
+from kernel.errors import ValidationError
+
+
+def test_new_order_takes_number_and_customer_defaults(world: World) -> None:
+    with world.unit() as env:
+        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 2}])
+        year = dt.date.today().year
+        assert order.name == f"SO{year}-00001"
+        assert order.state == "draft"
+        assert order.contact_name == "Li Wei"
+        assert order.phone == "138-0000-1111"
+        assert order.shipping_partner_id == world.delivery
+        assert "5 Harbour Rd" in order.shipping_address and "Ningbo" in order.shipping_address
+        assert order.payment_term_id == env.ref("base.term_30").id
+        assert order.currency_id == env.ref("base.main_company").currency_id
+        assert order.salesperson_id == world.clerk
+        second = orders.create_order(env, world.customer, [], contact_name="Someone else")
+        assert second.name == f"SO{year}-00002"
+        assert second.contact_name == "Someone else"
+
+
+def test_prefix_is_editable_per_company(world: World) -> None:
+    with world.instance.unit(None, su=True) as env:
+        Sequence = env["ir.sequence"]
+        company_id = env.ref("base.main_company").id
+        row = env.session.scalar(
+            select(Sequence).where(Sequence.code == "sale.order", Sequence.company_id == company_id)
+        )
+        row.prefix = "HX-%(y)s-"
+        row.padding = 4
+    with world.unit() as env:
+        order = orders.create_order(env, world.customer, [])
+        assert order.name == f"HX-{dt.date.today().year % 100:02d}-0001"
+
+
+def test_rolled_back_creation_gives_its_number_back(world: World) -> None:
+    with pytest.raises(ValidationError), world.unit() as env:
+        orders.create_order(env, world.customer, [{"product_id": 999999, "quantity": 1}])
+    with world.unit() as env:
+        order = orders.create_order(env, world.customer, [])
+        assert order.name.endswith("-00001")
+
+
+def test_lines_are_priced_taxed_and_totalled(world: World) -> None:
+    with world.unit() as env:
+        order = orders.create_order(
+            env,
+            world.customer,
+            [
+                {"product_id": world.widget, "quantity": "3"},
+                {"product_id": world.gadget, "quantity": "2", "discount": "10"},
+                {"product_id": world.service, "quantity": "1", "price_unit": "75.00"},
+            ],
+        )
+        widget, gadget, service = order.lines
+        assert widget.price_unit == Decimal("100") and widget.pricing_note == "list price"
+        assert widget.name == "Steel, 10 cm"
+        assert widget.tax_id == env.ref("base.vat_13_sale").id
+        assert (widget.price_subtotal, widget.price_tax, widget.price_total) == (
+            Decimal("300.00"),
+            Decimal("39.00"),
+            Decimal("339.00"),
+        )
+        # 2 × 25.50 − 10 % = 45.90; 13 % = 5.967 → 5.97
+        assert (gadget.price_subtotal, gadget.price_tax) == (Decimal("45.90"), Decimal("5.97"))
+        assert service.price_unit == Decimal("75.00") and service.pricing_note == "entered by hand"
+        assert service.price_tax == Decimal("4.50")
+        assert order.amount_untaxed == Decimal("420.90")
+        assert order.amount_tax == Decimal("49.47")
+        assert order.amount_total == Decimal("470.37")
+    with world.unit() as env:
+        stored = env.get("sale.order", order.id)
+        assert stored.amount_total == Decimal("470.37")
+
+
+def test_unit_conversion_prices_per_line_unit(world: World) -> None:
+    with world.unit() as env:
+        dozen = env.ref("base.uom_dozen").id
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.gadget, "quantity": 2, "uom_id": dozen}]
+        )
+        line = order.lines[0]
+        assert line.uom_id == dozen
+        assert line.price_unit == Decimal("306.00")  # 12 × 25.50
+        assert line.cost_price == Decimal("120.00")
+        assert line.price_subtotal == Decimal("612.00")
+
+
+def test_incompatible_unit_is_refused_naming_the_field(world: World) -> None:
+    with world.unit() as env, pytest.raises(ValidationError) as err:
+        orders.create_order(
+            env,
+            world.customer,
+            [{"product_id": world.widget, "quantity": 1, "uom_id": env.ref("base.uom_kg").id}],
+        )
+    assert "uom_id" in err.value.fields
+
+
+def test_changing_customer_brings_its_defaults(world: World) -> None:
+    with world.unit() as env:
+        order = orders.create_order(env, None, [])
+        assert order.contact_name == ""
+        orders.update_order(env, order, partner_id=world.customer)
+        assert order.contact_name == "Li Wei"
+        assert order.shipping_partner_id == world.delivery
+
+
+def test_find_products_by_reference_name_and_barcode(world: World) -> None:
+    with world.unit() as env:
+        assert [p.id for p in find_products(env, "W-100")] == [world.widget]
+        assert [p.id for p in find_products(env, "gadg")] == [world.gadget]
+        assert [p.id for p in find_products(env, "小部件")] == [world.widget]
+        assert [p.id for p in find_products(env, "6901234567892")] == [world.widget]
+        assert find_products(env, "nothing-like-this") == []
+
+
+def test_submitted_order_header_is_frozen(world: World) -> None:
+    from kernel.errors import ConflictError
+
+    with world.unit() as env:
+        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        orders.submit(env, order)
+        assert order.state == "submitted"
+    with pytest.raises(ConflictError), world.unit() as env:
+        stored = env.get("sale.order", order.id)
+        stored.partner_id = None
+        env.session.flush()

@@ -1,0 +1,1 @@
+"""The stock models, one module per model."""

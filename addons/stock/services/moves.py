@@ -1,0 +1,130 @@
+"""Creating, splitting and cancelling moves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from addons.stock.services.reservation import release_moves
+from addons.stock.services.units import convert
+from kernel.errors import ValidationError
+from kernel.i18n import _
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+
+ZERO = Decimal(0)
+
+
+def new_move(
+    env: Env,
+    product: Any,
+    quantity: Decimal,
+    location_id: int,
+    location_dest_id: int,
+    *,
+    uom: Any = None,
+    **values: Any,
+) -> Any:
+    """A draft move (not added to the session); ``quantity`` is in ``uom`` (default: the product's)."""
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise ValidationError(
+            _("Quantity: %(product)s needs a positive quantity", product=product.display_name()),
+            field="quantity",
+        )
+    if location_id == location_dest_id:
+        raise ValidationError(
+            _("To: goods must move to another location than where they are"),
+            field="location_dest_id",
+        )
+    uom = uom or product.uom
+    Move = env["stock.move"]
+    return Move(
+        product_id=product.id,
+        quantity=quantity,
+        uom_id=uom.id,
+        product_qty=convert(quantity, uom, product.uom),
+        location_id=location_id,
+        location_dest_id=location_dest_id,
+        state="draft",
+        reserved_qty=ZERO,
+        quantity_done=ZERO,
+        **values,
+    )
+
+
+def split_move(env: Env, move: Any, keep: Decimal) -> Any:
+    """Keep ``keep`` (product unit) on ``move``; return a new move with the rest.
+
+    The reservation beyond ``keep`` goes with the rest, on the same quants, so a
+    backorder keeps what was promised to it.
+    """
+    Move = env["stock.move"]
+    Reservation = env["stock.reservation"]
+    rest_qty = move.product_qty - keep
+    ratio = rest_qty / move.product_qty
+    rest = Move(
+        reference=move.reference,
+        product_id=move.product_id,
+        quantity=(move.quantity * ratio).quantize(Decimal("0.0001")),
+        uom_id=move.uom_id,
+        product_qty=rest_qty,
+        location_id=move.location_id,
+        location_dest_id=move.location_dest_id,
+        lot_id=move.lot_id,
+        state=move.state,
+        warehouse_id=move.warehouse_id,
+        company_id=move.company_id,
+        origin_model=move.origin_model,
+        origin_id=move.origin_id,
+        origin_line_id=move.origin_line_id,
+        priority=move.priority,
+        date=move.date,
+        date_deadline=move.date_deadline,
+        price_unit=move.price_unit,
+        reserved_qty=ZERO,
+        quantity_done=ZERO,
+    )
+    env.session.add(rest)
+    move.quantity = (move.quantity - rest.quantity).quantize(Decimal("0.0001"))
+    move.product_qty = keep
+    excess = move.reserved_qty - keep
+    if excess > 0:
+        env.session.flush()
+        rows = env.session.scalars(
+            select(Reservation).where(Reservation.move_id == move.id).order_by(Reservation.id.desc())
+        ).all()
+        for row in rows:
+            if excess <= 0:
+                break
+            moved = min(row.quantity, excess)
+            if moved == row.quantity:
+                row.move_id = rest.id
+            else:
+                row.quantity -= moved
+                env.session.add(Reservation(move_id=rest.id, quant_id=row.quant_id, quantity=moved))
+            excess -= moved
+            rest.reserved_qty += moved
+            move.reserved_qty -= moved
+    if rest.reserved_qty >= rest.product_qty:
+        rest.state = "available"
+    elif rest.state == "available":
+        rest.state = "waiting"
+    return rest
+
+
+def cancel_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
+    """Cancel open moves, releasing their reservations; done moves are left alone."""
+    open_moves = [m for m in moves if m.state not in ("done", "cancelled")]
+    if not open_moves:
+        return []
+    release_moves(env, open_moves, notify=False)
+    for move in open_moves:
+        move.state = "cancelled"
+    env.session.flush()
+    env.hook.stock_reservation_changed(env=env, moves=open_moves)
+    return open_moves

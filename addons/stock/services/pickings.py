@@ -1,0 +1,247 @@
+"""Transfers: creating them, confirming (reserving), validating with backorders, cancelling.
+
+State changes that a user asks for (confirm, validate, cancel) go through the
+``stock.picking`` workflow so they are checked against the stock groups and
+written to the history; the services here are the workflow's actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from addons.stock.services.done import do_moves
+from addons.stock.services.moves import cancel_moves, new_move, split_move
+from addons.stock.services.reservation import reserve_moves, sync_picking_states
+from kernel import workflow
+from kernel.errors import ValidationError
+from kernel.fields import utcnow
+from kernel.i18n import _
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+
+SEQUENCE_CODES = {
+    "incoming": "stock.picking.incoming",
+    "outgoing": "stock.picking.outgoing",
+    "internal": "stock.picking.internal",
+}
+
+
+def create_picking(
+    env: Env,
+    picking_type: str,
+    location_id: int,
+    location_dest_id: int,
+    lines: Sequence[dict[str, Any]],
+    *,
+    warehouse_id: int | None = None,
+    company_id: int | None = None,
+    **values: Any,
+) -> Any:
+    """A draft transfer with one move per line ``{product, quantity, uom?, lot_id?, price_unit?, ...}``.
+
+    Products are loaded in one query when lines give ``product_id`` instead of ``product``.
+    """
+    Picking = env["stock.picking"]
+    Product = env["product.product"]
+    if not lines:
+        raise ValidationError(_("a transfer needs at least one product"), field="moves")
+    wanted = {line["product_id"] for line in lines if "product" not in line}
+    products = (
+        {p.id: p for p in env.session.scalars(select(Product).where(Product.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    picking = Picking(
+        name=env.next_number(SEQUENCE_CODES[picking_type], company_id),
+        picking_type=picking_type,
+        location_id=location_id,
+        location_dest_id=location_dest_id,
+        warehouse_id=warehouse_id,
+        company_id=company_id,
+        state="draft",
+        **values,
+    )
+    env.session.add(picking)
+    env.session.flush()
+    moves = []
+    for line in lines:
+        line = dict(line)
+        product = line.pop("product", None) or products[line.pop("product_id")]
+        quantity = line.pop("quantity")
+        moves.append(
+            new_move(
+                env,
+                product,
+                quantity,
+                line.pop("location_id", location_id),
+                line.pop("location_dest_id", location_dest_id),
+                picking_id=picking.id,
+                reference=picking.name,
+                warehouse_id=warehouse_id,
+                company_id=company_id,
+                origin_model=line.pop("origin_model", picking.origin_model),
+                origin_id=line.pop("origin_id", picking.origin_id),
+                priority=line.pop("priority", picking.priority),
+                **line,
+            )
+        )
+    env.session.add_all(moves)
+    env.session.flush()
+    return picking
+
+
+def picking_moves(env: Env, picking: Any, *, open_only: bool = False) -> list[Any]:
+    Move = env["stock.move"]
+    query = select(Move).where(Move.picking_id == picking.id).order_by(Move.id)
+    if open_only:
+        query = query.where(Move.state.in_(("draft", "waiting", "available")))
+    return list(env.session.scalars(query))
+
+
+def confirm_picking(env: Env, picking: Any, *, automatic: bool = False) -> Any:
+    """Draft → waiting, then reserve what can be (→ ready when everything is)."""
+    workflow.fire(env, picking, "confirm", automatic=automatic)
+    return picking
+
+
+def reserve_picking(env: Env, picking: Any) -> list[Any]:
+    """Try again to reserve the open moves of a waiting transfer."""
+    moves = picking_moves(env, picking, open_only=True)
+    changed = reserve_moves(env, moves)
+    return changed
+
+
+def validate_picking(
+    env: Env,
+    picking: Any,
+    quantities: dict[int, Decimal] | None = None,
+    *,
+    automatic: bool = False,
+) -> Any | None:
+    """Process the transfer: all of it, or ``quantities`` per move id (product unit).
+
+    Moves given less than planned (or left out of ``quantities``) keep the rest in
+    a backorder transfer, which is returned (``None`` when everything was processed).
+    """
+    if picking.state == "draft":
+        confirm_picking(env, picking, automatic=automatic)
+    if quantities is not None:
+        moves = {m.id: m for m in picking_moves(env, picking, open_only=True)}
+        unknown = set(quantities) - set(moves)
+        if unknown:
+            raise ValidationError(
+                _(
+                    "moves %(ids)s do not belong to transfer %(name)s",
+                    ids=", ".join(str(i) for i in sorted(unknown)),
+                    name=picking.name,
+                ),
+                field="moves",
+            )
+        for move_id, move in moves.items():
+            move.quantity_done = Decimal(quantities.get(move_id, 0))
+        if not any(quantities.values()):
+            raise ValidationError(
+                _("nothing to process in %(name)s: every quantity is zero", name=picking.name),
+                field="quantity_done",
+            )
+    env.session.info.setdefault("stock_backorders", {})[picking.id] = None
+    workflow.fire(env, picking, "validate", automatic=automatic)
+    return env.session.info["stock_backorders"].pop(picking.id, None)
+
+
+def cancel_picking(env: Env, picking: Any, *, automatic: bool = False, reason: str = "") -> Any:
+    workflow.fire(env, picking, "cancel", automatic=automatic, reason=reason)
+    return picking
+
+
+# --- workflow actions -----------------------------------------------------------------
+
+
+def action_confirm(env: Env, picking: Any, move: Any) -> None:
+    moves = picking_moves(env, picking, open_only=True)
+    for m in moves:
+        m.state = "waiting"
+    reserve_moves(env, moves)
+    sync_picking_states(env, [picking.id])
+
+
+def action_reserve(env: Env, picking: Any, move: Any) -> None:
+    reserve_picking(env, picking)
+
+
+def action_cancel(env: Env, picking: Any, move: Any) -> None:
+    cancel_moves(env, picking_moves(env, picking, open_only=True))
+
+
+def action_validate(env: Env, picking: Any, move: Any) -> None:
+    """Do the moves (up to ``quantity_done`` when any is set); the rest goes to a backorder."""
+    moves = picking_moves(env, picking, open_only=True)
+    if not moves:
+        raise ValidationError(_("%(name)s has nothing left to process", name=picking.name))
+    partial = any(m.quantity_done for m in moves)
+    to_do: list[Any] = []
+    rest: list[Any] = []
+    for m in moves:
+        qty = m.quantity_done if partial else m.product_qty
+        if qty < 0:
+            raise ValidationError(
+                _("Quantity to process: cannot be negative"), field="quantity_done"
+            )
+        if qty > m.product_qty:
+            raise ValidationError(
+                _(
+                    "Quantity to process: %(qty)s is more than the %(planned)s planned",
+                    qty=qty,
+                    planned=m.product_qty,
+                ),
+                field="quantity_done",
+            )
+        if qty == 0:
+            rest.append(m)
+            continue
+        if qty < m.product_qty:
+            rest.append(split_move(env, m, qty))
+        to_do.append(m)
+    backorder = None
+    if rest:
+        backorder = _create_backorder(env, picking, rest)
+    do_moves(env, to_do)
+    picking.date_done = utcnow()
+    env.session.flush()
+    backorders = env.session.info.setdefault("stock_backorders", {})
+    backorders[picking.id] = backorder
+    env.hook.stock_picking_done(env=env, picking=picking)
+
+
+def _create_backorder(env: Env, picking: Any, moves: list[Any]) -> Any:
+    Picking = env["stock.picking"]
+    backorder = Picking(
+        name=env.next_number(SEQUENCE_CODES[picking.picking_type], picking.company_id),
+        picking_type=picking.picking_type,
+        location_id=picking.location_id,
+        location_dest_id=picking.location_dest_id,
+        warehouse_id=picking.warehouse_id,
+        company_id=picking.company_id,
+        partner_id=picking.partner_id,
+        origin=picking.origin,
+        origin_model=picking.origin_model,
+        origin_id=picking.origin_id,
+        priority=picking.priority,
+        scheduled_date=picking.scheduled_date,
+        backorder_of_id=picking.id,
+        state="waiting",
+    )
+    env.session.add(backorder)
+    env.session.flush()
+    for m in moves:
+        m.picking_id = backorder.id
+        m.reference = backorder.name
+        m.quantity_done = Decimal(0)
+    env.session.flush()
+    sync_picking_states(env, [backorder.id])
+    return backorder

@@ -1,0 +1,166 @@
+"""Reserving stock for open moves and releasing it, first come first served.
+
+A reservation claims free quantity (``quantity − reserved_quantity``) of quants in
+the move's source location, oldest stock first; ``stock.reservation`` rows say
+which quants were claimed so the same ones are released or shipped later.
+Moves are served in priority order, then by date (an order's date), then by id:
+that is the FIFO rule when several orders wait for the same goods.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import case, func, select
+
+from addons.stock.services.quants import fifo_key, lock_quants, lock_quants_by_id
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+
+ZERO = Decimal(0)
+
+
+def move_order_key(move: Any) -> tuple[Any, ...]:
+    """Urgent first, then the oldest demand, then creation order."""
+    return (-(int(move.priority or 0)), move.date, move.id)
+
+
+def load_locations(env: Env, location_ids: Iterable[int]) -> dict[int, Any]:
+    ids = sorted(set(location_ids))
+    if not ids:
+        return {}
+    Location = env["stock.location"]
+    return {loc.id: loc for loc in env.session.scalars(select(Location).where(Location.id.in_(ids)))}
+
+
+def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> list[Any]:
+    """Reserve what is free for ``moves``; returns the moves whose reservation grew.
+
+    Moves leaving a non-internal location (receipts) need no reservation: they
+    become ``available`` at once. Bounded statements: one locked select of the
+    quants, then the flush (quants, moves and reservation rows in batches).
+    """
+    Reservation = env["stock.reservation"]
+    open_moves = [m for m in moves if m.state in ("draft", "waiting", "available")]
+    if not open_moves:
+        return []
+    locations = load_locations(env, (m.location_id for m in open_moves))
+    to_reserve = []
+    for move in open_moves:
+        if not locations[move.location_id].is_internal:
+            move.state = "available"
+            move.reserved_qty = move.product_qty
+        elif move.reserved_qty < move.product_qty:
+            to_reserve.append(move)
+        else:
+            move.state = "available"
+    changed: list[Any] = []
+    if to_reserve:
+        env.session.flush()
+        quants = lock_quants(
+            env, (m.product_id for m in to_reserve), (m.location_id for m in to_reserve)
+        )
+        pool: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        for quant in sorted(quants, key=fifo_key):
+            pool[(quant.product_id, quant.location_id)].append(quant)
+        for move in sorted(to_reserve, key=move_order_key):
+            need = move.product_qty - move.reserved_qty
+            for quant in pool[(move.product_id, move.location_id)]:
+                if need <= 0:
+                    break
+                if move.lot_id and quant.lot_id != move.lot_id:
+                    continue
+                free = quant.quantity - quant.reserved_quantity
+                if free <= 0:
+                    continue
+                take = min(free, need)
+                quant.reserved_quantity += take
+                env.session.add(Reservation(move_id=move.id, quant_id=quant.id, quantity=take))
+                move.reserved_qty += take
+                need -= take
+            move.state = "available" if move.reserved_qty >= move.product_qty else "waiting"
+            changed.append(move)
+    env.session.flush()
+    sync_picking_states(env, {m.picking_id for m in open_moves if m.picking_id})
+    if notify and changed:
+        env.hook.stock_reservation_changed(env=env, moves=changed)
+    return changed
+
+
+def release_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> None:
+    """Give back everything ``moves`` reserved (cancellation, or before re-planning)."""
+    Reservation = env["stock.reservation"]
+    ids = [m.id for m in moves if m.reserved_qty]
+    if not ids:
+        return
+    env.session.flush()
+    rows = list(env.session.scalars(select(Reservation).where(Reservation.move_id.in_(ids))))
+    quants = lock_quants_by_id(env, (r.quant_id for r in rows))
+    for row in rows:
+        quant = quants[row.quant_id]
+        quant.reserved_quantity -= row.quantity
+        env.session.delete(row)
+    for move in moves:
+        if move.id in ids:
+            move.reserved_qty = ZERO
+            if move.state == "available":
+                move.state = "waiting"
+    env.session.flush()
+    if notify:
+        env.hook.stock_reservation_changed(env=env, moves=list(moves))
+
+
+def sync_picking_states(env: Env, picking_ids: Iterable[int]) -> None:
+    """A confirmed transfer is ``ready`` when every open move is fully available."""
+    ids = sorted(set(picking_ids))
+    if not ids:
+        return
+    Move = env["stock.move"]
+    Picking = env["stock.picking"]
+    env.session.flush()
+    rows = env.session.execute(
+        select(
+            Move.picking_id,
+            func.sum(case((Move.state == "available", 0), else_=1)),
+        )
+        .where(Move.picking_id.in_(ids), Move.state.in_(("draft", "waiting", "available")))
+        .group_by(Move.picking_id)
+    ).all()
+    waiting = {pid: int(n) for pid, n in rows}
+    for picking in env.session.scalars(
+        select(Picking).where(Picking.id.in_(ids), Picking.state.in_(("waiting", "ready")))
+    ):
+        if picking.id in waiting:
+            picking.state = "waiting" if waiting[picking.id] else "ready"
+
+
+def release_waiting(env: Env, product_ids: Iterable[int]) -> list[Any]:
+    """Complete waiting reservations of these products, oldest demand first.
+
+    Called after goods arrive (a receipt is done, a count found more); the short
+    orders waiting longest are served first. Returns the moves that got more.
+    """
+    products = sorted(set(product_ids))
+    if not products:
+        return []
+    Move = env["stock.move"]
+    Location = env["stock.location"]
+    waiting = list(
+        env.session.scalars(
+            select(Move)
+            .join(Location, Location.id == Move.location_id)
+            .where(
+                Move.product_id.in_(products),
+                Move.state == "waiting",
+                Location.usage == "internal",
+            )
+            .order_by(Move.priority.desc(), Move.date, Move.id)
+        )
+    )
+    if not waiting:
+        return []
+    return reserve_moves(env, waiting)

@@ -1,0 +1,104 @@
+"""``suanpan users …``: create users, set passwords, issue API keys from the shell."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from kernel.apikeys import create_api_key
+from kernel.cli_common import echo, instance_options, state
+from kernel.env import Env
+from kernel.errors import NotFound, ValidationError
+from kernel.i18n import _
+from kernel.passwords import hash_password
+
+
+@click.group("users")
+def users() -> None:
+    """Manage users, passwords and API keys."""
+
+
+def _user(env: Env, login: str) -> Any:
+    User = env["res.user"]
+    user = env.session.scalar(select(User).where(User.login == login))
+    if user is None:
+        raise NotFound(_("no user with login %(login)s", login=login))
+    return user
+
+
+@users.command("create")
+@click.argument("login")
+@click.option("--name", required=True, help="Full name shown in the application.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Initial password (asked when omitted).",
+)
+@click.option("--group", "groups", multiple=True, metavar="XMLID", help="Group external id.")
+@click.option("--lang", "user_lang", default="en", help="The user's language (en, zh_CN).")
+@instance_options
+def create(login: str, name: str, password: str, groups: tuple[str, ...], user_lang: str) -> None:
+    """Create user LOGIN, an internal user plus the groups given."""
+    instance = state().initialized()
+    with instance.unit(None, su=True) as env:
+        User = env["res.user"]
+        Group = env["res.group"]
+        UserGroup = env["res.user.group"]
+        if env.session.scalar(select(User.id).where(User.login == login)) is not None:
+            raise ValidationError(_("login %(login)s is already taken", login=login), field="login")
+        known: dict[str, int] = {
+            xmlid: gid for xmlid, gid in env.session.execute(select(Group.xmlid, Group.id))
+        }
+        wanted = ["kernel.group_user", *groups]
+        for xmlid in wanted:
+            if xmlid not in known:
+                close = difflib.get_close_matches(xmlid, list(known), n=1)
+                hint = _(" — did you mean %(name)s?", name=close[0]) if close else ""
+                raise ValidationError(
+                    _("unknown group %(xmlid)s%(hint)s", xmlid=xmlid, hint=hint), field="group"
+                )
+        user = User(login=login, name=name, lang=user_lang, password_hash=hash_password(password))
+        env.session.add(user)
+        env.session.flush()
+        for xmlid in dict.fromkeys(wanted):
+            env.session.add(UserGroup(user_id=user.id, group_id=known[xmlid]))
+        user_id = user.id
+    echo(_("Created user %(login)s (#%(id)s)", login=login, id=user_id))
+
+
+@users.command("passwd")
+@click.argument("login")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="New password (asked when omitted).",
+)
+@instance_options
+def passwd(login: str, password: str) -> None:
+    """Set the password of user LOGIN."""
+    if not password:
+        raise ValidationError(_("the password must not be empty"), field="password")
+    instance = state().initialized()
+    with instance.unit(None, su=True) as env:
+        _user(env, login).password_hash = hash_password(password)
+    echo(_("Password of %(login)s changed.", login=login))
+
+
+@users.command("api-key")
+@click.argument("login")
+@click.option("--name", default="", help="What the key is for (shown in the key list).")
+@instance_options
+def api_key(login: str, name: str) -> None:
+    """Create an API key for LOGIN and print it once (only its hash is kept)."""
+    instance = state().initialized()
+    with instance.unit(None, su=True) as env:
+        key = create_api_key(env, _user(env, login).id, name)
+    echo(_("New API key for %(login)s (it is shown only this once):", login=login))
+    click.echo(key)

@@ -1,0 +1,1 @@
+"""The generic JSON API under ``/api/v1/``: every model the user may access."""

@@ -1,0 +1,190 @@
+"""Assembling the Litestar app of one instance.
+
+``create_app(instance)`` puts together the kernel's sign-in and shell pages, the
+generic screens (``kernel.web.ui``) and JSON API (``kernel.web.api``), every
+route an installed addon contributes through ``register_routes``, the static
+folders (the kernel's ``kernel/web/static`` at ``/static/`` and each addon's at
+``/static/<prefix>/``), the Jinja environment, CSRF protection, allowed hosts,
+security headers and the error handlers.
+
+All state a request needs (sessions, throttling, the CSRF signing secret,
+installed addons) is in the database, so any number of workers built by this
+function on the same database behave as one server.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from kernel.instance import Instance
+from kernel.web.auth import AUTH_ROUTES
+from kernel.web.context import ensure_fresh, on_registry_reload
+from kernel.web.errors import EXCEPTION_HANDLERS
+from kernel.web.middleware import SuanpanCSRFMiddleware, add_security_headers
+from kernel.web.sessions import system_session
+from kernel.web.shell import SHELL_ROUTES
+from kernel.web.templating import make_environment
+
+log = logging.getLogger(__name__)
+
+KERNEL_STATIC = Path(__file__).parent / "static"
+DEFAULT_ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "testserver.local", "*.localhost"]
+SECRET_KEY = "web_secret"
+MAX_BODY = 20 * 1024 * 1024
+
+
+def web_secret(instance: Instance) -> str:
+    """The CSRF signing secret shared by every worker: created once, kept in ``ir.setting``."""
+    Setting = instance.registry["ir.setting"]
+    for _attempt in range(2):
+        with system_session(instance) as session:
+            row = session.scalar(select(Setting).where(Setting.key == SECRET_KEY))
+            if row is not None and row.value:
+                return str(row.value)
+        try:
+            value = secrets.token_hex(32)
+            with system_session(instance) as session:
+                session.add(Setting(key=SECRET_KEY, value=value))
+            return value
+        except IntegrityError:  # another worker created it first
+            continue
+    raise RuntimeError("could not create the web secret")
+
+
+def _optional_routes(module: str) -> list[Any]:
+    """W2's generic screens and API; the app still starts (without them) if they fail to import."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except Exception:
+        log.exception("could not import %s; continuing without its routes", module)
+        return []
+    attr = "UI_ROUTES" if module.endswith("ui.routes") else "API_ROUTES"
+    return list(getattr(mod, attr, []))
+
+
+def addon_routes(instance: Instance) -> list[Any]:
+    found: list[Any] = []
+    instance.registry.pm.hook.register_routes(register=found.append)
+    return found
+
+
+def addon_static_dirs(instance: Instance) -> list[tuple[str, Path]]:
+    found: list[tuple[str, Path]] = []
+
+    def register(prefix: str, path: str | Path) -> None:
+        found.append((prefix.strip("/"), Path(path)))
+
+    instance.registry.pm.hook.register_static_dirs(register=register)
+    return found
+
+
+def static_routers(instance: Instance) -> list[Router]:
+    routers: list[Router] = []
+    for prefix, path in addon_static_dirs(instance):
+        routers.append(
+            create_static_files_router(
+                path=f"/static/{prefix}",
+                directories=[path],
+                name=f"static_{prefix}",
+                cache_control=None,
+                include_in_schema=False,
+            )
+        )
+    routers.append(
+        create_static_files_router(
+            path="/static",
+            directories=[KERNEL_STATIC],
+            name="static",
+            include_in_schema=False,
+        )
+    )
+    return routers
+
+
+def create_app(
+    instance: Instance,
+    *,
+    allowed_hosts: list[str] | None = None,
+    debug: bool = False,
+    secure_cookies: bool | None = None,
+) -> Litestar:
+    """The web app of ``instance``.
+
+    ``secure_cookies``: ``None`` marks cookies Secure when the request came over
+    https; ``True``/``False`` force it (behind a TLS-terminating proxy, pass True).
+    """
+    ensure_fresh(instance, force=True)
+    secret = web_secret(instance)
+    csrf = CSRFConfig(
+        secret=secret,
+        cookie_name="csrftoken",
+        header_name="x-csrftoken",
+        cookie_samesite="lax",
+        cookie_secure=bool(secure_cookies),
+        cookie_httponly=False,
+    )
+    handlers: list[Any] = [
+        *AUTH_ROUTES,
+        *SHELL_ROUTES,
+        *_optional_routes("kernel.web.ui.routes"),
+        *_optional_routes("kernel.web.api.routes"),
+        *addon_routes(instance),
+        *static_routers(instance),
+    ]
+    app = Litestar(
+        route_handlers=handlers,
+        middleware=[DefineMiddleware(SuanpanCSRFMiddleware, config=csrf)],
+        before_send=[add_security_headers],
+        allowed_hosts=AllowedHostsConfig(
+            allowed_hosts=list(allowed_hosts or DEFAULT_ALLOWED_HOSTS)
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Suanpan API",
+            version="1.0",
+            path="/api/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        state=State({"instance": instance, "secure_cookies": secure_cookies}),
+        debug=debug,
+        request_max_body_size=MAX_BODY,
+    )
+    app.state.jinja = make_environment(instance)
+    app.state.addon_handlers = {id(h) for h in handlers}
+    _watch_new_routes(app, instance)
+    return app
+
+
+def _watch_new_routes(app: Litestar, instance: Instance) -> None:
+    """Register routes of addons another process installed, when the registry is recomposed."""
+
+    def listener(changed: Instance) -> None:
+        if changed is not instance:
+            return
+        known: set[int] = app.state.addon_handlers
+        for handler in addon_routes(instance):
+            if id(handler) in known:
+                continue
+            try:
+                app.register(handler)
+                known.add(id(handler))
+            except Exception:
+                log.exception("could not register a route of a newly installed addon")
+
+    on_registry_reload(listener)

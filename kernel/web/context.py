@@ -1,0 +1,230 @@
+"""Who is asking, in which language, and the unit of work a request runs in.
+
+Every handler that touches business data opens ``with unit_for(request) as env``:
+the env carries the signed-in user (from the server-side session cookie, or an
+``Authorization: Bearer`` API key), so the kernel's access checks apply to the
+request exactly as they apply to the CLI or a hook. Nobody signed in means a
+401, which the error handlers turn into a redirect to the sign-in page for
+screens and a problem document for the API.
+
+These functions do synchronous database work: call them from sync handlers
+(Litestar runs them in a thread) or inside ``anyio.to_thread.run_sync``.
+
+Before each unit the registry version written by install/uninstall is compared
+(at most once a second) with the one this process composed its registry at, so
+a worker picks up an addon another process installed without restarting.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from litestar.exceptions import NotAuthorizedException
+
+from kernel.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, normalize_locale
+from kernel.web.sessions import COOKIE_NAME, SessionUser, resolve_session, system_session
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+
+    from kernel.env import Env
+    from kernel.instance import Instance
+
+LANG_COOKIE = "suanpan_lang"
+FRESHNESS_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user a request acts for and how they proved it."""
+
+    uid: int
+    name: str
+    lang: str
+    tz: str
+    via: str  # "session" | "apikey"
+    session_id: int | None = None
+
+
+# --- the instance and its freshness ----------------------------------------------------
+
+
+@dataclass
+class _Freshness:
+    registry_id: int = 0
+    version: int = -1
+    default_lang: str = DEFAULT_LOCALE
+    checked_at: float = 0.0
+
+
+_fresh: dict[int, _Freshness] = {}
+_fresh_lock = threading.Lock()
+_reload_listeners: list[Any] = []
+
+
+def instance_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Instance:
+    return connection.app.state.instance  # type: ignore[no-any-return]
+
+
+def on_registry_reload(listener: Any) -> None:
+    """Call ``listener(instance)`` after :func:`ensure_fresh` recomposed a registry."""
+    _reload_listeners.append(listener)
+
+
+def _read_settings(instance: Instance) -> tuple[int, str]:
+    import json
+
+    with instance.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT key, value FROM ir_setting WHERE key IN ('registry_version', 'lang')"
+        ).all()
+    values: dict[str, Any] = {}
+    for key, value in rows:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        values[key] = value
+    return int(values.get("registry_version") or 0), normalize_locale(
+        str(values.get("lang") or DEFAULT_LOCALE)
+    )
+
+
+def ensure_fresh(instance: Instance, *, force: bool = False) -> None:
+    """Reload the registry when another process installed or uninstalled an addon.
+
+    Checked at most once per second per instance; the comparison is with the
+    version read when this process last saw its registry change.
+    """
+    state = _fresh.setdefault(id(instance), _Freshness())
+    now = time.monotonic()
+    if not force and now - state.checked_at < FRESHNESS_SECONDS:
+        return
+    with _fresh_lock:
+        if not force and now - state.checked_at < FRESHNESS_SECONDS:
+            return
+        version, lang = _read_settings(instance)
+        state.default_lang = lang
+        registry = instance.registry
+        if state.registry_id != id(registry):
+            # first look, or this process itself recomposed (e.g. install in-process)
+            state.registry_id, state.version = id(registry), version
+        elif version != state.version:
+            instance.reload()
+            state.registry_id, state.version = id(instance.registry), version
+            for listener in list(_reload_listeners):
+                listener(instance)
+        state.checked_at = time.monotonic()
+
+
+def default_lang(instance: Instance) -> str:
+    state = _fresh.get(id(instance))
+    if state is None or state.checked_at == 0.0:
+        ensure_fresh(instance)
+        state = _fresh[id(instance)]
+    return state.default_lang
+
+
+# --- who is asking ------------------------------------------------------------------------
+
+
+def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    header = connection.headers.get("authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def uses_bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    return bool(connection.headers.get("authorization"))
+
+
+def _from_api_key(instance: Instance, token: str) -> Principal | None:
+    from kernel.apikeys import verify_api_key
+
+    User = instance.registry["res.user"]
+    with system_session(instance) as session:
+        uid = verify_api_key(session, instance.registry, token)
+        if uid is None:
+            return None
+        user = session.get(User, uid)
+        if user is None or not user.active:
+            return None
+        return Principal(int(uid), user.name, user.lang or "en", user.tz or "UTC", "apikey")
+
+
+def principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    """The request's user (cached on the request), or None when nobody is signed in.
+
+    A request carrying an ``Authorization`` header is judged by that header only:
+    a wrong key is a 401 even if a session cookie is present.
+    """
+    state = connection.scope.setdefault("state", {})
+    if "suanpan_principal" in state:
+        return state["suanpan_principal"]  # type: ignore[no-any-return]
+    instance = instance_of(connection)
+    ensure_fresh(instance)
+    found: Principal | None = None
+    if uses_bearer(connection):
+        token = _bearer(connection)
+        found = _from_api_key(instance, token) if token else None
+    else:
+        user: SessionUser | None = resolve_session(instance, connection.cookies.get(COOKIE_NAME))
+        if user is not None:
+            found = Principal(user.uid, user.name, user.lang, user.tz, "session", user.session_id)
+    state["suanpan_principal"] = found
+    return found
+
+
+def forget_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Drop the cached user (after sign-in, sign-out or a preference change)."""
+    connection.scope.setdefault("state", {}).pop("suanpan_principal", None)
+
+
+def current_uid(connection: ASGIConnection[Any, Any, Any, Any]) -> int | None:
+    found = principal(connection)
+    return found.uid if found is not None else None
+
+
+def request_lang(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """User's preference, else the language cookie/``Accept-Language``, else the instance default."""
+    found = principal(connection)
+    if found is not None and found.lang in SUPPORTED_LOCALES:
+        return found.lang
+    cookie = connection.cookies.get(LANG_COOKIE)
+    if cookie:
+        return normalize_locale(cookie)
+    header = connection.headers.get("accept-language")
+    if header:
+        for piece in header.split(","):
+            lang = piece.split(";")[0].strip().lower()
+            if lang.startswith(("zh", "en")):
+                from kernel.i18n import negotiate_accept_language
+
+                return negotiate_accept_language(header)
+    return default_lang(instance_of(connection))
+
+
+def request_tz(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    found = principal(connection)
+    return found.tz if found is not None else "UTC"
+
+
+@contextmanager
+def unit_for(
+    connection: ASGIConnection[Any, Any, Any, Any], *, readonly: bool = False
+) -> Iterator[Env]:
+    """The request user's unit of work; 401 (``NotAuthorizedException``) when nobody is signed in."""
+    found = principal(connection)
+    if found is None:
+        raise NotAuthorizedException(detail="sign in required")
+    instance = instance_of(connection)
+    with instance.unit(found.uid, lang=request_lang(connection), readonly=readonly) as env:
+        yield env

@@ -1,0 +1,192 @@
+"""Exception handlers of the whole web app: every failure becomes a readable answer.
+
+* ``/api/…`` paths get ``application/problem+json`` (RFC 9457): ``type``,
+  ``title``, ``status``, ``detail`` and ``fields`` ({field: message}), in the
+  request's language.
+* Screens get the error page, or for htmx requests a small fragment with the
+  message (htmx swaps it into the page's message area).
+* A screen request from somebody not signed in is redirected to
+  ``/login?next=…``.
+* Anything unexpected is logged with its traceback and answered with a 500 that
+  shows none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    ValidationException,
+)
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from kernel import i18n
+from kernel.errors import UserError
+from kernel.i18n import _, text_of
+
+log = logging.getLogger(__name__)
+
+TITLES: dict[int, i18n.LazyString] = {
+    400: _("Bad request"),
+    401: _("Sign-in required"),
+    403: _("Forbidden"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    409: _("Conflict"),
+    413: _("Request too large"),
+    422: _("Validation failed"),
+    429: _("Too many requests"),
+    500: _("Internal error"),
+    503: _("Please retry"),
+}
+
+DETAILS: dict[int, i18n.LazyString] = {
+    401: _("You need to sign in to do this."),
+    403: _("You are not allowed to do this."),
+    404: _("The page or record you asked for does not exist."),
+    405: _("This address does not accept this kind of request."),
+    500: _("Something went wrong on our side. The error was logged; please try again later."),
+}
+
+CSRF_DETAIL = _("The form expired or was sent from another site. Reload the page and try again.")
+
+
+def is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def is_htmx(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _lang(request: Request[Any, Any, Any]) -> str:
+    try:
+        from kernel.web.context import request_lang
+
+        return request_lang(request)
+    except Exception:  # the database may be what failed
+        return i18n.get_locale()
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    fields: dict[str, str] | None = None,
+    *,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    """The answer for ``status``: problem+json for the API, a page or fragment for screens."""
+    with i18n.use_locale(_lang(request)):
+        title_text = title or text_of(TITLES.get(status, TITLES[500 if status >= 500 else 400]))
+        if is_api(request):
+            body = {
+                "type": "about:blank",
+                "title": title_text,
+                "status": status,
+                "detail": detail,
+                "fields": fields or {},
+            }
+            return Response(
+                content=body,
+                status_code=status,
+                media_type="application/problem+json",
+                headers=headers,
+            )
+        return _page(request, status, title_text, detail, fields or {}, headers)
+
+
+def _page(
+    request: Request[Any, Any, Any],
+    status: int,
+    title: str,
+    detail: str,
+    fields: dict[str, str],
+    headers: dict[str, str] | None,
+) -> Response[Any]:
+    from markupsafe import escape
+
+    template = "error_fragment.html" if is_htmx(request) else "error.html"
+    context = {"status": status, "title": title, "detail": detail, "fields": fields}
+    try:
+        from kernel.web.templating import render
+
+        return render(request, template, context, status_code=status, headers=headers)
+    except Exception:
+        log.exception("rendering the error page failed")
+        html = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(detail)}</p>"
+        return Response(
+            content=html, status_code=status, media_type=MediaType.HTML, headers=headers
+        )
+
+
+def _fields(error: UserError) -> dict[str, str]:
+    return {name: text_of(message) for name, message in error.fields.items()}
+
+
+def user_error(request: Request[Any, Any, Any], exc: UserError) -> Response[Any]:
+    with i18n.use_locale(_lang(request)):
+        headers = {"Retry-After": "1"} if exc.status == 503 else None
+        return problem(request, exc.status, text_of(exc.message), _fields(exc), headers=headers)
+
+
+def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    fields: dict[str, str] = {}
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    for item in extra:
+        if isinstance(item, dict):
+            key = str(item.get("key") or item.get("source") or "body")
+            fields[key] = str(item.get("message") or "")
+    with i18n.use_locale(_lang(request)):
+        detail = i18n.gettext("The request has invalid values.")
+        return problem(request, 400, detail, fields)
+
+
+def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
+    if is_api(request):
+        with i18n.use_locale(_lang(request)):
+            return problem(
+                request,
+                401,
+                text_of(DETAILS[401]),
+                headers={"WWW-Authenticate": 'Bearer realm="suanpan"'},
+            )
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    location = "/login?next=" + quote(target, safe="/")
+    if is_htmx(request):
+        return Response(content="", status_code=401, headers={"HX-Redirect": location})
+    return Response(content="", status_code=303, headers={"Location": location})
+
+
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    with i18n.use_locale(_lang(request)):
+        if status == 403 and "CSRF" in str(exc.detail):
+            detail = text_of(CSRF_DETAIL)
+        elif status in DETAILS:
+            detail = text_of(DETAILS[status])
+        else:
+            detail = str(exc.detail or "")
+        headers = dict(exc.headers or {})
+        return problem(request, status, detail, headers=headers or None)
+
+
+def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    with i18n.use_locale(_lang(request)):
+        return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, text_of(DETAILS[500]))
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    UserError: user_error,
+    ValidationException: validation_error,
+    NotAuthorizedException: not_authorized,
+    HTTPException: http_error,
+    Exception: internal_error,
+}

@@ -1,0 +1,76 @@
+"""Serving an instance with granian (ASGI), one or many worker processes.
+
+Each worker imports :func:`app_factory`, which opens the instance named by the
+environment (``SUANPAN_DB``, ``SUANPAN_ADDONS_PATH``, ``SUANPAN_ALLOWED_HOSTS``,
+``SUANPAN_SECURE_COOKIES``). Workers share nothing in memory that matters:
+sessions, sign-in throttling, the CSRF secret and the installed-addon version
+all live in the database, so N workers on one PostgreSQL database act as one
+server. (SQLite works with several workers too, but writes are serialised.)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from litestar import Litestar
+
+log = logging.getLogger(__name__)
+
+ENV_DB = "SUANPAN_DB"
+ENV_ADDONS = "SUANPAN_ADDONS_PATH"
+ENV_HOSTS = "SUANPAN_ALLOWED_HOSTS"
+ENV_SECURE = "SUANPAN_SECURE_COOKIES"
+
+
+def _split(value: str | None) -> list[str]:
+    return [part for part in (value or "").replace(",", os.pathsep).split(os.pathsep) if part]
+
+
+def app_factory() -> Litestar:
+    """The app of the instance configured in the environment (granian calls this per worker)."""
+    from kernel.database import default_url
+    from kernel.instance import Instance
+    from kernel.web.app import create_app
+
+    url = os.environ.get(ENV_DB) or default_url()
+    instance = Instance.open(url, _split(os.environ.get(ENV_ADDONS)))
+    hosts = [h for h in (os.environ.get(ENV_HOSTS) or "").split(",") if h.strip()]
+    secure_raw = os.environ.get(ENV_SECURE, "").strip().lower()
+    secure = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(
+        secure_raw
+    )
+    return create_app(instance, allowed_hosts=[h.strip() for h in hosts] or None, secure_cookies=secure)
+
+
+def serve(
+    db_url: str,
+    addons_path: list[str] | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8069,
+    workers: int = 1,
+    reload: bool = False,
+    *,
+    allowed_hosts: list[str] | None = None,
+    secure_cookies: bool | None = None,
+) -> None:
+    """Run granian on ``host:port`` with ``workers`` processes until interrupted."""
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    os.environ[ENV_DB] = db_url
+    os.environ[ENV_ADDONS] = os.pathsep.join(addons_path or [])
+    if allowed_hosts:
+        os.environ[ENV_HOSTS] = ",".join(allowed_hosts)
+    if secure_cookies is not None:
+        os.environ[ENV_SECURE] = "1" if secure_cookies else "0"
+    log.info("serving %s on http://%s:%s with %s worker(s)", db_url, host, port, workers)
+    Granian(
+        "kernel.web.server:app_factory",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=max(1, workers),
+        factory=True,
+        reload=reload,
+    ).serve()

@@ -1,0 +1,176 @@
+"""Server-side browser sessions stored in the database (``web.session``).
+
+Why the database and not a worker's memory: a multi-worker server (granian with
+N processes) must see the same sessions in every worker, and signing out or
+revoking must take effect everywhere at once. The cookie only carries a random
+``sid``; the table stores its SHA-256, so a leaked database dump cannot be
+replayed as cookies.
+
+Lifetimes: a session ends after 8 hours without a request (idle) and in any case
+7 days after sign-in (absolute). ``expires_at`` always holds the earlier of the
+two and slides forward on use (written at most every few minutes, not on every
+request).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from kernel.fields import utcnow
+
+if TYPE_CHECKING:
+    from kernel.instance import Instance
+
+IDLE = dt.timedelta(hours=8)
+ABSOLUTE = dt.timedelta(days=7)
+TOUCH_EVERY = dt.timedelta(minutes=5)
+COOKIE_NAME = "suanpan_session"
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """Who a valid session belongs to (what every request needs, read in one query)."""
+
+    session_id: int
+    uid: int
+    name: str
+    lang: str
+    tz: str
+
+
+def hash_sid(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+@contextmanager
+def system_session(instance: Instance, *, readonly: bool = False) -> Iterator[Session]:
+    """A transaction without an env: the web host's own bookkeeping, committed at the end.
+
+    Access checks only apply to sessions carrying an ``Env``; sessions, sign-in
+    attempts and key checks are the web host's records, not a user's business
+    action. ``readonly`` rolls back instead of committing.
+    """
+    session = instance.sessionmaker()
+    try:
+        if instance.dialect == "sqlite":
+            session.connection(
+                execution_options={"sqlite_begin": "DEFERRED" if readonly else "IMMEDIATE"}
+            )
+        yield session
+        if readonly:
+            session.rollback()
+        else:
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def create_session(instance: Instance, user_id: int, *, replaces: str | None = None) -> str:
+    """Start a session for ``user_id`` and return the new ``sid`` for the cookie.
+
+    ``replaces`` (the sid the browser had before signing in) is revoked, so the
+    identifier changes at sign-in and a fixated sid is useless.
+    """
+    WebSession = instance.registry["web.session"]
+    sid = secrets.token_urlsafe(32)
+    now = utcnow()
+    with system_session(instance) as session:
+        if replaces:
+            session.execute(
+                update(WebSession)
+                .where(WebSession.sid_hash == hash_sid(replaces))
+                .values(revoked=True)
+            )
+        # housekeeping: drop sessions that ended more than a day ago
+        session.execute(
+            delete(WebSession).where(WebSession.expires_at < now - dt.timedelta(days=1))
+        )
+        session.add(
+            WebSession(
+                sid_hash=hash_sid(sid),
+                user_id=user_id,
+                data=b"",
+                created_at=now,
+                expires_at=min(now + IDLE, now + ABSOLUTE),
+            )
+        )
+    return sid
+
+
+def resolve_session(instance: Instance, sid: str | None) -> SessionUser | None:
+    """The signed-in user of ``sid``, or None when it is unknown, revoked, expired or inactive."""
+    if not sid or len(sid) > 200:
+        return None
+    WebSession = instance.registry["web.session"]
+    User = instance.registry["res.user"]
+    now = utcnow()
+    with system_session(instance, readonly=True) as session:
+        row = session.execute(
+            select(
+                WebSession.id,
+                WebSession.created_at,
+                WebSession.expires_at,
+                User.id,
+                User.name,
+                User.lang,
+                User.tz,
+            )
+            .join(User, User.id == WebSession.user_id)
+            .where(
+                WebSession.sid_hash == hash_sid(sid),
+                WebSession.revoked.is_(False),
+                User.active.is_(True),
+            )
+        ).first()
+    if row is None:
+        return None
+    session_id, created_at, expires_at, uid, name, lang, tz = row
+    created_at, expires_at = _aware(created_at), _aware(expires_at)
+    if expires_at <= now or created_at + ABSOLUTE <= now:
+        return None
+    new_expiry = min(now + IDLE, created_at + ABSOLUTE)
+    if new_expiry - expires_at >= TOUCH_EVERY:
+        with system_session(instance) as session:
+            session.execute(
+                update(WebSession).where(WebSession.id == session_id).values(expires_at=new_expiry)
+            )
+    return SessionUser(session_id, int(uid), name or "", lang or "en", tz or "UTC")
+
+
+def revoke_session(instance: Instance, sid: str | None) -> None:
+    """Sign-out: the session stops working in every worker at once."""
+    if not sid:
+        return
+    WebSession = instance.registry["web.session"]
+    with system_session(instance) as session:
+        session.execute(
+            update(WebSession).where(WebSession.sid_hash == hash_sid(sid)).values(revoked=True)
+        )
+
+
+def revoke_user_sessions(instance: Instance, user_id: int) -> int:
+    """Revoke every session of a user (password change, deactivation); returns how many."""
+    WebSession = instance.registry["web.session"]
+    with system_session(instance) as session:
+        result = session.execute(
+            update(WebSession)
+            .where(WebSession.user_id == user_id, WebSession.revoked.is_(False))
+            .values(revoked=True)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

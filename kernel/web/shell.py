@@ -1,0 +1,255 @@
+"""The signed-in shell's own pages: dashboard, language switch, preferences, API keys, health."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+from zoneinfo import available_timezones
+
+import anyio.to_thread
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.params import FromPath
+from markupsafe import Markup
+from sqlalchemy import select, text
+
+from kernel.apikeys import create_api_key
+from kernel.errors import NotFound, ValidationError
+from kernel.fields import utcnow
+from kernel.i18n import SUPPORTED_LOCALES, _, normalize_locale, text_of
+from kernel.web.auth import safe_next, secure_cookies
+from kernel.web.context import LANG_COOKIE, forget_principal, instance_of, principal, unit_for
+from kernel.web.templating import collect_widgets, render
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+LANGUAGES: list[tuple[str, str]] = [("en", "English"), ("zh_CN", "简体中文")]
+COMMON_TIMEZONES = [
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+]
+
+
+async def _run(fn: Callable[[], T]) -> T:
+    """Database work runs in a worker thread: the drivers are synchronous."""
+    return await anyio.to_thread.run_sync(fn)
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    form = await request.form()
+    return dict(form.items())
+
+
+@get("/", name="home")
+async def home(request: Request[Any, Any, Any]) -> Response[Any]:
+    return await _run(lambda: _home(request))
+
+
+def _home(request: Request[Any, Any, Any]) -> Response[Any]:
+    with unit_for(request, readonly=True) as env:
+        widgets = []
+        for widget in collect_widgets(env.registry):
+            if widget.group is not None and not env.has_group(widget.group):
+                continue
+            try:
+                body = widget.render(env)
+            except Exception:
+                log.exception("dashboard widget %s failed", widget.key)
+                body = Markup('<p class="text-body-secondary small mb-0">{}</p>').format(
+                    text_of(_("This widget could not be shown."))
+                )
+            widgets.append({"key": widget.key, "title": widget.title, "body": body})
+        return render(request, "home.html", {"widgets": widgets}, env=env)
+
+
+@post("/lang", name="switch_lang")
+async def switch_lang(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Set the language: the user's preference when signed in, a cookie otherwise."""
+    form = await _form(request)
+    return await _run(lambda: _switch_lang(request, form))
+
+
+def _switch_lang(request: Request[Any, Any, Any], form: dict[str, Any]) -> Response[Any]:
+    lang = normalize_locale(str(form.get("lang") or "en"))
+    found = principal(request)
+    if found is not None:
+        with unit_for(request) as env, env.sudo("a user sets their own language preference"):
+            env.user.lang = lang
+        forget_principal(request)
+    back = safe_next(str(form.get("next") or _referer_path(request)))
+    cookie = Cookie(
+        key=LANG_COOKIE,
+        value=lang,
+        path="/",
+        max_age=365 * 24 * 3600,
+        samesite="lax",
+        secure=secure_cookies(request),
+    )
+    return Response("", status_code=303, headers={"Location": back}, cookies=[cookie])
+
+
+def _referer_path(request: Request[Any, Any, Any]) -> str:
+    """Where the switch was pressed, when it came from this site."""
+    referer = request.headers.get("referer") or ""
+    parts = urlsplit(referer)
+    if not referer or parts.netloc != request.headers.get("host", ""):
+        return "/"
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@get("/account/preferences", name="preferences")
+async def preferences(request: Request[Any, Any, Any]) -> Response[Any]:
+    return await _run(lambda: _preferences(request))
+
+
+def _preferences(request: Request[Any, Any, Any]) -> Response[Any]:
+    with unit_for(request, readonly=True) as env:
+        return render(request, "account/preferences.html", _prefs_context(env), env=env)
+
+
+def _prefs_context(
+    env: Any, errors: dict[str, str] | None = None, saved: bool = False
+) -> dict[str, Any]:
+    zones = sorted(available_timezones())
+    return {
+        "languages": LANGUAGES,
+        "common_timezones": COMMON_TIMEZONES,
+        "timezones": [z for z in zones if "/" in z and not z.startswith(("Etc/", "SystemV/"))],
+        "current_lang": env.user.lang,
+        "current_tz": env.user.tz,
+        "errors": errors or {},
+        "saved": saved,
+    }
+
+
+@post("/account/preferences", name="preferences_save")
+async def preferences_save(request: Request[Any, Any, Any]) -> Response[Any]:
+    form = await _form(request)
+    return await _run(lambda: _preferences_save(request, form))
+
+
+def _preferences_save(request: Request[Any, Any, Any], form: dict[str, Any]) -> Response[Any]:
+    lang = str(form.get("lang") or "")
+    tz = str(form.get("tz") or "")
+    errors: dict[str, str] = {}
+    if lang not in SUPPORTED_LOCALES:
+        errors["lang"] = text_of(_("Choose one of the offered languages."))
+    if tz not in available_timezones():
+        errors["tz"] = text_of(_("Unknown time zone."))
+    if errors:
+        with unit_for(request, readonly=True) as env:
+            return render(
+                request,
+                "account/preferences.html",
+                _prefs_context(env, errors),
+                env=env,
+                status_code=422,
+            )
+    with unit_for(request) as env, env.sudo("a user sets their own preferences"):
+        env.user.lang = lang
+        env.user.tz = tz
+    forget_principal(request)
+    return Response("", status_code=303, headers={"Location": "/account/preferences?saved=1"})
+
+
+@get("/account/api-keys", name="api_keys")
+async def api_keys(request: Request[Any, Any, Any]) -> Response[Any]:
+    return await _run(lambda: _api_keys_page(request))
+
+
+def _api_keys_page(
+    request: Request[Any, Any, Any],
+    *,
+    new_key: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response[Any]:
+    with unit_for(request, readonly=True) as env:
+        ApiKey = env["res.user.apikey"]
+        with env.sudo("a user lists their own API keys"):
+            keys = env.session.scalars(
+                select(ApiKey).where(ApiKey.user_id == env.uid).order_by(ApiKey.id.desc())
+            ).all()
+        return render(
+            request,
+            "account/api_keys.html",
+            {"keys": keys, "new_key": new_key, "error": error},
+            env=env,
+            status_code=status,
+        )
+
+
+@post("/account/api-keys", name="api_key_create")
+async def api_key_create(request: Request[Any, Any, Any]) -> Response[Any]:
+    form = await _form(request)
+    return await _run(lambda: _api_key_create(request, form))
+
+
+def _api_key_create(request: Request[Any, Any, Any], form: dict[str, Any]) -> Response[Any]:
+    name = str(form.get("name") or "").strip()
+    if not name:
+        return _api_keys_page(
+            request,
+            error=text_of(_("Give the key a name, e.g. the program that will use it.")),
+            status=422,
+        )
+    if len(name) > 128:
+        raise ValidationError(_("The name is too long (at most 128 characters)."), field="name")
+    with unit_for(request) as env, env.sudo("a user creates an API key for themselves"):
+        key = create_api_key(env, env.uid, name)
+    return _api_keys_page(request, new_key=key)
+
+
+@post("/account/api-keys/{key_id:int}/revoke", name="api_key_revoke")
+async def api_key_revoke(request: Request[Any, Any, Any], key_id: FromPath[int]) -> Response[Any]:
+    return await _run(lambda: _api_key_revoke(request, key_id))
+
+
+def _api_key_revoke(request: Request[Any, Any, Any], key_id: int) -> Response[Any]:
+    with unit_for(request) as env, env.sudo("a user revokes one of their own API keys"):
+        ApiKey = env["res.user.apikey"]
+        row = env.session.get(ApiKey, key_id)
+        if row is None or row.user_id != env.uid:
+            raise NotFound(_("API key #%(id)s does not exist", id=key_id))
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+    return Response("", status_code=303, headers={"Location": "/account/api-keys"})
+
+
+@get("/health", name="health")
+async def health(request: Request[Any, Any, Any]) -> Response[Any]:
+    """For load balancers: 200 when the database answers, 503 otherwise."""
+    return await _run(lambda: _health(request))
+
+
+def _health(request: Request[Any, Any, Any]) -> Response[Any]:
+    try:
+        with instance_of(request).engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:
+        log.exception("health check: database unreachable")
+        return Response({"status": "unavailable"}, status_code=503)
+    return Response({"status": "ok"}, status_code=200)
+
+
+SHELL_ROUTES: list[Any] = [
+    home,
+    switch_lang,
+    preferences,
+    preferences_save,
+    api_keys,
+    api_key_create,
+    api_key_revoke,
+    health,
+]

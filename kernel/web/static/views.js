@@ -1,0 +1,141 @@
+/* Generic list and form screens: keyboard shortcuts, pickers, inline lines.
+   No inline scripts (the Content-Security-Policy forbids them): everything is wired here. */
+(function () {
+  "use strict";
+
+  function typing(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+
+  // "/" focuses the list search
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "/" && !typing(document.activeElement) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+      var search = document.querySelector("[data-sp-search]");
+      if (search) { ev.preventDefault(); search.focus(); search.select(); }
+    }
+    if (ev.key === "Escape") { closePickers(); }
+  });
+
+  // filters and grouping apply at once
+  document.addEventListener("change", function (ev) {
+    var el = ev.target;
+    if (el.matches && el.matches("[data-sp-autosubmit]")) {
+      var form = el.form;
+      var page = form && form.querySelector("input[name=page]");
+      if (page) { page.remove(); }
+      if (form) { form.requestSubmit ? form.requestSubmit() : form.submit(); }
+    }
+  });
+
+  document.addEventListener("click", function (ev) {
+    var el = ev.target;
+    if (!(el instanceof Element)) { return; }
+
+    var apply = el.closest("[data-sp-columns-apply]");
+    if (apply) {
+      var box = apply.closest("[data-sp-columns]");
+      var names = Array.prototype.map.call(box.querySelectorAll("[data-sp-column]:checked"), function (c) { return c.value; });
+      var url = new URL(window.location.href);
+      url.searchParams.delete("page");
+      if (names.length) { url.searchParams.set("cols", names.join(",")); } else { url.searchParams.delete("cols"); }
+      window.location.assign(url.toString());
+      return;
+    }
+
+    var remove = el.closest("[data-sp-remove-line]");
+    if (remove) { remove.closest("tr").remove(); return; }
+
+    var pick = el.closest("[data-sp-pick]");
+    if (pick) { choose(pick); return; }
+
+    var row = el.closest("tr[data-href]");
+    if (row && !el.closest("a, button, input, label, select")) {
+      if (ev.ctrlKey || ev.metaKey) { window.open(row.dataset.href, "_blank"); } else { window.location.assign(row.dataset.href); }
+      return;
+    }
+    if (!el.closest("[data-sp-picker]")) { closePickers(); }
+  });
+
+  // confirmation before destructive posts
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (form.dataset && form.dataset.spConfirm && !window.confirm(form.dataset.spConfirm)) {
+      ev.preventDefault();
+    }
+  });
+
+  // --- pickers ---------------------------------------------------------------------------
+  function closePickers() {
+    document.querySelectorAll("[data-sp-picker-results]").forEach(function (r) { r.innerHTML = ""; });
+    document.querySelectorAll("[data-sp-picker-text]").forEach(function (t) { t.setAttribute("aria-expanded", "false"); });
+  }
+
+  function choose(item) {
+    var picker = item.closest("[data-sp-picker]");
+    picker.querySelector("[data-sp-picker-value]").value = item.dataset.id;
+    var text = picker.querySelector("[data-sp-picker-text]");
+    text.value = item.dataset.label;
+    text.classList.remove("is-invalid");
+    closePickers();
+    text.focus();
+  }
+
+  document.addEventListener("input", function (ev) {
+    var el = ev.target;
+    if (el.matches && el.matches("[data-sp-picker-text]") && el.value.trim() === "") {
+      el.closest("[data-sp-picker]").querySelector("[data-sp-picker-value]").value = "";
+    }
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    var el = ev.target;
+    if (!(el instanceof Element)) { return; }
+    var picker = el.closest("[data-sp-picker]");
+    if (!picker) { return; }
+    var items = Array.prototype.slice.call(picker.querySelectorAll("[data-sp-pick]"));
+    if (!items.length) { return; }
+    var index = items.indexOf(document.activeElement);
+    if (ev.key === "ArrowDown") { ev.preventDefault(); items[Math.min(index + 1, items.length - 1)].focus(); }
+    else if (ev.key === "ArrowUp") {
+      ev.preventDefault();
+      if (index <= 0) { picker.querySelector("[data-sp-picker-text]").focus(); } else { items[index - 1].focus(); }
+    } else if (ev.key === "Enter" && index === -1 && el.matches("[data-sp-picker-text]")) {
+      ev.preventDefault(); choose(items[0]);
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    var target = ev.detail && ev.detail.target;
+    if (target && target.matches && target.matches("[data-sp-picker-results]")) {
+      var text = target.closest("[data-sp-picker]").querySelector("[data-sp-picker-text]");
+      text.setAttribute("aria-expanded", target.children.length ? "true" : "false");
+    }
+    if (target && target.matches && target.matches("tbody")) {
+      var last = target.querySelector("tr:last-child input:not([type=hidden]), tr:last-child select");
+      if (last) { last.focus(); }
+    }
+  });
+
+  // --- inline lines: each new row gets the next index -------------------------------------
+  document.addEventListener("htmx:configRequest", function (ev) {
+    var el = ev.detail.elt;
+    if (el && el.matches && el.matches("[data-sp-add-line]")) {
+      var body = el.closest("[data-sp-lines]").querySelector("[data-sp-line-body]");
+      var next = parseInt(body.dataset.nextIndex || "0", 10);
+      body.dataset.nextIndex = String(next + 1);
+      ev.detail.parameters.index = next;
+    }
+  });
+
+  // --- autofocus: the first editable field of a new record, or the first invalid one -------
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("record-form");
+    if (!form) { return; }
+    var invalid = form.querySelector(".is-invalid");
+    if (invalid) { invalid.focus(); return; }
+    if (/\/new$/.test(window.location.pathname)) {
+      var first = form.querySelector("input:not([type=hidden]):not([disabled]), select, textarea");
+      if (first) { first.focus(); }
+    }
+  });
+})();

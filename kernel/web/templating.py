@@ -1,0 +1,353 @@
+"""Jinja2 rendering for the web host: one environment per app, locale-aware filters.
+
+Template lookup is a chain: folders contributed by addons through
+``register_template_dirs`` in *reverse* dependency order (an addon overrides or
+extends a template of an addon it depends on), then the kernel's
+``kernel/web/templates``. The chain is rebuilt when the registry changes, so a
+newly installed addon's templates are found without a restart.
+
+Rules for templates (the Content-Security-Policy enforces them in browsers):
+no inline ``<script>`` and no ``on*=`` attributes — put JavaScript in a static
+file under ``/static/``; never reference an external URL.
+
+Filters: ``money(amount, code)``, ``number``, ``quantity``, ``date``,
+``datetime`` (in the user's time zone) are formatted with Babel for the active
+locale; ``label`` renders lazy labels. Context always has ``user``, ``menus``,
+``lang``, ``csrf_token``, ``request``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from babel.dates import format_date, format_datetime, get_timezone
+from babel.numbers import format_currency, format_decimal, get_currency_precision
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from litestar import Response
+from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup
+
+from kernel import i18n
+from kernel.i18n import text_of
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+
+    from kernel.env import Env
+    from kernel.instance import Instance
+    from kernel.models.registry import Registry
+
+log = logging.getLogger(__name__)
+
+KERNEL_TEMPLATES = Path(__file__).parent / "templates"
+PRODUCT_NAME = "算盘 Suanpan"
+
+_tz: contextvars.ContextVar[str] = contextvars.ContextVar("suanpan_tz", default="UTC")
+
+
+# --- contributions -------------------------------------------------------------------------
+
+
+def addon_template_dirs(registry: Registry) -> list[Path]:
+    """Template folders of the installed addons, latest (most dependent) first."""
+    found: list[Path] = []
+
+    def register(path: str | Path) -> None:
+        found.append(Path(path))
+
+    # pluggy calls implementations last-registered first and the registry
+    # registers addons in dependency order: later addons come out first.
+    registry.pm.hook.register_template_dirs(register=register)
+    return found
+
+
+@dataclass
+class MenuEntry:
+    key: str
+    label: Any
+    url: str | None
+    parent: str | None = None
+    sequence: int = 10
+    group: str | None = None
+    children: list[MenuEntry] = field(default_factory=list)
+
+
+def collect_menus(registry: Registry) -> list[MenuEntry]:
+    """Every menu entry the installed addons contribute (unfiltered), as a tree."""
+    entries: dict[str, MenuEntry] = {}
+
+    def register(
+        key: str,
+        label: Any,
+        url: str | None = None,
+        parent: str | None = None,
+        sequence: int = 10,
+        group: str | None = None,
+    ) -> None:
+        entries[key] = MenuEntry(key, label, url, parent, sequence, group)
+
+    registry.pm.hook.register_menus(register=register)
+    roots: list[MenuEntry] = []
+    for entry in entries.values():
+        entry.children = []
+    for entry in sorted(entries.values(), key=lambda e: (e.sequence, e.key)):
+        parent = entries.get(entry.parent) if entry.parent else None
+        if parent is not None:
+            parent.children.append(entry)
+        else:
+            roots.append(entry)
+    return roots
+
+
+def visible_menus(roots: list[MenuEntry], allowed: Callable[[str | None], bool]) -> list[MenuEntry]:
+    """The menu tree as one user sees it: entries of groups they lack are gone, empty parents too."""
+    shown: list[MenuEntry] = []
+    for entry in roots:
+        if not allowed(entry.group):
+            continue
+        children = visible_menus(entry.children, allowed)
+        if entry.children and not children and not entry.url:
+            continue
+        shown.append(
+            MenuEntry(
+                entry.key,
+                entry.label,
+                entry.url,
+                entry.parent,
+                entry.sequence,
+                entry.group,
+                children,
+            )
+        )
+    return shown
+
+
+@dataclass
+class Widget:
+    key: str
+    title: Any
+    render: Callable[[Env], Any]
+    group: str | None = None
+
+
+def collect_widgets(registry: Registry) -> list[Widget]:
+    widgets: list[Widget] = []
+
+    def register(
+        key: str, title: Any, render: Callable[[Env], Any], group: str | None = None
+    ) -> None:
+        widgets.append(Widget(key, title, render, group))
+
+    registry.pm.hook.register_dashboard_widgets(register=register)
+    return widgets
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def money(amount: Any, currency_code: str | None = "CNY") -> str:
+    """``¥1,234.50`` / ``CN¥1,234.50`` for the locale; rounded half-up to the currency's digits."""
+    value = _decimal(amount)
+    if value is None:
+        return ""
+    code = (currency_code or "CNY").upper()
+    digits = get_currency_precision(code)
+    quantized = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return format_currency(quantized, code, locale=i18n.babel_locale(), currency_digits=True)
+
+
+def number(value: Any, digits: int | None = None) -> str:
+    dec = _decimal(value)
+    if dec is None:
+        return ""
+    if digits is not None:
+        dec = dec.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(dec, format=pattern, locale=i18n.babel_locale())
+    return format_decimal(dec, locale=i18n.babel_locale())
+
+
+def quantity(value: Any) -> str:
+    """Quantities without noise: ``12``, ``12.5``, ``0.125`` (trailing zeros dropped)."""
+    dec = _decimal(value)
+    if dec is None:
+        return ""
+    return format_decimal(dec, format="#,##0.######", locale=i18n.babel_locale())
+
+
+def date(value: Any, fmt: str = "medium") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _to_user_tz(value).date()
+    return format_date(value, format=fmt, locale=i18n.babel_locale())
+
+
+def _to_user_tz(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(get_timezone(_tz.get()))
+
+
+def datetime(value: Any, fmt: str = "medium") -> str:
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, dt.datetime):
+        return date(value, fmt)
+    return format_datetime(_to_user_tz(value), format=fmt, locale=i18n.babel_locale())
+
+
+def label(value: Any) -> str:
+    return text_of(value)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "money": money,
+    "number": number,
+    "quantity": quantity,
+    "date": date,
+    "datetime": datetime,
+    "label": label,
+}
+
+
+# --- the environment -------------------------------------------------------------------------
+
+
+class _RegistryLoader(BaseLoader):
+    """Delegates to a ChoiceLoader rebuilt whenever the instance's registry changes."""
+
+    def __init__(self, instance: Instance, extra_dirs: list[Path]) -> None:
+        self.instance = instance
+        self.extra_dirs = extra_dirs
+        self._key: int | None = None
+        self._loader: ChoiceLoader | None = None
+
+    def current(self) -> ChoiceLoader:
+        registry = self.instance.registry
+        if self._loader is None or self._key != id(registry):
+            dirs = [*addon_template_dirs(registry), *self.extra_dirs, KERNEL_TEMPLATES]
+            self._loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
+            self._key = id(registry)
+        return self._loader
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        return self.current().get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return self.current().list_templates()
+
+
+def make_environment(instance: Instance, extra_dirs: list[Path] | None = None) -> Environment:
+    env = Environment(
+        loader=_RegistryLoader(instance, list(extra_dirs or [])),
+        autoescape=select_autoescape(("html", "htm", "xml", "jinja"), default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        auto_reload=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: i18n.gettext(message),
+        lambda singular, plural, n: i18n.ngettext(singular, plural, n),
+        newstyle=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals["product_name"] = PRODUCT_NAME
+    return env
+
+
+def jinja_env(connection: ASGIConnection[Any, Any, Any, Any]) -> Environment:
+    return connection.app.state.jinja  # type: ignore[no-any-return]
+
+
+def csrf_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    return ScopeState.from_scope(connection.scope).csrf_token or ""
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def shell_context(
+    connection: ASGIConnection[Any, Any, Any, Any], env: Env | None
+) -> dict[str, Any]:
+    """What every page knows: the user, their menus, language, CSRF token, the request."""
+    from kernel.web.context import principal, request_lang
+
+    found = principal(connection)
+    menus: list[MenuEntry] = []
+    if env is not None and found is not None:
+        registry = env.registry
+        roots = collect_menus(registry)
+        menus = visible_menus(roots, lambda group: group is None or env.has_group(group))
+    return {
+        "user": found,
+        "menus": menus,
+        "lang": request_lang(connection),
+        "csrf_token": csrf_token(connection),
+        "request": connection,
+        "current_path": connection.url.path,
+    }
+
+
+def render_string(
+    connection: ASGIConnection[Any, Any, Any, Any],
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    env: Env | None = None,
+) -> str:
+    """Render a template to text with the shell context (see :func:`render`)."""
+    from kernel.web.context import principal, request_lang, request_tz, unit_for
+
+    lang = request_lang(connection)
+    with i18n.use_locale(lang):
+        token = _tz.set(request_tz(connection))
+        try:
+            if env is None and principal(connection) is not None:
+                with unit_for(connection, readonly=True) as own_env:
+                    data = {**shell_context(connection, own_env), **(context or {})}
+                    return jinja_env(connection).get_template(template_name).render(data)
+            data = {**shell_context(connection, env), **(context or {})}
+            return jinja_env(connection).get_template(template_name).render(data)
+        finally:
+            _tz.reset(token)
+
+
+def render(
+    connection: ASGIConnection[Any, Any, Any, Any],
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    env: Env | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response[str]:
+    """An HTML response of ``template_name``; pass ``env`` when a unit is already open."""
+    html = render_string(connection, template_name, context, env=env)
+    return Response(
+        content=html,
+        status_code=status_code,
+        media_type="text/html; charset=utf-8",
+        headers=headers,
+    )
+
+
+def render_markup(text: str) -> Markup:
+    return Markup(text)

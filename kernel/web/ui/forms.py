@@ -1,0 +1,450 @@
+"""The form screen's data: widgets per field, inline lines, and reading a submitted form back.
+
+Why a separate step from the template: the template should only lay out what
+is decided here — which widget a column gets (a ``Money`` is an exact text input,
+never ``type=number`` with float rounding), whether the document is read-only in
+its state, which message belongs next to which field, and which workflow buttons
+this user may press. Submitted text goes back through the same conversion as
+the JSON API (:func:`kernel.web.api.records.apply`), so both paths validate alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from kernel import workflow
+from kernel.env import Env
+from kernel.i18n import LazyString, text_of
+from kernel.web.introspect import FieldMeta, ModelMeta, display_name, model_meta
+from kernel.web.views import View
+
+WIDGETS = {
+    "char": "text",
+    "text": "textarea",
+    "integer": "integer",
+    "money": "decimal",
+    "quantity": "decimal",
+    "decimal": "decimal",
+    "date": "date",
+    "datetime": "datetime",
+    "boolean": "checkbox",
+    "selection": "select",
+    "many2one": "picker",
+    "json": "readonly",
+}
+_LINE_KEY = re.compile(r"^lines-(\w+)-(\d+)-(\w+)$")
+
+
+@dataclass
+class Widget:
+    """One field on the form."""
+
+    name: str  # the input's name
+    field: str
+    meta: FieldMeta
+    label: str
+    help: str
+    kind: str
+    value: str  # as text for the input
+    display: str  # for pickers and read-only rendering
+    readonly: bool
+    required: bool
+    error: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def input_id(self) -> str:
+        return "f-" + self.name.replace(".", "-")
+
+
+@dataclass
+class LineTable:
+    relation: str
+    label: str
+    model: str
+    columns: list[tuple[str, str, FieldMeta]]  # name, label, meta
+    rows: list[dict[str, Any]]  # {"index", "id", "widgets": [Widget]}
+    readonly: bool
+    error: str = ""
+
+
+@dataclass
+class Section:
+    label: str
+    widgets: list[Widget]
+
+
+def as_text(meta: FieldMeta, value: Any) -> str:
+    """A value as the text an input shows (exact decimals, ISO dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+            if meta.type == "money" and "." not in text:
+                text += ".00"
+            elif meta.type == "money" and len(text.split(".")[1]) == 1:
+                text += "0"
+        return text
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, LazyString):
+        return str(value)
+    return str(value)
+
+
+def widget(
+    env: Env,
+    meta: ModelMeta,
+    name: str,
+    record: Any,
+    *,
+    input_name: str | None = None,
+    submitted: Mapping[str, Any] | None = None,
+    errors: Mapping[str, Any] | None = None,
+    readonly: bool = False,
+    error_key: str | None = None,
+) -> Widget:
+    fm = meta.fields[name]
+    input_name = input_name or name
+    display = ""
+    if submitted is not None and input_name in submitted:
+        text = submitted[input_name]
+        text = "" if text is None else str(text)
+        if fm.type == "many2one":
+            display = str(submitted.get(f"{input_name}__label", "") or text)
+    else:
+        value = getattr(record, name, None) if record is not None else fm.default
+        text = as_text(fm, value)
+        if fm.type == "many2one" and value is not None:
+            related = getattr(record, fm.relationship, None) if fm.relationship else None
+            display = display_name(related) if related is not None else f"#{value}"
+    kind = WIDGETS.get(fm.type, "text")
+    options: list[tuple[str, str]] = []
+    if kind == "select":
+        options = [(k, text_of(v)) for k, v in fm.selection or []]
+        if not display:
+            display = dict(options).get(text, text)
+    if kind == "checkbox":
+        display = "✓" if text else ""
+    err = (errors or {}).get(error_key or name, "")
+    return Widget(
+        name=input_name,
+        field=name,
+        meta=fm,
+        label=text_of(fm.label),
+        help=text_of(fm.help),
+        kind=kind,
+        value=text,
+        display=display or text,
+        readonly=readonly or fm.readonly,
+        required=fm.required,
+        error=text_of(err),
+        options=options,
+    )
+
+
+def is_readonly(view: View, meta: ModelMeta, record: Any | None) -> bool:
+    if record is None or not meta.state_field:
+        return False
+    return getattr(record, meta.state_field, None) in view.form.readonly_states
+
+
+def load_record(env: Env, view: View, meta: ModelMeta, record_id: int) -> Any:
+    """The record with its many-to-one names and lines loaded up front (no lazy loads later)."""
+    from kernel.errors import NotFound
+    from kernel.i18n import _
+
+    cls = meta.cls
+    stmt = select(cls).where(cls.id == record_id)
+    for name in {n for s in view.form.sections for n in s.fields if n in meta.fields}:
+        fm = meta.fields[name]
+        if (
+            fm.type == "many2one"
+            and fm.relationship
+            and fm.relation
+            and env.can(fm.relation, "read")
+        ):
+            stmt = stmt.options(joinedload(getattr(cls, fm.relationship)))
+    record = env.session.scalars(stmt).unique().one_or_none()
+    if record is None:
+        raise NotFound(
+            _("%(model)s #%(id)s does not exist", model=text_of(meta.label), id=record_id)
+        )
+    return record
+
+
+def sections(
+    env: Env,
+    view: View,
+    meta: ModelMeta,
+    record: Any | None,
+    *,
+    submitted: Mapping[str, Any] | None = None,
+    errors: Mapping[str, Any] | None = None,
+    readonly: bool = False,
+) -> list[Section]:
+    out = []
+    for sec in view.form.sections:
+        widgets = [
+            widget(env, meta, n, record, submitted=submitted, errors=errors, readonly=readonly)
+            for n in sec.fields
+            if n in meta.fields
+        ]
+        out.append(Section(text_of(sec.label), widgets))
+    return out
+
+
+def line_tables(
+    env: Env,
+    view: View,
+    meta: ModelMeta,
+    record: Any | None,
+    *,
+    submitted_lines: dict[str, list[dict[str, Any]]] | None = None,
+    errors: Mapping[str, Any] | None = None,
+    readonly: bool = False,
+) -> list[LineTable]:
+    tables = []
+    for lines in view.form.lines:
+        o2m = meta.one2many.get(lines.relation)
+        if o2m is None or not env.can(o2m.relation, "read"):
+            continue
+        line_meta = model_meta(env.registry, o2m.relation)
+        cols = [
+            (c, text_of(line_meta.fields[c].label), line_meta.fields[c])
+            for c in lines.columns
+            if c in line_meta.fields
+        ]
+        rows = []
+        ro = readonly or not (env.can(o2m.relation, "write") and env.can(o2m.relation, "create"))
+        if submitted_lines is not None and lines.relation in submitted_lines:
+            source: list[tuple[Any, dict[str, Any] | None]] = [
+                (None, data) for data in submitted_lines[lines.relation]
+            ]
+        else:
+            records = list(getattr(record, lines.relation)) if record is not None else []
+            source = [(line, None) for line in records]
+        for index, (line, data) in enumerate(source):
+            rows.append(
+                line_row(
+                    env,
+                    line_meta,
+                    lines.relation,
+                    [c for c, _l, _f in cols],
+                    index,
+                    line,
+                    data,
+                    errors,
+                    ro,
+                )
+            )
+        tables.append(
+            LineTable(
+                relation=lines.relation,
+                label=text_of(lines.label) or text_of(line_meta.label),
+                model=o2m.relation,
+                columns=cols,
+                rows=rows,
+                readonly=ro,
+                error=text_of((errors or {}).get(lines.relation, "")),
+            )
+        )
+    return tables
+
+
+def line_row(
+    env: Env,
+    line_meta: ModelMeta,
+    relation: str,
+    columns: Sequence[str],
+    index: int,
+    line: Any | None,
+    data: dict[str, Any] | None,
+    errors: Mapping[str, Any] | None,
+    readonly: bool,
+) -> dict[str, Any]:
+    """One editable line: its index in the form, its id, and one widget per column."""
+    submitted = None
+    if data is not None:
+        submitted = {f"lines-{relation}-{index}-{k}": v for k, v in data.items()}
+    line_id = data.get("id") if data is not None else (line.id if line is not None else None)
+    widgets = [
+        widget(
+            env,
+            line_meta,
+            name,
+            line,
+            input_name=f"lines-{relation}-{index}-{name}",
+            submitted=submitted,
+            errors=errors,
+            readonly=readonly,
+            error_key=f"{relation}.{index}.{name}",
+        )
+        for name in columns
+    ]
+    return {"index": index, "id": line_id or "", "widgets": widgets}
+
+
+def parse_submission(
+    view: View, meta: ModelMeta, form: Mapping[str, Any], env: Env
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]], dict[str, Any]]:
+    """The submitted form as an API-style payload, the raw lines, and the raw field texts."""
+    payload: dict[str, Any] = {}
+    raw: dict[str, Any] = {}
+    editable = [
+        n
+        for s in view.form.sections
+        for n in s.fields
+        if n in meta.fields and not meta.fields[n].readonly
+    ]
+    for name in editable:
+        fm = meta.fields[name]
+        if fm.type == "boolean":
+            payload[name] = name in form
+            raw[name] = "1" if name in form else ""
+        elif name in form:
+            payload[name] = form[name]
+            raw[name] = form[name]
+            if fm.type == "many2one":
+                raw[f"{name}__label"] = form.get(f"{name}__label", "")
+    lines: dict[str, dict[int, dict[str, Any]]] = {}
+    for key in form:
+        match = _LINE_KEY.match(key)
+        if match is None:
+            continue
+        relation, index, name = match.group(1), int(match.group(2)), match.group(3)
+        lines.setdefault(relation, {}).setdefault(index, {})[name] = form[key]
+    raw_lines: dict[str, list[dict[str, Any]]] = {}
+    for spec in view.form.lines:
+        o2m = meta.one2many.get(spec.relation)
+        if o2m is None or f"lines-{spec.relation}-present" not in form:
+            continue
+        line_meta = model_meta(env.registry, o2m.relation)
+        items = []
+        raws = []
+        for _index, data in sorted(lines.get(spec.relation, {}).items()):
+            item: dict[str, Any] = {}
+            if data.get("id"):
+                item["id"] = data["id"]
+            for col in spec.columns:
+                fm = line_meta.fields.get(col)
+                if fm is None or fm.readonly:
+                    continue
+                if fm.type == "boolean":
+                    item[col] = col in data
+                elif col in data:
+                    item[col] = data[col]
+            items.append(item)
+            raws.append(dict(data))
+        payload[spec.relation] = items
+        raw_lines[spec.relation] = raws
+    return payload, raw_lines, raw
+
+
+def buttons(env: Env, record: Any | None) -> list[dict[str, Any]]:
+    if record is None or record.__model_name__ not in env.registry.workflows:
+        return []
+    out = []
+    for index, tr in enumerate(t for t in workflow.available(env, record) if t.button):
+        out.append(
+            {
+                "name": tr.name,
+                "label": text_of(tr.label),
+                "style": tr.style
+                if tr.style in ("primary", "secondary", "danger", "success", "warning")
+                else "primary",
+                "requires_reason": tr.requires_reason,
+                "accesskey": str(index + 1) if index < 9 else "",
+            }
+        )
+    return out
+
+
+def status_bar(env: Env, record: Any | None, meta: ModelMeta) -> list[dict[str, Any]]:
+    if record is None or meta.name not in env.registry.workflows:
+        return []
+    nodes = []
+    for node in workflow.progress(env, record):
+        nodes.append({**node, "label": text_of(node["label"])})
+    return nodes
+
+
+def history(env: Env, meta: ModelMeta, record: Any | None) -> list[dict[str, Any]]:
+    if record is None or not env.can("workflow.history", "read"):
+        return []
+    History = env["workflow.history"]
+    rows = env.session.scalars(
+        select(History)
+        .where(History.model == meta.name, History.res_id == record.id)
+        .options(joinedload(History.user))
+        .order_by(History.id.desc())
+    ).all()
+    wf = env.registry.workflows.get(meta.name)
+
+    def state_label(name: str) -> str:
+        if not name or wf is None:
+            return name
+        try:
+            return text_of(wf.state(name).label)
+        except KeyError:
+            return name
+
+    def action_label(name: str) -> str:
+        if wf is not None and name:
+            try:
+                return text_of(wf.transition(name).label)
+            except KeyError:
+                pass
+            if name.startswith("milestone:"):
+                ms = name.split(":", 1)[1]
+                for m in wf.milestones:
+                    if m.name == ms:
+                        return text_of(m.label)
+        return name
+
+    return [
+        {
+            "at": row.at,
+            "user": row.user.name if row.user is not None else "",
+            "action": action_label(row.transition),
+            "comment": not row.transition,
+            "from": state_label(row.from_state),
+            "to": state_label(row.to_state),
+            "reason": row.reason,
+            "automatic": row.automatic,
+        }
+        for row in rows
+    ]
+
+
+def attachments(env: Env, meta: ModelMeta, record: Any | None) -> list[Any]:
+    if record is None or not env.can("ir.attachment", "read"):
+        return []
+    Attachment = env["ir.attachment"]
+    return list(
+        env.session.execute(
+            select(
+                Attachment.id,
+                Attachment.filename,
+                Attachment.size,
+                Attachment.mimetype,
+                Attachment.created_at,
+            )
+            .where(Attachment.model == meta.name, Attachment.res_id == record.id)
+            .order_by(Attachment.id.desc())
+        ).all()
+    )

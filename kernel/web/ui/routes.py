@@ -1,0 +1,547 @@
+"""Route handlers of the generic screens: ``/app/{url}`` lists and forms of every declared View.
+
+Every handler opens the signed-in user's unit of work (``unit_for``) in a worker
+thread — the database drivers are synchronous — so the kernel's access checks apply
+to each read and write. A :class:`~kernel.errors.UserError` raised while saving
+re-renders the form with the message next to its field (a fresh read-only unit,
+since the failed one rolled back); nothing a user can type leads to a 500.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import anyio.to_thread
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath
+from litestar.response import Redirect
+from sqlalchemy import select
+
+from kernel import workflow
+from kernel.env import Env
+from kernel.errors import NotFound, UserError, ValidationError
+from kernel.i18n import _, text_of
+from kernel.web.api.records import apply, flush
+from kernel.web.context import unit_for
+from kernel.web.introspect import display_name, like_pattern, model_meta, view_by_url
+from kernel.web.templating import render
+from kernel.web.ui import export, forms, listing
+from kernel.web.views import View
+
+T = TypeVar("T")
+PICKER_LIMIT = 20
+MAX_ATTACHMENT = 10 * 1024 * 1024
+ALLOWED_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv",
+    "txt": "text/plain",
+}
+
+
+async def _run(fn: Callable[[], T]) -> T:
+    return await anyio.to_thread.run_sync(fn)
+
+
+def _params(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
+    return {key: request.query_params.getall(key) for key in request.query_params}
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    data = await request.form()
+    out: dict[str, Any] = {}
+    for key, value in data.multi_items():
+        out[key] = value
+    return out
+
+
+def _title(view: View, meta: Any) -> str:
+    return text_of(view.title) or text_of(meta.label)
+
+
+# --- Lists ---------------------------------------------------------------------------------
+
+
+@get("/app/{url:str}", name="views.list")
+async def list_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            view = view_by_url(env.registry, url)
+            state = listing.ListState.from_params(params)
+            page = listing.build(env, view, state)
+            context = {
+                "page": page,
+                "view": view,
+                "title": _title(view, page.meta),
+                "can_create": view.create and env.can(view.model, "create"),
+                "base_url": f"/app/{view.url}",
+            }
+            return render(request, "views/list.html", context, env=env)
+
+    return await _run(work)
+
+
+@get("/app/{url:str}/export/{fmt:str}", name="views.export")
+async def export_view(
+    request: Request[Any, Any, Any], url: FromPath[str], fmt: FromPath[str]
+) -> Response[Any]:
+    params = _params(request)
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound(_("unknown export format %(format)s", format=fmt))
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            view = view_by_url(env.registry, url)
+            state = listing.ListState.from_params(params)
+            state.group = ""
+            state.group_value = None
+            page = listing.build(env, view, state, paginate=False)
+            title = _title(view, page.meta)
+            if fmt == "csv":
+                body = export.to_csv(page)
+                media = "text/csv; charset=utf-8"
+            else:
+                body = export.to_xlsx(page, title)
+                media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            filename = f"{view.url}.{fmt}"
+            return Response(
+                content=body,
+                media_type=media,
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
+
+    return await _run(work)
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+def _form_context(
+    env: Env,
+    view: View,
+    record: Any | None,
+    *,
+    submitted: dict[str, Any] | None = None,
+    submitted_lines: dict[str, list[dict[str, Any]]] | None = None,
+    errors: dict[str, Any] | None = None,
+    message: str = "",
+) -> dict[str, Any]:
+    meta = model_meta(env.registry, view.model)
+    readonly = forms.is_readonly(view, meta, record) or not env.can(
+        view.model, "create" if record is None else "write"
+    )
+    title = display_name(record) if record is not None else text_of(_("New"))
+    return {
+        "view": view,
+        "meta": meta,
+        "record": record,
+        "record_id": record.id if record is not None else None,
+        "title": title,
+        "list_title": _title(view, meta),
+        "base_url": f"/app/{view.url}",
+        "action_url": f"/app/{view.url}/{record.id}"
+        if record is not None
+        else f"/app/{view.url}/new",
+        "readonly": readonly,
+        "sections": forms.sections(
+            env, view, meta, record, submitted=submitted, errors=errors, readonly=readonly
+        ),
+        "line_tables": forms.line_tables(
+            env,
+            view,
+            meta,
+            record,
+            submitted_lines=submitted_lines,
+            errors=errors,
+            readonly=readonly,
+        ),
+        "buttons": forms.buttons(env, record),
+        "status_bar": forms.status_bar(env, record, meta),
+        "history": forms.history(env, meta, record),
+        "attachments": forms.attachments(env, meta, record),
+        "can_attach": record is not None
+        and env.can("ir.attachment", "create")
+        and env.can(view.model, "write"),
+        "can_comment": record is not None and env.can("workflow.history", "create"),
+        "can_delete": record is not None
+        and env.can(view.model, "delete")
+        and not forms.is_readonly(view, meta, record),
+        "can_create": view.create and env.can(view.model, "create"),
+        "errors": errors or {},
+        "message": message,
+        "allowed_types": ",".join(f".{ext}" for ext in ALLOWED_TYPES),
+    }
+
+
+def _render_form(
+    request: Request[Any, Any, Any],
+    url: str,
+    record_id: int | None,
+    *,
+    status_code: int = 200,
+    **kwargs: Any,
+) -> Response[Any]:
+    with unit_for(request, readonly=True) as env:
+        view = view_by_url(env.registry, url)
+        meta = model_meta(env.registry, view.model)
+        env.check(view.model, "read")
+        record = forms.load_record(env, view, meta, record_id) if record_id is not None else None
+        context = _form_context(env, view, record, **kwargs)
+        return render(request, "views/form.html", context, env=env, status_code=status_code)
+
+
+@get("/app/{url:str}/new", name="views.new")
+async def new_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            view = view_by_url(env.registry, url)
+            env.check(view.model, "create")
+        return _render_form(request, url, None)
+
+    return await _run(work)
+
+
+@get("/app/{url:str}/{record_id:int}", name="views.form")
+async def form_view(
+    request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
+) -> Response[Any]:
+    return await _run(lambda: _render_form(request, url, record_id))
+
+
+def _save(
+    request: Request[Any, Any, Any], url: str, record_id: int | None, form: dict[str, Any]
+) -> Response[Any]:
+    submitted: dict[str, Any] = {}
+    submitted_lines: dict[str, list[dict[str, Any]]] = {}
+    try:
+        with unit_for(request) as env:
+            view = view_by_url(env.registry, url)
+            meta = model_meta(env.registry, view.model)
+            env.check(view.model, "create" if record_id is None else "write")
+            record = (
+                forms.load_record(env, view, meta, record_id) if record_id is not None else None
+            )
+            if forms.is_readonly(view, meta, record):
+                raise ValidationError(_("this document can no longer be changed"))
+            payload, submitted_lines, submitted = forms.parse_submission(view, meta, form, env)
+            record = apply(env, meta, record, payload)
+            new_id = record.id
+    except UserError as exc:
+        if record_id is not None and isinstance(exc, NotFound):
+            raise
+        errors = {k: text_of(v) for k, v in exc.fields.items()}
+        return _render_form(
+            request,
+            url,
+            record_id,
+            status_code=exc.status,
+            submitted=submitted or None,
+            submitted_lines=submitted_lines or None,
+            errors=errors,
+            message=text_of(exc.message),
+        )
+    return Redirect(path=f"/app/{url}/{new_id}", status_code=303)
+
+
+@post("/app/{url:str}/new", name="views.create", status_code=303)
+async def create_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
+    form = await _form(request)
+    return await _run(lambda: _save(request, url, None, form))
+
+
+@post("/app/{url:str}/{record_id:int}", name="views.save", status_code=303)
+async def save_view(
+    request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
+) -> Response[Any]:
+    form = await _form(request)
+    return await _run(lambda: _save(request, url, record_id, form))
+
+
+def _on_record(
+    request: Request[Any, Any, Any],
+    url: str,
+    record_id: int,
+    act: Callable[[Env, View, Any], str | None],
+) -> Response[Any]:
+    """Run ``act`` on the record; a user error re-renders the form with the message."""
+    try:
+        with unit_for(request) as env:
+            view = view_by_url(env.registry, url)
+            meta = model_meta(env.registry, view.model)
+            env.check(view.model, "read")
+            record = forms.load_record(env, view, meta, record_id)
+            target = act(env, view, record)
+            flush(env)
+    except NotFound:
+        raise
+    except UserError as exc:
+        return _render_form(
+            request,
+            url,
+            record_id,
+            status_code=exc.status,
+            errors={k: text_of(v) for k, v in exc.fields.items()},
+            message=text_of(exc.message),
+        )
+    return Redirect(path=target or f"/app/{url}/{record_id}", status_code=303)
+
+
+@post("/app/{url:str}/{record_id:int}/delete", name="views.delete", status_code=303)
+async def delete_view(
+    request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
+) -> Response[Any]:
+    def act(env: Env, view: View, record: Any) -> str:
+        env.check(view.model, "delete")
+        env.session.delete(record)
+        return f"/app/{url}"
+
+    return await _run(lambda: _on_record(request, url, record_id, act))
+
+
+@post(
+    "/app/{url:str}/{record_id:int}/action/{transition:str}", name="views.action", status_code=303
+)
+async def action_view(
+    request: Request[Any, Any, Any],
+    url: FromPath[str],
+    record_id: FromPath[int],
+    transition: FromPath[str],
+) -> Response[Any]:
+    form = await _form(request)
+    reason = str(form.get("reason", "") or "")
+
+    def act(env: Env, view: View, record: Any) -> None:
+        env.check(view.model, "write")
+        workflow.fire(env, record, transition, reason=reason)
+        return None
+
+    return await _run(lambda: _on_record(request, url, record_id, act))
+
+
+@post("/app/{url:str}/{record_id:int}/comment", name="views.comment", status_code=303)
+async def comment_view(
+    request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
+) -> Response[Any]:
+    form = await _form(request)
+    text = str(form.get("comment", "") or "").strip()
+
+    def act(env: Env, view: View, record: Any) -> str:
+        if not text:
+            raise ValidationError(_("write a comment first"), field="comment")
+        workflow.add_comment(env, record, text[:4000])
+        return f"/app/{url}/{record_id}#history"
+
+    return await _run(lambda: _on_record(request, url, record_id, act))
+
+
+# --- Lines and pickers (htmx fragments) ---------------------------------------------------
+
+
+@get("/app/{url:str}/_line/{relation:str}", name="views.line")
+async def line_view(
+    request: Request[Any, Any, Any], url: FromPath[str], relation: FromPath[str]
+) -> Response[Any]:
+    try:
+        index = max(0, min(int(request.query_params.get("index", "0")), 10_000))
+    except ValueError:
+        index = 0
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            view = view_by_url(env.registry, url)
+            meta = model_meta(env.registry, view.model)
+            spec = next((s for s in view.form.lines if s.relation == relation), None)
+            if spec is None or relation not in meta.one2many:
+                raise NotFound(_("there are no lines %(relation)s here", relation=relation))
+            line_model = meta.one2many[relation].relation
+            env.check(line_model, "create")
+            line_meta = model_meta(env.registry, line_model)
+            columns = [c for c in spec.columns if c in line_meta.fields]
+            row = forms.line_row(env, line_meta, relation, columns, index, None, None, None, False)
+            return render(
+                request,
+                "views/_line_row.html",
+                {"row": row, "relation": relation, "readonly": False},
+                env=env,
+            )
+
+    return await _run(work)
+
+
+@get("/app/_picker/{model:str}", name="views.picker")
+async def picker_view(request: Request[Any, Any, Any], model: FromPath[str]) -> Response[Any]:
+    text = request.query_params.get("q") or ""
+    if not text:  # the picker's own text box sends its value under "<field>__label"
+        text = next((v for k, v in request.query_params.items() if k.endswith("__label")), "")
+    text = text.strip()[:100]
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            meta = model_meta(env.registry, model)
+            env.check(model, "read")
+            cls = meta.cls
+            stmt = select(cls)
+            if meta.rec_name in meta.fields:
+                rec = getattr(cls, meta.rec_name)
+                if text:
+                    stmt = stmt.where(rec.ilike(like_pattern(text), escape="\\"))
+                stmt = stmt.order_by(rec, cls.id)
+            else:
+                stmt = stmt.order_by(cls.id)
+            records = env.session.scalars(stmt.limit(PICKER_LIMIT)).all()
+            items = [{"id": r.id, "label": display_name(r)} for r in records]
+            return render(request, "views/_picker.html", {"items": items, "q": text}, env=env)
+
+    return await _run(work)
+
+
+# --- Attachments -------------------------------------------------------------------------
+
+
+def clean_filename(name: str) -> str:
+    """A file name safe to store and to send back: no folders, no control characters."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    base = "".join(
+        ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C"
+    )
+    base = base.strip().strip(".")
+    return base[:200] or "file"
+
+
+@post("/app/{url:str}/{record_id:int}/attachments", name="views.attach", status_code=303)
+async def attach_view(
+    request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
+) -> Response[Any]:
+    form = await _form(request)
+    upload = form.get("file")
+    content = b""
+    filename = ""
+    if isinstance(upload, UploadFile):
+        content = await upload.read(MAX_ATTACHMENT + 1)
+        filename = clean_filename(upload.filename or "")
+
+    def act(env: Env, view: View, record: Any) -> str:
+        if not filename or not content:
+            raise ValidationError(_("choose a file to upload"), field="file")
+        if len(content) > MAX_ATTACHMENT:
+            raise ValidationError(_("files may be at most 10 MB"), field="file")
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        if ext not in ALLOWED_TYPES:
+            raise ValidationError(
+                _(
+                    "files of type %(type)s cannot be attached (allowed: %(allowed)s)",
+                    type=ext or "?",
+                    allowed=", ".join(ALLOWED_TYPES),
+                ),
+                field="file",
+            )
+        env.check(view.model, "write")
+        Attachment = env["ir.attachment"]
+        env.session.add(
+            Attachment(
+                model=view.model,
+                res_id=record.id,
+                filename=filename,
+                mimetype=ALLOWED_TYPES[ext],
+                size=len(content),
+                content=content,
+                created_by=env.uid,
+            )
+        )
+        return f"/app/{url}/{record_id}#attachments"
+
+    return await _run(lambda: _on_record(request, url, record_id, act))
+
+
+def _attachment(env: Env, attachment_id: int, operation: str) -> Any:
+    """The attachment, after checking the user may see (or change) the record it belongs to."""
+    Attachment = env["ir.attachment"]
+    row = env.session.get(Attachment, attachment_id)
+    if row is None or row.model not in env.registry:
+        raise NotFound(
+            _("%(model)s #%(id)s does not exist", model=text_of(_("Attachment")), id=attachment_id)
+        )
+    env.check(row.model, operation)
+    env.get(row.model, row.res_id)
+    return row
+
+
+@get("/app/_attachment/{attachment_id:int}", name="views.download")
+async def download_view(
+    request: Request[Any, Any, Any], attachment_id: FromPath[int]
+) -> Response[Any]:
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            row = _attachment(env, attachment_id, "read")
+            ascii_name = (
+                row.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+            )
+            return Response(
+                content=row.content,
+                media_type=row.mimetype or "application/octet-stream",
+                headers={
+                    "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(row.filename)}",
+                    "X-Content-Type-Options": "nosniff",
+                },
+            )
+
+    return await _run(work)
+
+
+@post("/app/_attachment/{attachment_id:int}/delete", name="views.detach", status_code=303)
+async def detach_view(
+    request: Request[Any, Any, Any], attachment_id: FromPath[int]
+) -> Response[Any]:
+    def work() -> Response[Any]:
+        with unit_for(request) as env:
+            row = _attachment(env, attachment_id, "write")
+            view = next((v for v in _views(env) if v.model == row.model), None)
+            back = f"/app/{view.url}/{row.res_id}#attachments" if view else "/"
+            env.session.delete(row)
+            flush(env)
+        return Redirect(path=back, status_code=303)
+
+    return await _run(work)
+
+
+def _views(env: Env) -> list[View]:
+    from kernel.web.introspect import collect_views
+
+    return list(collect_views(env.registry).values())
+
+
+UI_ROUTES: list[Any] = [
+    picker_view,
+    download_view,
+    detach_view,
+    list_view,
+    export_view,
+    new_view,
+    create_view,
+    form_view,
+    save_view,
+    delete_view,
+    action_view,
+    comment_view,
+    line_view,
+    attach_view,
+]

@@ -1,0 +1,276 @@
+"""The ``suanpan`` command as an implementer uses it, on SQLite and PostgreSQL.
+
+Addons come from the kernel's test fixtures (``tests/fixtures/addons``) and from a
+tiny probe addon written into a temporary folder, so these tests do not depend on
+the built-in addons.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import select
+
+from kernel.apikeys import verify_api_key
+from kernel.cli import cli
+from kernel.instance import Instance
+from kernel.passwords import verify_password
+from kernel.testing import MakeInstance
+
+FIXTURES = str(Path(__file__).resolve().parents[1] / "fixtures" / "addons")
+
+PROBE_MANIFEST = """\
+name = "cli_probe"
+title = "CLI probe"
+version = "1.0"
+summary = "Test addon adding a command to suanpan."
+depends = []
+"""
+PROBE_INIT = """\
+from kernel.addons.parts import AddonParts
+
+
+def register(parts: AddonParts) -> None:
+    from . import hooks
+
+    parts.plugin(hooks)
+"""
+PROBE_HOOKS = """\
+import click
+
+from kernel import _, hookimpl
+from kernel.cli import pass_instance
+
+
+@click.command("probe-hello")
+@pass_instance
+def hello(instance):
+    click.echo(_("Installed here: %(names)s", names=", ".join(instance.installed_names())))
+
+
+@hookimpl
+def register_cli_commands(register):
+    register(hello)
+"""
+
+
+@pytest.fixture(scope="module")
+def probe_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An addons folder with ``cli_probe``, an addon that registers a CLI command."""
+    root = tmp_path_factory.mktemp("probe_addons")
+    addon = root / "cli_probe"
+    addon.mkdir()
+    (addon / "manifest.toml").write_text(PROBE_MANIFEST, encoding="utf-8")
+    (addon / "__init__.py").write_text(PROBE_INIT, encoding="utf-8")
+    (addon / "hooks.py").write_text(PROBE_HOOKS, encoding="utf-8")
+    return str(root)
+
+
+def run(*args: str, input: str | None = None, lang: str = "C") -> Result:
+    return CliRunner().invoke(cli, list(args), input=input, env={"LANG": lang})
+
+
+def suanpan(url: str, *args: str, input: str | None = None, path: str = FIXTURES) -> Result:
+    return run("--db", url, "--addons-path", path, *args, input=input)
+
+
+def test_init_creates_the_instance_once(db_url: str) -> None:
+    result = run("init", "--db", db_url, "--admin-password", "s3cret", "--company", "Acme 有限公司")
+    assert result.exit_code == 0, result.output
+    instance = Instance(db_url)
+    try:
+        assert instance.is_initialized()
+        with instance.unit(None, su=True) as env:
+            assert env.setting("company_name") == "Acme 有限公司"
+            User = env["res.user"]
+            admin = env.session.scalar(select(User).where(User.login == "admin"))
+            assert verify_password("s3cret", admin.password_hash)[0]
+    finally:
+        instance.engine.dispose()
+    again = run("init", "--db", db_url, "--admin-password", "other")
+    assert again.exit_code == 0
+    assert "already initialized" in again.output
+
+
+def test_commands_on_an_empty_database_explain_what_to_do(db_url: str) -> None:
+    result = suanpan(db_url, "addons", "install", "library")
+    assert result.exit_code == 2
+    assert "not initialized" in result.stderr
+    assert "suanpan init" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_list_shows_every_addon_with_what_is_installed(make_instance: MakeInstance) -> None:
+    instance = make_instance(["library"], addons_path=[FIXTURES])
+    result = suanpan(instance.url, "addons", "list")
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
+    assert "library" in rows and "library_loan" in rows
+    library = rows["library"]
+    assert "Library" in library and "addons path" in library and "tests" in library
+    loan = rows["library_loan"]
+    assert " - " in loan and "tests" not in loan  # not installed: no version, no installer
+    assert "built-in" in rows["base"]
+
+
+def test_install_then_uninstall_refuses_while_dependents_remain(
+    make_instance: MakeInstance,
+) -> None:
+    instance = make_instance(addons_path=[FIXTURES])
+    url = instance.url
+    installed = suanpan(url, "addons", "install", "library_loan")
+    assert installed.exit_code == 0, installed.output
+    # library_glue installs by itself once library and library_loan are present.
+    assert "Installed: library, library_loan, library_glue" in installed.output
+    assert instance.installed_names() == ["library", "library_loan", "library_glue"]
+
+    refused = suanpan(url, "addons", "uninstall", "library", "--yes")
+    assert refused.exit_code == 2
+    assert "library_loan" in refused.stderr and "--cascade" in refused.stderr
+    assert instance.installed_names() == ["library", "library_loan", "library_glue"]
+
+    declined = suanpan(url, "addons", "uninstall", "library", "--cascade", input="n\n")
+    assert declined.exit_code == 1
+    assert "library_glue, library_loan, library" in declined.output
+    assert "Nothing was removed" in declined.output
+    assert instance.installed_names() == ["library", "library_loan", "library_glue"]
+
+    removed = suanpan(url, "addons", "uninstall", "library", "--cascade", "--yes")
+    assert removed.exit_code == 0, removed.output
+    assert "Uninstalled: library_glue, library_loan, library" in removed.output
+    assert instance.installed_names() == []
+
+
+def test_unknown_addon_is_one_line_with_the_closest_name(make_instance: MakeInstance) -> None:
+    instance = make_instance(addons_path=[FIXTURES])
+    result = suanpan(instance.url, "addons", "install", "libary_loan")
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["Error: unknown addon libary_loan — did you mean library_loan?"]
+    assert instance.installed_names() == []
+
+
+def test_errors_are_translated(make_instance: MakeInstance) -> None:
+    instance = make_instance(addons_path=[FIXTURES])
+    result = run(
+        "--lang", "zh_CN", "--db", instance.url, "--addons-path", FIXTURES,
+        "addons", "install", "libary_loan",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert "library_loan" in line and "unknown addon" not in line and "Error" not in line
+
+
+def test_graph_shows_dependencies_and_extension_order(make_instance: MakeInstance) -> None:
+    instance = make_instance(["library_loan"], addons_path=[FIXTURES])
+    result = suanpan(instance.url, "addons", "graph")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "library_glue 1.0 (auto)" in out
+    assert "└── library 1.0" in out
+    assert "Installation order: library → library_loan → library_glue" in out
+    assert "lib.book: library:Book → library_loan:BookLoan → library_glue:BookGlue" in out
+
+
+def test_api_key_is_printed_once_and_only_its_hash_is_stored(
+    make_instance: MakeInstance,
+) -> None:
+    instance = make_instance()
+    result = suanpan(instance.url, "users", "api-key", "admin", "--name", "ci")
+    assert result.exit_code == 0, result.output
+    keys = [word for word in result.output.split() if word.startswith("sp_")]
+    assert len(keys) == 1
+    key = keys[0]
+    assert result.output.count(key) == 1
+    with instance.unit(None, su=True) as env:
+        ApiKey = env["res.user.apikey"]
+        row = env.session.scalars(select(ApiKey)).one()
+        assert row.name == "ci"
+        assert row.prefix == key[3:11]
+        stored = [str(v) for v in (row.key_hash, row.prefix, row.name)]
+        assert all(key not in value for value in stored)
+        assert verify_password(key, row.key_hash)[0]
+        admin_id = row.user_id
+    with instance.sessionmaker() as session:
+        assert verify_api_key(session, instance.registry, key) == admin_id
+        assert verify_api_key(session, instance.registry, key[:-1] + "x") is None
+        assert verify_api_key(session, instance.registry, "sp_short") is None
+
+
+def test_users_create_and_passwd(make_instance: MakeInstance) -> None:
+    instance = make_instance()
+    url = instance.url
+    typo = suanpan(
+        url, "users", "create", "clerk", "--name", "Clerk", "--password", "pw", "--group",
+        "kernel.group_admn",
+    )  # fmt: skip
+    assert typo.exit_code == 1
+    assert "did you mean kernel.group_admin?" in typo.stderr
+    created = suanpan(
+        url, "users", "create", "clerk", "--name", "Clerk", "--password", "pw", "--group",
+        "kernel.group_admin",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    taken = suanpan(url, "users", "create", "clerk", "--name", "Again", "--password", "pw")
+    assert taken.exit_code == 1 and "already taken" in taken.stderr
+    changed = suanpan(url, "users", "passwd", "clerk", input="n3w-pw\nn3w-pw\n")
+    assert changed.exit_code == 0, changed.output
+    with instance.unit(None, su=True) as env:
+        User = env["res.user"]
+        clerk = env.session.scalar(select(User).where(User.login == "clerk"))
+        assert verify_password("n3w-pw", clerk.password_hash)[0]
+    with instance.unit(clerk.id) as env:
+        assert env.has_group("kernel.group_admin") and env.has_group("kernel.group_user")
+    missing = suanpan(url, "users", "passwd", "nobody", "--password", "x")
+    assert missing.exit_code == 1 and "nobody" in missing.stderr
+
+
+def test_workflow_diagram(make_instance: MakeInstance) -> None:
+    instance = make_instance(["library"], addons_path=[FIXTURES])
+    mermaid = suanpan(instance.url, "workflow", "diagram", "lib.book")
+    assert mermaid.exit_code == 0, mermaid.output
+    assert mermaid.output.startswith("stateDiagram-v2")
+    assert "draft --> submitted: submit" in mermaid.output
+    dot = suanpan(instance.url, "workflow", "diagram", "lib.book", "--format", "dot")
+    assert '"draft" -> "submitted" [label="submit"];' in dot.output
+    typo = suanpan(instance.url, "workflow", "diagram", "lib.bok")
+    assert typo.exit_code == 1 and "did you mean lib.book?" in typo.stderr
+
+
+def test_addons_add_commands_through_the_hook(make_instance: MakeInstance, probe_path: str) -> None:
+    instance = make_instance(["cli_probe"], addons_path=[probe_path])
+    help_text = suanpan(instance.url, "--help", path=probe_path)
+    assert "probe-hello" in help_text.output
+    result = suanpan(instance.url, "probe-hello", path=probe_path)
+    assert result.exit_code == 0, result.output
+    assert "Installed here: cli_probe" in result.output
+
+
+def test_addon_commands_fail_soft_before_init(db_url: str, probe_path: str) -> None:
+    help_text = suanpan(db_url, "--help", path=probe_path)
+    assert help_text.exit_code == 0
+    assert "probe-hello" not in help_text.output and "addons" in help_text.output
+    unknown = suanpan(db_url, "probe-hello", path=probe_path)
+    assert unknown.exit_code == 2 and "No such command" in unknown.output
+
+
+def test_i18n_update_counts_untranslated_messages(tmp_path: Path) -> None:
+    addon = tmp_path / "cli_words"
+    addon.mkdir()
+    (addon / "manifest.toml").write_text(
+        PROBE_MANIFEST.replace("cli_probe", "cli_words"), encoding="utf-8"
+    )
+    (addon / "__init__.py").write_text(
+        'from kernel import _\n\nGREETING = _("Good morning")\n\n\ndef register(parts):\n    pass\n',
+        encoding="utf-8",
+    )
+    result = run("i18n", "update", "cli_words", "--addons-path", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    # "Good morning" plus the manifest's title and summary.
+    assert "cli_words [zh_CN]: 3 untranslated" in result.output
+    po = addon / "i18n" / "zh_CN" / "LC_MESSAGES" / "messages.po"
+    assert 'msgid "Good morning"' in po.read_text(encoding="utf-8")
+    extracted = run("i18n", "extract", "cli_words", "--addons-path", str(tmp_path))
+    assert extracted.exit_code == 0 and (addon / "i18n" / "messages.pot").is_file()

@@ -1,0 +1,208 @@
+"""Signing in and out: sessions in the database, rotation, expiry, throttling across workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from shell_helpers import SHELL_ADDONS, browser, csrf, post_form, sign_in
+from sqlalchemy import func, select, update
+
+from kernel.fields import utcnow
+from kernel.instance import Instance
+from kernel.testing import MakeInstance, make_user
+from kernel.web.sessions import COOKIE_NAME, hash_sid
+
+
+@pytest.fixture
+def shop(make_instance: MakeInstance) -> Instance:
+    instance = make_instance(["webshell"], addons_path=SHELL_ADDONS)
+    make_user(instance, "clerk", [], password="pw")
+    return instance
+
+
+def _sessions(instance: Instance) -> list[tuple[str, bool]]:
+    with instance.unit(None, su=True) as env:
+        WebSession = env["web.session"]
+        return [
+            (row.sid_hash, row.revoked)
+            for row in env.session.scalars(select(WebSession).order_by(WebSession.id))
+        ]
+
+
+def _user(instance: Instance, login: str) -> object:
+    with instance.unit(None, su=True) as env:
+        User = env["res.user"]
+        return env.session.scalar(select(User).where(User.login == login))
+
+
+def test_sign_in_opens_a_session_and_sign_out_ends_it(shop: Instance) -> None:
+    with browser(shop) as client:
+        response = sign_in(client, "clerk", next="/account/preferences")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/account/preferences"
+        cookie = response.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+        sid = client.cookies.get(COOKIE_NAME)
+        assert sid and [(hash_sid(sid), False)] == _sessions(shop)
+
+        home = client.get("/")
+        assert home.status_code == 200 and "Clerk" in home.text
+
+        out = post_form(client, "/logout")
+        assert out.status_code == 303 and out.headers["location"] == "/login"
+        assert _sessions(shop) == [(hash_sid(sid), True)]
+
+        # the old cookie, replayed, no longer signs anybody in
+        client.cookies.set(COOKIE_NAME, sid)
+        again = client.get("/", follow_redirects=False)
+        assert again.status_code == 303 and again.headers["location"].startswith("/login?next=/")
+
+
+def test_wrong_password_is_refused_with_a_message(shop: Instance) -> None:
+    with browser(shop) as client:
+        response = sign_in(client, "clerk", "nope")
+        assert response.status_code == 401
+        assert "Wrong login or password." in response.text
+        assert client.cookies.get(COOKIE_NAME) is None
+        assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_session_id_is_rotated_at_sign_in(shop: Instance) -> None:
+    make_user(shop, "other", [], password="pw2")
+    with browser(shop) as client:
+        sign_in(client, "clerk")
+        first = client.cookies.get(COOKIE_NAME)
+        assert first
+        sign_in(client, "other", "pw2")
+        second = client.cookies.get(COOKIE_NAME)
+        assert second and second != first
+        assert dict(_sessions(shop)) == {hash_sid(first): True, hash_sid(second): False}
+        assert "Other" in client.get("/").text
+
+
+def test_unknown_session_cookie_is_not_trusted(shop: Instance) -> None:
+    with browser(shop) as client:
+        client.cookies.set(COOKIE_NAME, "forged-session-id")
+        response = client.get("/account/api-keys?x=1", follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login?next=/account/api-keys%3Fx%3D1"
+
+
+def test_expired_sessions_send_back_to_sign_in(shop: Instance) -> None:
+    with browser(shop) as client:
+        sign_in(client, "clerk")
+        assert client.get("/").status_code == 200
+        with shop.unit(None, su=True) as env:
+            WebSession = env["web.session"]
+            env.session.execute(
+                update(WebSession).values(expires_at=utcnow() - dt.timedelta(seconds=1))
+            )
+        response = client.get("/", follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/login?next=/"
+
+
+def test_absolute_lifetime_ends_even_an_active_session(shop: Instance) -> None:
+    with browser(shop) as client:
+        sign_in(client, "clerk")
+        with shop.unit(None, su=True) as env:
+            WebSession = env["web.session"]
+            env.session.execute(
+                update(WebSession).values(created_at=utcnow() - dt.timedelta(days=7, minutes=1))
+            )
+        assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_idle_expiry_slides_forward_on_use(shop: Instance) -> None:
+    with browser(shop) as client:
+        sign_in(client, "clerk")
+        soon = utcnow() + dt.timedelta(minutes=30)
+        with shop.unit(None, su=True) as env:
+            env.session.execute(update(env["web.session"]).values(expires_at=soon))
+        assert client.get("/").status_code == 200
+        with shop.unit(None, su=True) as env:
+            expires = env.session.scalar(select(env["web.session"].expires_at))
+        assert expires.replace(tzinfo=dt.UTC) > utcnow() + dt.timedelta(hours=7)
+
+
+def test_deactivated_user_loses_the_session(shop: Instance) -> None:
+    with browser(shop) as client:
+        sign_in(client, "clerk")
+        with shop.unit(None, su=True) as env:
+            env.session.execute(
+                update(env["res.user"]).where(env["res.user"].login == "clerk").values(active=False)
+            )
+        assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_five_failures_lock_the_account_for_every_worker(shop: Instance) -> None:
+    # two apps on the same database stand for two workers of one server
+    with browser(shop) as worker_a, browser(shop) as worker_b:
+        statuses = [sign_in(worker_a, "clerk", f"guess{i}").status_code for i in range(5)]
+        assert statuses == [401, 401, 401, 401, 429]
+        locked = _user(shop, "clerk").locked_until  # type: ignore[attr-defined]
+        assert locked is not None
+
+        right = sign_in(worker_b, "clerk", "pw")
+        assert right.status_code == 429
+        assert "locked" in right.text
+        assert worker_b.cookies.get(COOKIE_NAME) is None
+
+        # when the lock has passed, the right password works again
+        with shop.unit(None, su=True) as env:
+            User, Attempt = env["res.user"], env["web.login.attempt"]
+            env.session.execute(
+                update(User).values(locked_until=utcnow() - dt.timedelta(seconds=1))
+            )
+            env.session.execute(update(Attempt).values(at=utcnow() - dt.timedelta(minutes=16)))
+        assert sign_in(worker_b, "clerk", "pw").status_code == 303
+
+
+def test_failures_of_unknown_logins_are_throttled_too(shop: Instance) -> None:
+    with browser(shop) as client:
+        statuses = [sign_in(client, "ghost", "x").status_code for _ in range(6)]
+        assert statuses[:4] == [401] * 4 and statuses[4:] == [429, 429]
+
+
+def test_twenty_failures_from_one_address_block_it(shop: Instance) -> None:
+    with browser(shop) as client:
+        for i in range(20):
+            assert sign_in(client, f"nobody{i}", "x").status_code == 401
+        assert sign_in(client, "clerk", "pw").status_code == 429
+    with shop.unit(None, su=True) as env:
+        Attempt = env["web.login.attempt"]
+        assert env.session.scalar(select(func.count(Attempt.id))) == 20
+
+
+def test_success_clears_earlier_failures(shop: Instance) -> None:
+    with browser(shop) as client:
+        for _ in range(4):
+            sign_in(client, "clerk", "bad")
+        assert sign_in(client, "clerk", "pw").status_code == 303
+        post_form(client, "/logout")
+        assert sign_in(client, "clerk", "bad").status_code == 401
+
+
+def test_next_only_goes_to_this_site(shop: Instance) -> None:
+    with browser(shop) as client:
+        for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+            response = sign_in(client, "clerk", next=target)
+            assert response.headers["location"] == "/"
+
+
+def test_sign_in_page_redirects_signed_in_users(shop: Instance) -> None:
+    with browser(shop) as client:
+        sign_in(client, "clerk")
+        response = client.get("/login?next=/account/api-keys", follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/account/api-keys"
+
+
+def test_sign_in_form_without_csrf_token_is_refused(shop: Instance) -> None:
+    with browser(shop) as client:
+        csrf(client)
+        response = client.post(
+            "/login", data={"login": "clerk", "password": "pw"}, follow_redirects=False
+        )
+        assert response.status_code == 403
+        assert client.cookies.get(COOKIE_NAME) is None
+        assert _sessions(shop) == []

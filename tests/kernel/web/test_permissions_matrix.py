@@ -1,0 +1,152 @@
+"""Groups × models × operations × transitions through the JSON API.
+
+Allowed → success; forbidden → 403 and nothing changed. Expected rights are
+computed from the ``ir.access`` rows and group implications in the database.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fixtures.matrix import OPS, granted, row_count
+from fixtures.webclient import ADDONS, api_client
+
+from kernel.testing import make_user
+
+GROUPS = {
+    "plain": [],
+    "user": ["webdemo.group_user"],
+    "manager": ["webdemo.group_manager"],
+}
+MODELS = ["webdemo.customer", "webdemo.order", "webdemo.order.line", "webdemo.secret"]
+CREATE = {
+    "webdemo.customer": {"name": "New customer"},
+    "webdemo.order": {"name": "SO-NEW", "amount_total": "5.00"},
+    "webdemo.order.line": {"order_id": 1, "description": "new line"},
+    "webdemo.secret": {"name": "new secret"},
+}
+WRITE = {
+    "webdemo.customer": ("name", "Renamed"),
+    "webdemo.order": ("notes", "changed"),
+    "webdemo.order.line": ("description", "changed"),
+    "webdemo.secret": ("name", "changed"),
+}
+
+
+@pytest.fixture(scope="module")
+def seeded() -> None:
+    return None
+
+
+def _instance(make_instance: Any) -> Any:
+    instance = make_instance(["webdemo"], addons_path=ADDONS)
+    with instance.unit(None, su=True) as env:
+        env.session.add(env["webdemo.customer"](name="ACME"))
+        env.session.add(env["webdemo.secret"](name="S1"))
+        order = env["webdemo.order"](name="SO1", customer_id=1, amount_total=Decimal(1))
+        env.session.add(order)
+        env.session.flush()
+        env.session.add(env["webdemo.order.line"](order_id=order.id, description="L1"))
+        env.session.add(env["webdemo.order"](name="SO2", amount_total=Decimal(1)))
+    return instance
+
+
+def _value(instance: Any, model: str, record_id: int, field: str) -> Any:
+    with instance.unit(None, su=True) as env:
+        record = env.session.get(env[model], record_id)
+        return None if record is None else getattr(record, field)
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_model_operations_match_access_rows(make_instance: Any, group: str) -> None:
+    instance = _instance(make_instance)
+    uid = make_user(instance, f"u_{group}", GROUPS[group])
+    expected = granted(instance, GROUPS[group])
+    checked = 0
+    with api_client(instance, uid) as api:
+        for model in MODELS:
+            allowed = expected.get(model, set())
+            before = row_count(instance, model)
+            response = api.get(f"/api/v1/{model}")
+            assert response.status_code == (200 if "read" in allowed else 403), (
+                group,
+                model,
+                "read",
+            )
+            if "read" in allowed:
+                assert response.json()["total"] == before
+            response = api.get(f"/api/v1/{model}/1")
+            assert response.status_code == (200 if "read" in allowed else 403), (
+                group,
+                model,
+                "read one",
+            )
+
+            response = api.post(f"/api/v1/{model}", json=CREATE[model])
+            if "create" in allowed:
+                assert response.status_code == 201, (group, model, response.text)
+                assert row_count(instance, model) == before + 1
+            else:
+                assert response.status_code == 403, (group, model, "create", response.text)
+                assert row_count(instance, model) == before
+
+            field, value = WRITE[model]
+            old = _value(instance, model, 1, field)
+            response = api.patch(f"/api/v1/{model}/1", json={field: value})
+            if "write" in allowed:
+                assert response.status_code == 200, (group, model, response.text)
+                assert _value(instance, model, 1, field) == value
+            else:
+                assert response.status_code == 403, (group, model, "write", response.text)
+                assert _value(instance, model, 1, field) == old
+
+            count = row_count(instance, model)
+            target = 2 if model == "webdemo.order" else 1
+            response = api.delete(f"/api/v1/{model}/{target}")
+            if "delete" in allowed:
+                assert response.status_code == 204, (group, model, response.text)
+                assert row_count(instance, model) == count - 1
+            else:
+                assert response.status_code == 403, (group, model, "delete", response.text)
+                assert row_count(instance, model) == count
+            checked += len(OPS)
+    assert checked == len(MODELS) * len(OPS)
+
+
+TRANSITIONS = [
+    # (group, transition, from state, allowed)
+    ("plain", "confirm", "draft", False),
+    ("user", "confirm", "draft", True),
+    ("manager", "confirm", "draft", True),
+    ("user", "finish", "confirmed", False),
+    ("manager", "finish", "confirmed", True),
+    ("plain", "cancel", "draft", False),  # no write right on orders
+    ("user", "cancel", "draft", True),
+]
+
+
+@pytest.mark.parametrize(("group", "transition", "state", "allowed"), TRANSITIONS)
+def test_transitions_by_group(
+    make_instance: Any, group: str, transition: str, state: str, allowed: bool
+) -> None:
+    instance = _instance(make_instance)
+    with instance.unit(None, su=True) as env:
+        env.session.get(env["webdemo.order"], 1).state = state
+    uid = make_user(instance, f"t_{group}", GROUPS[group])
+    with api_client(instance, uid) as api:
+        response = api.post(
+            f"/api/v1/webdemo.order/1/actions/{transition}", json={"reason": "because"}
+        )
+    if allowed:
+        assert response.status_code == 200, response.text
+        assert _value(instance, "webdemo.order", 1, "state") != state
+    else:
+        assert response.status_code == 403, response.text
+        assert _value(instance, "webdemo.order", 1, "state") == state
+        with instance.unit(None, su=True) as env:
+            from sqlalchemy import func, select
+
+            History = env["workflow.history"]
+            assert env.session.scalar(select(func.count()).select_from(History)) == 0
