@@ -18,7 +18,7 @@ from kernel.errors import AccessDenied, ValidationError, WorkflowError
 def _receipt(env, order):
     from addons.purchase.services.receipts import receipts_of
 
-    return [p for p in receipts_of(env, order) if p.state not in ("done", "cancelled")][0]
+    return next(p for p in receipts_of(env, order) if p.state not in ("done", "cancelled"))
 
 
 def test_prices_come_from_supplier_price_breaks_and_totals_include_vat(purchase_instance):
