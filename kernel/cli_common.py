@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from alembic.util import CommandError as AlembicCommandError
 from rich.console import Console
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -170,7 +171,9 @@ def to_cli_error(exc: BaseException) -> CliError | None:
     if isinstance(exc, UserError):
         code = 2 if isinstance(exc, AddonError) else 1
         return CliError(gettext("Error: %(reason)s", reason=str(exc)), code)
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, AlembicCommandError):
+        return CliError(gettext("Error: migration: %(reason)s", reason=str(exc)), 1)
+    if isinstance(exc, OperationalError) and exc.statement is None:  # connecting failed
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return CliError(
             gettext("Error: cannot use the database: %(reason)s", reason=reason),

@@ -83,7 +83,8 @@ class Env:
         name = (
             record_or_model if isinstance(record_or_model, str) else record_or_model.__model_name__
         )
-        return self.registry.workflows[name]
+        found: Workflow = self.registry.workflows[name]
+        return found
 
     # --- privileges -----------------------------------------------------------------
 
@@ -161,13 +162,14 @@ class Env:
 
     def get(self, model: str | type[T], record_id: int) -> T:
         """The record or a translated 404 naming the model."""
-        cls = self[model]
+        cls: Any = self[model]
         record = self.session.get(cls, record_id)
         if record is None:
             raise NotFound(
                 _("%(model)s #%(id)s does not exist", model=str(cls.__label__), id=record_id)
-            )  # type: ignore[attr-defined]
-        return record
+            )
+        found: T = record
+        return found
 
     def ref(self, xmlid: str) -> Any:
         """The record created by a data file under external id ``addon.name``."""

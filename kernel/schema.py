@@ -87,7 +87,7 @@ def drop_owned(conn: Connection, owned: list[tuple[str, str, str]]) -> None:
             with ops.batch_alter_table(table, copy_from=reflected, recreate="always") as batch:
                 for index in inspector.get_indexes(table):
                     if set(index["column_names"]) & set(columns):
-                        batch.drop_index(index["name"])
+                        batch.drop_index(str(index["name"]))
                 for column in columns:
                     batch.drop_column(column)
         else:

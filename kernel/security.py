@@ -53,7 +53,8 @@ def user_group_xmlids(session: Session, registry: Registry, uid: int) -> frozens
 def _access_map(env: Env) -> dict[str, set[str]]:
     cached = env.session.info.get("access_map")
     if cached is not None and cached[0] == env.uid:
-        return cached[1]
+        known: dict[str, set[str]] = cached[1]
+        return known
     Access = env.registry["ir.access"]
     Group = env.registry["res.group"]
     mine = env.group_xmlids
@@ -103,7 +104,7 @@ def check_access(env: Env, model: str, operation: str) -> None:
 
 
 def _env_of(session: Session) -> Env | None:
-    env = session.info.get("env")
+    env: Env | None = session.info.get("env")
     if env is None or session.info.get("in_check"):
         return None
     return env
@@ -131,14 +132,14 @@ def on_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     if _env_of(session) is None or env.is_superuser:
         return
     for op, objs in (("create", session.new), ("delete", session.deleted)):
-        for name in {getattr(o, "__model_name__", None) for o in objs} - {None}:
+        for name in {str(o.__model_name__) for o in objs if hasattr(o, "__model_name__")}:
             check_access(env, name, op)
     dirty = {
-        getattr(o, "__model_name__", None)
+        str(o.__model_name__)
         for o in session.dirty
-        if session.is_modified(o, include_collections=False)
+        if hasattr(o, "__model_name__") and session.is_modified(o, include_collections=False)
     }
-    for name in dirty - {None}:
+    for name in dirty:
         check_access(env, name, "write")
 
 

@@ -75,7 +75,7 @@ def next_number(
             )
         )
         drawn = conn.execute(bump).scalar()
-    number = int(drawn) - 1
+    number = int(drawn or 0) - 1
     return format_number(seq.prefix, seq.suffix, seq.padding, number, day)
 
 

@@ -290,8 +290,8 @@ class AddonConformance:
 def table_counts(instance: Instance) -> dict[str, int]:
     from sqlalchemy import inspect
 
-    counts = {}
+    counts: dict[str, int] = {}
     with instance.engine.connect() as conn:
         for name in inspect(conn).get_table_names():
-            counts[name] = conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
+            counts[name] = int(conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() or 0)
     return counts

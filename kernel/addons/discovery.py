@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -46,7 +47,7 @@ def discover(addons_path: Iterable[str | Path] = ()) -> dict[str, Manifest]:
 
 
 def _scan_folder(folder: Path, package: str | None, source: str) -> list[Manifest]:
-    manifests = []
+    manifests: list[Manifest] = []
     if not folder.is_dir():
         return manifests
     for child in sorted(folder.iterdir()):

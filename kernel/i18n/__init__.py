@@ -109,15 +109,15 @@ def translations(locale: str) -> Translations:
                 continue
             with po_path.open("rb") as fh:
                 catalog = read_po(fh, locale=locale)
+            table: dict[Any, str] = merged._catalog
             for message in catalog:
                 if message.id and message.string and not message.fuzzy:
-                    if isinstance(message.id, tuple):
-                        merged._catalog[(message.id[0], 0)] = message.string[0]  # type: ignore[attr-defined]
+                    if isinstance(message.id, (tuple, list)):
                         for i, text in enumerate(message.string):
-                            merged._catalog[(message.id[0], i)] = text  # type: ignore[attr-defined]
+                            table[(message.id[0], i)] = str(text)
                         merged.plural = catalog.plural_func  # type: ignore[attr-defined]
                     else:
-                        merged._catalog[message.id] = message.string  # type: ignore[attr-defined]
+                        table[message.id] = str(message.string)
         _cache[locale] = merged
         return merged
 
@@ -210,4 +210,4 @@ def text_of(value: object) -> str:
 
 def all_message_ids(locales: Iterable[str] = ("zh_CN",)) -> dict[str, set[str]]:
     """Every translated message id per locale (used by completeness tests)."""
-    return {loc: {k for k in translations(loc)._catalog if isinstance(k, str)} for loc in locales}  # type: ignore[attr-defined]
+    return {loc: {k for k in translations(loc)._catalog if isinstance(k, str)} for loc in locales}

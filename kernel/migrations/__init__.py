@@ -75,9 +75,9 @@ def unstamp(conn: Connection, instance: Instance, names: list[str]) -> None:
     for name in names:
         if name not in labels:
             continue
-        for rev in script.iterate_revisions(f"{name}@head", "base"):
-            if rev.revision in heads:
-                drop.add(rev.revision)
+        for script_rev in script.iterate_revisions(f"{name}@head", "base"):
+            if script_rev.revision in heads:
+                drop.add(script_rev.revision)
     if drop and "alembic_version" in conn.dialect.get_table_names(conn):
         from sqlalchemy import text
 
@@ -102,7 +102,13 @@ def revision(instance: Instance, name: str, message: str, autogenerate: bool = T
     versions = manifest.migrations_dir
     versions.mkdir(exist_ok=True)
     with instance.engine.connect() as conn:
-        cfg = config(instance, conn)
+        # Only branches this database can be at: scripts of addons that are not
+        # installed would make autogenerate think the database is behind.
+        cfg = config(instance, conn, [*instance.installed_names(), name])
+        locations = (cfg.get_main_option("version_locations") or "").split(" ")
+        if str(versions) not in locations:  # the addon's first revision: its folder is empty
+            kept = [loc for loc in locations if loc and loc != str(HERE / "empty")]
+            cfg.set_main_option("version_locations", " ".join([*kept, str(versions)]))
         cfg.attributes["autogenerate_addon"] = name
         script = ScriptDirectory.from_config(cfg)
         labels = _labels(script)
@@ -116,5 +122,5 @@ def revision(instance: Instance, name: str, message: str, autogenerate: bool = T
         else:
             kwargs["head"] = "base"
             kwargs["branch_label"] = name
-        rev = command.revision(cfg, **kwargs)  # type: ignore[arg-type]
-    return str(getattr(rev, "path", rev))
+        created = command.revision(cfg, **kwargs)  # type: ignore[arg-type]
+    return str(getattr(created, "path", created))

@@ -76,12 +76,12 @@ def model_name_of(part: type) -> str | None:
 
 
 def many2one(
-    owner: type,
+    owner: Any,
     target: str,
     column: str,
     *,
     back_populates: str | None = None,
-    lazy: str = "select",
+    lazy: Any = "select",
 ) -> Any:
     """A many-to-one relationship through ``column`` to the model class named ``target``.
 
@@ -97,14 +97,14 @@ def many2one(
 
 
 def one2many(
-    owner: type,
+    owner: Any,
     target: str,
     remote_column: str,
     *,
     back_populates: str | None = None,
     order_by: str | None = None,
     cascade: str = "save-update, merge",
-    lazy: str = "select",
+    lazy: Any = "select",
 ) -> Any:
     """The many side of :func:`many2one`: records of ``target`` whose ``remote_column`` points here."""
     kwargs: dict[str, Any] = {}

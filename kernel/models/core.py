@@ -208,7 +208,8 @@ class WorkflowHistory:
 
     @declared_attr
     def user(cls) -> Mapped[User | None]:
-        return many2one(cls, "User", "user_id")
+        relation: Mapped[User | None] = many2one(cls, "User", "user_id")
+        return relation
 
 
 @model("workflow.milestone", _("Milestone"))

@@ -95,7 +95,7 @@ class Registry:
         return cast(type[T], found)
 
     def model_of(self, obj_or_cls: Any) -> ModelInfo:
-        cls = obj_or_cls if isinstance(obj_or_cls, type) else type(obj_or_cls)
+        cls: Any = obj_or_cls if isinstance(obj_or_cls, type) else type(obj_or_cls)
         return self.models[cls.__model_name__]
 
     def extension_report(self) -> list[str]:
@@ -178,7 +178,7 @@ def build_registry(manifests: list[Manifest], parts_by_addon: dict[str, AddonPar
             "__model_name__": name,
             "__addon__": addon,
         }
-        cls = type(cls_name, (*bases, Base), namespace)
+        cls: Any = type(cls_name, (*bases, Base), namespace)
         models[name] = ModelInfo(name=name, cls=cls, addon=addon, parts=chain)
         for _a, part in chain:
             by_part[part] = cls

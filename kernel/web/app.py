@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Router
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
@@ -34,7 +33,11 @@ from kernel.instance import Instance
 from kernel.web.auth import AUTH_ROUTES
 from kernel.web.context import ensure_fresh, on_registry_reload
 from kernel.web.errors import EXCEPTION_HANDLERS
-from kernel.web.middleware import SuanpanCSRFMiddleware, add_security_headers
+from kernel.web.middleware import (
+    AllowedHostsMiddleware,
+    SuanpanCSRFMiddleware,
+    add_security_headers,
+)
 from kernel.web.sessions import system_session
 from kernel.web.shell import SHELL_ROUTES
 from kernel.web.templating import make_environment
@@ -149,11 +152,13 @@ def create_app(
     ]
     app = Litestar(
         route_handlers=handlers,
-        middleware=[DefineMiddleware(SuanpanCSRFMiddleware, config=csrf)],
+        middleware=[
+            DefineMiddleware(
+                AllowedHostsMiddleware, allowed_hosts=list(allowed_hosts or DEFAULT_ALLOWED_HOSTS)
+            ),
+            DefineMiddleware(SuanpanCSRFMiddleware, config=csrf),
+        ],
         before_send=[add_security_headers],
-        allowed_hosts=AllowedHostsConfig(
-            allowed_hosts=list(allowed_hosts or DEFAULT_ALLOWED_HOSTS)
-        ),
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Suanpan API",

@@ -26,7 +26,7 @@ from litestar.params import FromQuery
 from sqlalchemy import delete, func, select
 
 from kernel.fields import utcnow
-from kernel.i18n import _, text_of
+from kernel.i18n import _
 from kernel.passwords import hash_password, verify_password
 from kernel.web.context import forget_principal, instance_of, principal
 from kernel.web.sessions import (
@@ -198,7 +198,7 @@ def _finish_login(
         return render(
             request,
             "auth/login.html",
-            {"next": target, "login": login, "error": text_of(result.message)},
+            {"next": target, "login": login, "error": result.message},
             status_code=result.status,
         )
     sid = create_session(instance, result.uid, replaces=request.cookies.get(COOKIE_NAME))

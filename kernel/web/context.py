@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -86,10 +86,8 @@ def _read_settings(instance: Instance) -> tuple[int, str]:
     values: dict[str, Any] = {}
     for key, value in rows:
         if isinstance(value, str):
-            try:
+            with suppress(ValueError):
                 value = json.loads(value)
-            except ValueError:
-                pass
         values[key] = value
     return int(values.get("registry_version") or 0), normalize_locale(
         str(values.get("lang") or DEFAULT_LOCALE)

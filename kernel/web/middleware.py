@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.types import Message, Receive, Scope, Send
+from litestar.response.base import ASGIResponse
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -30,7 +31,7 @@ class SuanpanCSRFMiddleware(CSRFMiddleware):
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+        if str(scope["type"]) == "http" and scope["path"].startswith("/api/"):
             for name, _value in scope.get("headers", []):
                 if name == b"authorization":
                     await self.app(scope, receive, send)
@@ -45,7 +46,57 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     whole app.) Headers a handler set itself are kept.
     """
     if message["type"] == "http.response.start":
-        headers = MutableScopeHeaders.from_message(message)  # type: ignore[arg-type]
+        headers = MutableScopeHeaders.from_message(message)
         for key, value in SECURITY_HEADERS.items():
             if key not in headers:
                 headers[key] = value
+
+
+def host_allowed(host: str, allowed: list[str]) -> bool:
+    """``Host`` header check; the port is ignored (``127.0.0.1:8069`` matches ``127.0.0.1``).
+
+    Patterns: exact names, ``*.example.com`` (any subdomain, not the bare name) and ``*``.
+    """
+    name = host.strip().lower()
+    if name.startswith("["):  # IPv6 literal: [::1]:8069
+        name = name[: name.find("]") + 1] if "]" in name else name
+    else:
+        name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+    if not name:
+        return False
+    for pattern in allowed:
+        pattern = pattern.strip().lower()
+        if pattern == "*" or pattern == name:
+            return True
+        if pattern.startswith("*.") and name.endswith(pattern[1:]) and len(name) > len(pattern) - 1:
+            return True
+    return False
+
+
+class AllowedHostsMiddleware:
+    """Refuses requests whose ``Host`` is not one of this server's names (DNS rebinding, poisoned links).
+
+    Litestar's own check compares the header including its port, which refuses
+    ``127.0.0.1:8069``; this one compares the name only.
+    """
+
+    def __init__(self, app: ASGIApp, allowed_hosts: list[str]) -> None:
+        self.app = app
+        self.allowed = list(allowed_hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            host = ""
+            for key, value in scope.get("headers", []):
+                if key == b"host":
+                    host = value.decode("latin-1")
+                    break
+            if not host_allowed(host, self.allowed):
+                response = ASGIResponse(
+                    body=b'{"message":"invalid host header"}',
+                    status_code=400,
+                    media_type="application/json",
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

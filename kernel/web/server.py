@@ -40,7 +40,9 @@ def app_factory() -> Litestar:
     secure = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(
         secure_raw
     )
-    return create_app(instance, allowed_hosts=[h.strip() for h in hosts] or None, secure_cookies=secure)
+    return create_app(
+        instance, allowed_hosts=[h.strip() for h in hosts] or None, secure_cookies=secure
+    )
 
 
 def serve(

@@ -119,7 +119,7 @@ def _preferences(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 def _prefs_context(
-    env: Any, errors: dict[str, str] | None = None, saved: bool = False
+    env: Any, errors: dict[str, Any] | None = None, saved: bool = False
 ) -> dict[str, Any]:
     zones = sorted(available_timezones())
     return {
@@ -142,11 +142,11 @@ async def preferences_save(request: Request[Any, Any, Any]) -> Response[Any]:
 def _preferences_save(request: Request[Any, Any, Any], form: dict[str, Any]) -> Response[Any]:
     lang = str(form.get("lang") or "")
     tz = str(form.get("tz") or "")
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     if lang not in SUPPORTED_LOCALES:
-        errors["lang"] = text_of(_("Choose one of the offered languages."))
+        errors["lang"] = _("Choose one of the offered languages.")
     if tz not in available_timezones():
-        errors["tz"] = text_of(_("Unknown time zone."))
+        errors["tz"] = _("Unknown time zone.")
     if errors:
         with unit_for(request, readonly=True) as env:
             return render(
@@ -172,7 +172,7 @@ def _api_keys_page(
     request: Request[Any, Any, Any],
     *,
     new_key: str | None = None,
-    error: str | None = None,
+    error: Any = None,
     status: int = 200,
 ) -> Response[Any]:
     with unit_for(request, readonly=True) as env:
@@ -201,13 +201,13 @@ def _api_key_create(request: Request[Any, Any, Any], form: dict[str, Any]) -> Re
     if not name:
         return _api_keys_page(
             request,
-            error=text_of(_("Give the key a name, e.g. the program that will use it.")),
+            error=_("Give the key a name, e.g. the program that will use it."),
             status=422,
         )
     if len(name) > 128:
         raise ValidationError(_("The name is too long (at most 128 characters)."), field="name")
     with unit_for(request) as env, env.sudo("a user creates an API key for themselves"):
-        key = create_api_key(env, env.uid, name)
+        key = create_api_key(env, int(env.uid or 0), name)
     return _api_keys_page(request, new_key=key)
 
 

@@ -278,7 +278,8 @@ def jinja_env(connection: ASGIConnection[Any, Any, Any, Any]) -> Environment:
 
 
 def csrf_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    return ScopeState.from_scope(connection.scope).csrf_token or ""
+    token = ScopeState.from_scope(connection.scope).csrf_token
+    return token if isinstance(token, str) else ""
 
 
 # --- rendering -------------------------------------------------------------------------------

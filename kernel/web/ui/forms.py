@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -54,6 +55,7 @@ class Widget:
     help: str
     kind: str
     value: str  # as text for the input
+    raw: Any  # the stored value (for read-only display with the locale's formats)
     display: str  # for pickers and read-only rendering
     readonly: bool
     required: bool
@@ -82,8 +84,29 @@ class Section:
     widgets: list[Widget]
 
 
-def as_text(meta: FieldMeta, value: Any) -> str:
-    """A value as the text an input shows (exact decimals, ISO dates)."""
+def _zone(tz: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(tz or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def local_input(value: str, tz: str) -> str:
+    """A ``datetime-local`` text (the user's wall clock) as ISO 8601 with the user's offset."""
+    text = (value or "").strip()
+    if not text:
+        return text
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text  # reported as invalid by the field conversion
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_zone(tz))
+    return moment.isoformat()
+
+
+def as_text(meta: FieldMeta, value: Any, tz: str = "UTC") -> str:
+    """A value as the text an input shows (exact decimals, ISO dates, the user's wall clock)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -96,7 +119,7 @@ def as_text(meta: FieldMeta, value: Any) -> str:
                 text += "0"
         return text
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
+        return value.astimezone(_zone(tz)).strftime("%Y-%m-%dT%H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -121,6 +144,7 @@ def widget(
     fm = meta.fields[name]
     input_name = input_name or name
     display = ""
+    raw: Any = None
     if submitted is not None and input_name in submitted:
         text = submitted[input_name]
         text = "" if text is None else str(text)
@@ -128,7 +152,8 @@ def widget(
             display = str(submitted.get(f"{input_name}__label", "") or text)
     else:
         value = getattr(record, name, None) if record is not None else fm.default
-        text = as_text(fm, value)
+        raw = value
+        text = as_text(fm, value, env.tz)
         if fm.type == "many2one" and value is not None:
             related = getattr(record, fm.relationship, None) if fm.relationship else None
             display = display_name(related) if related is not None else f"#{value}"
@@ -149,6 +174,7 @@ def widget(
         help=text_of(fm.help),
         kind=kind,
         value=text,
+        raw=raw,
         display=display or text,
         readonly=readonly or fm.readonly,
         required=fm.required,
@@ -317,7 +343,7 @@ def parse_submission(
             payload[name] = name in form
             raw[name] = "1" if name in form else ""
         elif name in form:
-            payload[name] = form[name]
+            payload[name] = local_input(form[name], env.tz) if fm.type == "datetime" else form[name]
             raw[name] = form[name]
             if fm.type == "many2one":
                 raw[f"{name}__label"] = form.get(f"{name}__label", "")

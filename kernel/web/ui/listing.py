@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from kernel.env import Env
-from kernel.i18n import LazyString, text_of
+from kernel.i18n import LazyString, _, text_of
 from kernel.web.introspect import (
     FieldMeta,
     ModelMeta,
@@ -186,11 +186,13 @@ def conditions(env: Env, meta: ModelMeta, view: View, state: ListState) -> list[
         flt = by_name.get(name)
         if flt is not None:
             where.append(flt.where(env, meta.cls))
-    if state.group and state.group in meta.fields and state.group_value is not None:
-        gmeta = meta.fields[state.group]
-        column = getattr(meta.cls, state.group)
+    key = group_key(env, meta, view, state.group)
+    if key is not None and state.group_value is not None:
+        expr, gmeta, granularity = key
         if state.group_value == "":
-            where.append(column.is_(None))
+            where.append(expr.is_(None))
+        elif granularity:
+            where.append(expr == state.group_value)
         else:
             from kernel.web.introspect import coerce
 
@@ -200,8 +202,49 @@ def conditions(env: Env, meta: ModelMeta, view: View, state: ListState) -> list[
                 )
             except Exception:
                 value = None
-            where.append(column.is_(None) if value is None else column == value)
+            where.append(expr.is_(None) if value is None else expr == value)
     return where
+
+
+GRANULARITIES = {
+    "day": ("%Y-%m-%d", "YYYY-MM-DD"),
+    "month": ("%Y-%m", "YYYY-MM"),
+    "year": ("%Y", "YYYY"),
+}
+GRANULARITY_LABELS = {"day": _("day"), "month": _("month"), "year": _("year")}
+
+
+def group_key(
+    env: Env, meta: ModelMeta, view: View, spec: str
+) -> tuple[Any, FieldMeta, str] | None:
+    """The SQL expression to group by for ``spec`` (``state`` or ``date_order:month``).
+
+    Only the view's own ``group_by`` entries are accepted, so the expression is
+    always built from a known column and a known format.
+    """
+    if not spec or spec not in view.list.group_by:
+        return None
+    name, _sep, granularity = spec.partition(":")
+    fm = meta.fields.get(name)
+    if fm is None:
+        return None
+    column = getattr(meta.cls, name)
+    if not granularity:
+        return column, fm, ""
+    if granularity not in GRANULARITIES or fm.type not in ("date", "datetime"):
+        return None
+    sqlite_fmt, pg_fmt = GRANULARITIES[granularity]
+    if env.instance.dialect == "sqlite":
+        return func.strftime(sqlite_fmt, column), fm, granularity
+    return func.to_char(column, pg_fmt), fm, granularity
+
+
+def group_label(meta: ModelMeta, spec: str) -> str:
+    name, _sep, granularity = spec.partition(":")
+    label = text_of(meta.fields[name].label) if name in meta.fields else name
+    if granularity in GRANULARITY_LABELS:
+        return f"{label} ({text_of(GRANULARITY_LABELS[granularity])})"
+    return label
 
 
 def order_of(meta: ModelMeta, state: ListState, view: View) -> list[Any]:
@@ -270,13 +313,15 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
     totals = {n: head_row[i + 1] for i, n in enumerate(sums)}
     groups: list[Group] | None = None
     group_options = [
-        Column(n, text_of(meta.fields[n].label), meta.fields[n])
-        for n in _known(meta, view.list.group_by)
+        Column(spec, group_label(meta, spec), meta.fields[spec.partition(":")[0]])
+        for spec in view.list.group_by
+        if group_key(env, meta, view, spec) is not None
     ]
     rows: list[dict[str, Any]] = []
     page_size = max(1, view.list.page_size)
-    if state.group in meta.fields and state.group_value is None:
-        groups = _groups(env, meta, state.group, cond, sums)
+    key = group_key(env, meta, view, state.group)
+    if key is not None and state.group_value is None:
+        groups = _groups(env, meta, key, cond, sums)
     else:
         stmt = _with_m2o(env, meta, select(meta.cls), columns)
         if cond is not None:
@@ -304,13 +349,16 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
     )
 
 
-def _groups(env: Env, meta: ModelMeta, name: str, cond: Any, sums: list[str]) -> list[Group]:
-    column = getattr(meta.cls, name)
+def _groups(
+    env: Env, meta: ModelMeta, key: tuple[Any, FieldMeta, str], cond: Any, sums: list[str]
+) -> list[Group]:
+    column, fm, granularity = key
     stmt = select(column, func.count(meta.cls.id), *[func.sum(getattr(meta.cls, n)) for n in sums])
     if cond is not None:
         stmt = stmt.where(cond)
     result = env.session.execute(stmt.group_by(column).order_by(column)).all()
-    fm = meta.fields[name]
+    if granularity:
+        fm = FieldMeta(name=fm.name, type="char", label=fm.label)
     names: dict[int, str] = {}
     if fm.type == "many2one" and fm.relation and env.can(fm.relation, "read"):
         ids = [r[0] for r in result if r[0] is not None]

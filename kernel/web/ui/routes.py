@@ -27,7 +27,7 @@ from kernel.env import Env
 from kernel.errors import NotFound, UserError, ValidationError
 from kernel.i18n import _, text_of
 from kernel.web.api.records import apply, flush
-from kernel.web.context import unit_for
+from kernel.web.context import instance_of, unit_for
 from kernel.web.introspect import display_name, like_pattern, model_meta, view_by_url
 from kernel.web.templating import render
 from kernel.web.ui import export, forms, listing
@@ -79,7 +79,6 @@ def _title(view: View, meta: Any) -> str:
 # --- Lists ---------------------------------------------------------------------------------
 
 
-@get("/app/{url:str}", name="views.list")
 async def list_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
     params = _params(request)
 
@@ -100,7 +99,6 @@ async def list_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Resp
     return await _run(work)
 
 
-@get("/app/{url:str}/export/{fmt:str}", name="views.export")
 async def export_view(
     request: Request[Any, Any, Any], url: FromPath[str], fmt: FromPath[str]
 ) -> Response[Any]:
@@ -209,18 +207,18 @@ def _render_form(
         return render(request, "views/form.html", context, env=env, status_code=status_code)
 
 
-@get("/app/{url:str}/new", name="views.new")
 async def new_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
     def work() -> Response[Any]:
         with unit_for(request, readonly=True) as env:
             view = view_by_url(env.registry, url)
+            if not view.create:
+                raise NotFound(_("records of this kind are not created here"))
             env.check(view.model, "create")
         return _render_form(request, url, None)
 
     return await _run(work)
 
 
-@get("/app/{url:str}/{record_id:int}", name="views.form")
 async def form_view(
     request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
 ) -> Response[Any]:
@@ -236,6 +234,8 @@ def _save(
         with unit_for(request) as env:
             view = view_by_url(env.registry, url)
             meta = model_meta(env.registry, view.model)
+            if record_id is None and not view.create:
+                raise NotFound(_("records of this kind are not created here"))
             env.check(view.model, "create" if record_id is None else "write")
             record = (
                 forms.load_record(env, view, meta, record_id) if record_id is not None else None
@@ -246,7 +246,7 @@ def _save(
             record = apply(env, meta, record, payload)
             new_id = record.id
     except UserError as exc:
-        if record_id is not None and isinstance(exc, NotFound):
+        if isinstance(exc, NotFound):
             raise
         errors = {k: text_of(v) for k, v in exc.fields.items()}
         return _render_form(
@@ -262,13 +262,11 @@ def _save(
     return Redirect(path=f"/app/{url}/{new_id}", status_code=303)
 
 
-@post("/app/{url:str}/new", name="views.create", status_code=303)
 async def create_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
     form = await _form(request)
     return await _run(lambda: _save(request, url, None, form))
 
 
-@post("/app/{url:str}/{record_id:int}", name="views.save", status_code=303)
 async def save_view(
     request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
 ) -> Response[Any]:
@@ -305,7 +303,6 @@ def _on_record(
     return Redirect(path=target or f"/app/{url}/{record_id}", status_code=303)
 
 
-@post("/app/{url:str}/{record_id:int}/delete", name="views.delete", status_code=303)
 async def delete_view(
     request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
 ) -> Response[Any]:
@@ -317,9 +314,6 @@ async def delete_view(
     return await _run(lambda: _on_record(request, url, record_id, act))
 
 
-@post(
-    "/app/{url:str}/{record_id:int}/action/{transition:str}", name="views.action", status_code=303
-)
 async def action_view(
     request: Request[Any, Any, Any],
     url: FromPath[str],
@@ -337,7 +331,6 @@ async def action_view(
     return await _run(lambda: _on_record(request, url, record_id, act))
 
 
-@post("/app/{url:str}/{record_id:int}/comment", name="views.comment", status_code=303)
 async def comment_view(
     request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
 ) -> Response[Any]:
@@ -356,7 +349,6 @@ async def comment_view(
 # --- Lines and pickers (htmx fragments) ---------------------------------------------------
 
 
-@get("/app/{url:str}/_line/{relation:str}", name="views.line")
 async def line_view(
     request: Request[Any, Any, Any], url: FromPath[str], relation: FromPath[str]
 ) -> Response[Any]:
@@ -387,7 +379,7 @@ async def line_view(
     return await _run(work)
 
 
-@get("/app/_picker/{model:str}", name="views.picker")
+@get("/app/_picker/{model:str}", name="views.picker", include_in_schema=False)
 async def picker_view(request: Request[Any, Any, Any], model: FromPath[str]) -> Response[Any]:
     text = request.query_params.get("q") or ""
     if not text:  # the picker's own text box sends its value under "<field>__label"
@@ -427,7 +419,6 @@ def clean_filename(name: str) -> str:
     return base[:200] or "file"
 
 
-@post("/app/{url:str}/{record_id:int}/attachments", name="views.attach", status_code=303)
 async def attach_view(
     request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
 ) -> Response[Any]:
@@ -485,7 +476,7 @@ def _attachment(env: Env, attachment_id: int, operation: str) -> Any:
     return row
 
 
-@get("/app/_attachment/{attachment_id:int}", name="views.download")
+@get("/app/_attachment/{attachment_id:int}", name="views.download", include_in_schema=False)
 async def download_view(
     request: Request[Any, Any, Any], attachment_id: FromPath[int]
 ) -> Response[Any]:
@@ -507,7 +498,12 @@ async def download_view(
     return await _run(work)
 
 
-@post("/app/_attachment/{attachment_id:int}/delete", name="views.detach", status_code=303)
+@post(
+    "/app/_attachment/{attachment_id:int}/delete",
+    name="views.detach",
+    status_code=303,
+    include_in_schema=False,
+)
 async def detach_view(
     request: Request[Any, Any, Any], attachment_id: FromPath[int]
 ) -> Response[Any]:
@@ -529,19 +525,65 @@ def _views(env: Env) -> list[View]:
     return list(collect_views(env.registry).values())
 
 
-UI_ROUTES: list[Any] = [
-    picker_view,
-    download_view,
-    detach_view,
-    list_view,
-    export_view,
-    new_view,
-    create_view,
-    form_view,
-    save_view,
-    delete_view,
-    action_view,
-    comment_view,
-    line_view,
-    attach_view,
-]
+def _split(request: Request[Any, Any, Any], path: str) -> tuple[str, list[str]]:
+    """The view whose ``url`` starts ``path`` (longest wins; urls may hold slashes) and the rest."""
+    from kernel.web.introspect import collect_views
+
+    clean = path.strip("/")
+    best = ""
+    for view in collect_views(instance_of(request).registry).values():
+        url = view.url.strip("/")
+        if (clean == url or clean.startswith(url + "/")) and len(url) > len(best):
+            best = url
+    if not best:
+        raise NotFound(_("there is no screen at %(url)s", url=clean))
+    rest = [part for part in clean[len(best) :].split("/") if part]
+    return best, rest
+
+
+def _record_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise NotFound(_("there is no screen at %(url)s", url=text))
+    return int(text)
+
+
+@get("/app/{path:path}", name="views.get", include_in_schema=False)
+async def app_get(request: Request[Any, Any, Any], path: FromPath[str]) -> Response[Any]:
+    """Lists, forms, exports and line rows of every declared view (``/app/<view url>/…``)."""
+    url, rest = _split(request, path)
+    if not rest:
+        return await list_view(request, url)
+    if rest == ["new"]:
+        return await new_view(request, url)
+    if len(rest) == 2 and rest[0] == "export":
+        return await export_view(request, url, rest[1])
+    if len(rest) == 2 and rest[0] == "_line":
+        return await line_view(request, url, rest[1])
+    if len(rest) == 1:
+        return await form_view(request, url, _record_id(rest[0]))
+    raise NotFound(_("there is no screen at %(url)s", url=path))
+
+
+@post("/app/{path:path}", name="views.post", include_in_schema=False, status_code=303)
+async def app_post(request: Request[Any, Any, Any], path: FromPath[str]) -> Response[Any]:
+    """Saving, deleting, workflow actions, comments and uploads on declared views."""
+    url, rest = _split(request, path)
+    if rest == ["new"]:
+        return await create_view(request, url)
+    if rest:
+        record_id = _record_id(rest[0])
+        action = rest[1:]
+        if not action:
+            return await save_view(request, url, record_id)
+        if action == ["delete"]:
+            return await delete_view(request, url, record_id)
+        if action == ["comment"]:
+            return await comment_view(request, url, record_id)
+        if action == ["attachments"]:
+            return await attach_view(request, url, record_id)
+        if len(action) == 2 and action[0] == "action":
+            return await action_view(request, url, record_id, action[1])
+    raise NotFound(_("there is no screen at %(url)s", url=path))
+
+
+UI_ROUTES: list[Any] = [picker_view, download_view, detach_view, app_get, app_post]

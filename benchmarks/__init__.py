@@ -1,0 +1,1 @@
+"""Benchmarks: figures that judge every change (see docs/benchmarks.md)."""
