@@ -30,6 +30,7 @@ from kernel.database import is_retryable, make_engine, normalize_url
 from kernel.env import Env
 from kernel.errors import AddonError, RetryLater
 from kernel.i18n import _
+from kernel.models import events as model_events
 from kernel.models.registry import Registry, build_registry
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class Instance:
         self._registry: Registry | None = None
         self._registry_key: tuple[str, ...] = ()
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        model_events.install(self.sessionmaker)  # before the access checks: see kernel/models/events.py
         security.install(self.sessionmaker)
         self.after_commit: list[Callable[[Instance], None]] = []
 

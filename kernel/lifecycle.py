@@ -23,6 +23,7 @@ from kernel.env import Env
 from kernel.errors import AddonError
 from kernel.i18n import _
 from kernel.instance import Instance
+from kernel.models import events as model_events
 from kernel.models.registry import Registry
 from kernel.passwords import hash_password
 
@@ -38,6 +39,7 @@ def _maintenance(instance: Instance, registry: Registry) -> Iterator[tuple[Conne
         try:
             with conn.begin():
                 session = Session(bind=conn, expire_on_commit=False)
+                model_events.install(session)
                 env = Env(instance, session, None, su=True)
                 env.registry_override = registry  # type: ignore[attr-defined]
                 instance._registry = registry
@@ -145,8 +147,9 @@ def install(
             _record_ownership(env, created)
             migrations.stamp_new(conn, instance, new)
             AddonState = registry["ir.addon"]
-            # Data of every new addon first, then demo data, then post-install hooks:
-            # a demo loader may drive workflows whose hooks need another new addon's data.
+            # Data of every new addon first, then post-install set-up (e.g. a chart of
+            # accounts), then demo data, then the addon_installed hooks: a demo loader may
+            # drive workflows whose hooks need another new addon's data or set-up.
             for name in new:
                 manifest = instance.available[name]
                 data_files.load_files(env, manifest, manifest.data)
@@ -160,12 +163,13 @@ def install(
                     )
                 )
             env.session.flush()
+            for name in new:
+                _post_install(env, instance.available[name].module)
             if demo:
                 for name in new:
                     manifest = instance.available[name]
                     data_files.load_files(env, manifest, manifest.demo, demo=True)
             for name in new:
-                _post_install(env, instance.available[name].module)
                 env.hook.addon_installed(env=env, addon=name)
             _bump_registry_version(env)
     except BaseException:
