@@ -70,7 +70,9 @@ class Instance:
         self._registry: Registry | None = None
         self._registry_key: tuple[str, ...] = ()
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
-        model_events.install(self.sessionmaker)  # before the access checks: see kernel/models/events.py
+        model_events.install(
+            self.sessionmaker
+        )  # before the access checks: see kernel/models/events.py
         security.install(self.sessionmaker)
         self.after_commit: list[Callable[[Instance], None]] = []
 

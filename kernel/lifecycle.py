@@ -214,8 +214,7 @@ def uninstall(instance: Instance, names: list[str], *, cascade: bool = False) ->
     """Remove addons, their tables, the columns they added and their data."""
     removing = uninstall_plan(instance, names, cascade=cascade)
     installed = instance.installed_names()
-    remaining = [n for n in installed if n not in removing]
-    old_registry = instance.compose(installed)
+    old_registry = instance.reload(installed)  # the running registry when it is current
     try:
         with _maintenance(instance, old_registry) as (conn, env):
             for name in removing:
@@ -234,9 +233,8 @@ def uninstall(instance: Instance, names: list[str], *, cascade: bool = False) ->
         instance._registry = None
         instance._registry_key = ()
         raise
-    instance._registry = None
+    instance._registry = None  # composed again on first use, from what is installed now
     instance._registry_key = ()
-    instance.reload(remaining)
     return removing
 
 

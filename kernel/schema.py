@@ -169,5 +169,19 @@ def snapshot(conn: Connection) -> dict[str, Any]:
             "uniques": sorted(
                 tuple(u["column_names"]) for u in inspector.get_unique_constraints(name)
             ),
+            "index_names": [],
         }
+    # The inspector skips expression indexes (``lower(code)``); read every name directly.
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql(
+            "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index'"
+            " AND name NOT LIKE 'sqlite_autoindex_%'"
+        ).all()
+    else:
+        rows = conn.exec_driver_sql(
+            "SELECT tablename, indexname FROM pg_indexes WHERE schemaname = current_schema()"
+        ).all()
+    for table, index in sorted(rows):
+        if table in picture:
+            picture[table]["index_names"].append(index)
     return picture

@@ -21,11 +21,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.pool import NullPool
 
 from kernel import lifecycle
 from kernel.instance import Instance
@@ -70,6 +72,11 @@ class DatabaseFactory:
             if kind == "postgresql"
             else None
         )
+        # DROP DATABASE waits for a server checkpoint (seconds on a busy disk): databases
+        # a test is done with are dropped in the background while later tests run.
+        self._dropper: ThreadPoolExecutor | None = None
+        self._drops: list[Future[None]] = []
+        self._dropped: set[str] = set()
 
     def new_url(self, template: str | None = None) -> str:
         name = f"sp_{self.run_id}_{len(self.created)}"
@@ -104,13 +111,42 @@ class DatabaseFactory:
         self.templates[key] = ref
         return ref
 
+    def _drop(self, name: str) -> None:
+        engine = create_engine(
+            _pg_url("postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool
+        )
+        try:
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            engine.dispose()
+
+    def release(self, url: str) -> None:
+        """Drop a (non-template) database its test no longer uses, in the background."""
+        if self.kind != "postgresql":
+            return
+        name = url.rsplit("/", 1)[-1]
+        if name not in self.templates.values():
+            self._submit_drop(name)
+
+    def _submit_drop(self, name: str) -> None:
+        if name in self._dropped:
+            return
+        if self._dropper is None:
+            self._dropper = ThreadPoolExecutor(max_workers=16, thread_name_prefix="dropdb")
+        self._dropped.add(name)
+        self._drops.append(self._dropper.submit(self._drop, name))
+
     def drop_all(self) -> None:
         if self._admin is None:
             return
-        with self._admin.connect() as conn:
-            for name in self.created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         self._admin.dispose()
+        for name in self.created:
+            self._submit_drop(name)
+        if self._dropper is not None:
+            self._dropper.shutdown(wait=True)
+        for future in self._drops:
+            future.result()
 
 
 @pytest.fixture(scope="session")
@@ -162,6 +198,7 @@ def make_instance(database_factory: DatabaseFactory) -> Iterator[MakeInstance]:
     yield make
     for instance in made:
         instance.engine.dispose()
+        database_factory.release(instance.url)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ function on the same database behave as one server.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -29,6 +30,7 @@ from litestar.static_files import create_static_files_router
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from kernel.fields import utcnow
 from kernel.instance import Instance
 from kernel.web.auth import AUTH_ROUTES
 from kernel.web.context import ensure_fresh, on_registry_reload
@@ -46,22 +48,36 @@ log = logging.getLogger(__name__)
 
 KERNEL_STATIC = Path(__file__).parent / "static"
 DEFAULT_ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "testserver.local", "*.localhost"]
-SECRET_KEY = "web_secret"
+SECRET_KEY = "__csrf_secret__"  # not a sha256 hex digest: cannot clash with a session
 MAX_BODY = 20 * 1024 * 1024
 
 
 def web_secret(instance: Instance) -> str:
-    """The CSRF signing secret shared by every worker: created once, kept in ``ir.setting``."""
-    Setting = instance.registry["ir.setting"]
+    """The CSRF signing secret shared by every worker, created once.
+
+    Kept in a reserved ``web.session`` row (revoked, no user, never expiring)
+    rather than in ``ir.setting``: internal users may read settings, nobody but
+    the kernel reads sessions.
+    """
+    WebSession = instance.registry["web.session"]
     for _attempt in range(2):
-        with system_session(instance) as session:
-            row = session.scalar(select(Setting).where(Setting.key == SECRET_KEY))
-            if row is not None and row.value:
-                return str(row.value)
+        with system_session(instance, readonly=True) as session:
+            data = session.scalar(select(WebSession.data).where(WebSession.sid_hash == SECRET_KEY))
+        if data:
+            return bytes(data).decode()
         try:
             value = secrets.token_hex(32)
             with system_session(instance) as session:
-                session.add(Setting(key=SECRET_KEY, value=value))
+                session.add(
+                    WebSession(
+                        sid_hash=SECRET_KEY,
+                        user_id=None,
+                        data=value.encode(),
+                        created_at=utcnow(),
+                        expires_at=dt.datetime(9999, 12, 31, tzinfo=dt.UTC),
+                        revoked=True,
+                    )
+                )
             return value
         except IntegrityError:  # another worker created it first
             continue
@@ -114,6 +130,7 @@ def static_routers(instance: Instance) -> list[Router]:
             path="/static",
             directories=[KERNEL_STATIC],
             name="static",
+            cache_control=CacheControlHeader(max_age=3600, public=True),
             include_in_schema=False,
         )
     )
@@ -176,20 +193,30 @@ def create_app(
     return app
 
 
+class _AppRef:
+    """Held by the app's state and weakly by the reload listeners: a gone app stops listening."""
+
+    def __init__(self, app: Litestar) -> None:
+        self.app = app
+
+
 def _watch_new_routes(app: Litestar, instance: Instance) -> None:
-    """Register routes of addons another process installed, when the registry is recomposed."""
+    """Register routes of addons installed after start-up, when the registry is recomposed."""
+    ref = _AppRef(app)
+    app.state.reload_ref = ref
+    on_registry_reload(ref, _register_new_routes)
 
-    def listener(changed: Instance) -> None:
-        if changed is not instance:
-            return
-        known: set[int] = app.state.addon_handlers
-        for handler in addon_routes(instance):
-            if id(handler) in known:
-                continue
-            try:
-                app.register(handler)
-                known.add(id(handler))
-            except Exception:
-                log.exception("could not register a route of a newly installed addon")
 
-    on_registry_reload(listener)
+def _register_new_routes(ref: _AppRef, changed: Instance) -> None:
+    app = ref.app
+    if app.state.instance is not changed:
+        return
+    known: set[int] = app.state.addon_handlers
+    for handler in addon_routes(changed):
+        if id(handler) in known:
+            continue
+        try:
+            app.register(handler)
+            known.add(id(handler))
+        except Exception:
+            log.exception("could not register a route of a newly installed addon")

@@ -147,6 +147,8 @@ def authenticate(instance: Any, login: str, password: str, address: str) -> Sign
             session.execute(delete(Attempt).where(Attempt.login == login))
             return SignInResult(int(user.id))
         session.add(Attempt(login=login, address=address[:64], at=now))
+        # housekeeping: attempts older than a day no longer count for anything
+        session.execute(delete(Attempt).where(Attempt.at < now - dt.timedelta(days=1)))
         session.flush()
         failures = session.scalar(
             select(func.count(Attempt.id)).where(Attempt.login == login, Attempt.at >= since)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class Principal:
     tz: str
     via: str  # "session" | "apikey"
     session_id: int | None = None
+    flash_data: bytes = b""
 
 
 # --- the instance and its freshness ----------------------------------------------------
@@ -64,16 +66,19 @@ class _Freshness:
 
 _fresh: dict[int, _Freshness] = {}
 _fresh_lock = threading.Lock()
-_reload_listeners: list[Any] = []
+_reload_listeners: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def instance_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Instance:
     return connection.app.state.instance  # type: ignore[no-any-return]
 
 
-def on_registry_reload(listener: Any) -> None:
-    """Call ``listener(instance)`` after :func:`ensure_fresh` recomposed a registry."""
-    _reload_listeners.append(listener)
+def on_registry_reload(owner: Any, listener: Any) -> None:
+    """Call ``listener(owner, instance)`` after :func:`ensure_fresh` saw a new registry.
+
+    ``owner`` (the app) is held weakly: apps that are gone stop listening.
+    """
+    _reload_listeners[owner] = listener
 
 
 def _read_settings(instance: Instance) -> tuple[int, str]:
@@ -109,15 +114,16 @@ def ensure_fresh(instance: Instance, *, force: bool = False) -> None:
             return
         version, lang = _read_settings(instance)
         state.default_lang = lang
-        registry = instance.registry
-        if state.registry_id != id(registry):
-            # first look, or this process itself recomposed (e.g. install in-process)
-            state.registry_id, state.version = id(registry), version
-        elif version != state.version:
+        first_look = state.registry_id == 0
+        before = state.registry_id
+        if version != state.version and not first_look:
             instance.reload()
-            state.registry_id, state.version = id(instance.registry), version
-            for listener in list(_reload_listeners):
-                listener(instance)
+        registry = instance.registry
+        state.registry_id, state.version = id(registry), version
+        if not first_look and id(registry) != before:
+            # another process installed/uninstalled, or this one did (in-process install)
+            for owner, listener in list(_reload_listeners.items()):
+                listener(owner, instance)
         state.checked_at = time.monotonic()
 
 
@@ -144,17 +150,54 @@ def uses_bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
     return bool(connection.headers.get("authorization"))
 
 
+_verified_keys: dict[str, int] = {}
+_VERIFIED_MAX = 1024
+
+
 def _from_api_key(instance: Instance, token: str) -> Principal | None:
+    """The key's user. The argon2 check runs once per key and process, then one cheap query.
+
+    Why: argon2 costs ~64 MiB and a quarter second by design, which is right for
+    a sign-in but not for every API call. After the first successful check the
+    key's row id is remembered under the SHA-256 of the key; later requests only
+    re-read that row, so a revoked key or a deactivated user is refused at once.
+    """
+    import hashlib
+
+    from sqlalchemy import select
+
     from kernel.apikeys import verify_api_key
 
-    User = instance.registry["res.user"]
+    registry = instance.registry
+    User = registry["res.user"]
+    ApiKey = registry["res.user.apikey"]
+    digest = hashlib.sha256(token.encode()).hexdigest()
     with system_session(instance) as session:
-        uid = verify_api_key(session, instance.registry, token)
+        key_id = _verified_keys.get(digest)
+        if key_id is not None:
+            row = session.execute(
+                select(User.id, User.name, User.lang, User.tz)
+                .join(ApiKey, ApiKey.user_id == User.id)
+                .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None), User.active.is_(True))
+            ).first()
+            if row is None:
+                _verified_keys.pop(digest, None)
+                return None
+            uid, name, lang, tz = row
+            return Principal(int(uid), name, lang or "en", tz or "UTC", "apikey")
+        uid = verify_api_key(session, registry, token)
         if uid is None:
             return None
+        # the verified row is the one verify_api_key just marked as used: still pending
+        # in this session (no extra query), so look before anything flushes it
+        ids = [obj.id for obj in session.dirty if isinstance(obj, ApiKey) and obj.user_id == uid]
         user = session.get(User, uid)
         if user is None or not user.active:
             return None
+        if len(ids) == 1:
+            if len(_verified_keys) >= _VERIFIED_MAX:
+                _verified_keys.clear()
+            _verified_keys[digest] = int(ids[0])
         return Principal(int(uid), user.name, user.lang or "en", user.tz or "UTC", "apikey")
 
 
@@ -176,7 +219,9 @@ def principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | Non
     else:
         user: SessionUser | None = resolve_session(instance, connection.cookies.get(COOKIE_NAME))
         if user is not None:
-            found = Principal(user.uid, user.name, user.lang, user.tz, "session", user.session_id)
+            found = Principal(
+                user.uid, user.name, user.lang, user.tz, "session", user.session_id, user.flash_data
+            )
     state["suanpan_principal"] = found
     return found
 
@@ -226,3 +271,42 @@ def unit_for(
     instance = instance_of(connection)
     with instance.unit(found.uid, lang=request_lang(connection), readonly=readonly) as env:
         yield env
+
+
+def flash(
+    connection: ASGIConnection[Any, Any, Any, Any], message: Any, level: str = "success"
+) -> None:
+    """Show ``message`` once on the next page of this browser session (after a redirect).
+
+    ``level`` is a Bootstrap alert colour: success, info, warning, danger. The
+    message is translated now, in the request's language. No-op for API keys.
+    Call it after your unit of work has ended: it writes the session row in its
+    own transaction (on SQLite a second writer would wait for the first).
+    """
+    from kernel.i18n import text_of, use_locale
+    from kernel.web.sessions import push_flash
+
+    found = principal(connection)
+    if found is None or found.session_id is None:
+        return
+    with use_locale(request_lang(connection)):
+        text = text_of(message)
+    push_flash(instance_of(connection), found.session_id, text, level)
+
+
+def take_flashes(connection: ASGIConnection[Any, Any, Any, Any]) -> list[dict[str, str]]:
+    """Messages queued by :func:`flash` for this page.
+
+    They were read with the session (no extra query); :func:`kernel.web.templating.render`
+    clears them once the page has been sent.
+    """
+    from kernel.web.sessions import read_flash
+
+    found = principal(connection)
+    if found is None or not found.flash_data:
+        return []
+    connection.scope.setdefault("state", {})["suanpan_flash_shown"] = (
+        found.session_id,
+        found.flash_data,
+    )
+    return read_flash(found.flash_data)

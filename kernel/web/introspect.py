@@ -29,7 +29,7 @@ from sqlalchemy.orm import RelationshipDirection
 from kernel.errors import NotFound, ValidationError
 from kernel.fields import Exact, Money, Quantity, UTCDateTime
 from kernel.i18n import LazyString, _, text_of
-from kernel.web.views import ListView, View, ViewExtension
+from kernel.web.views import View, ViewExtension
 
 if TYPE_CHECKING:
     from kernel.models.registry import Registry
@@ -94,7 +94,7 @@ class O2MMeta:
 @dataclass
 class ModelMeta:
     name: str
-    cls: type
+    cls: Any  # the composed, mapped class
     label: str | LazyString
     rec_name: str
     fields: dict[str, FieldMeta]
@@ -253,6 +253,8 @@ def coerce(meta: FieldMeta, value: Any) -> Any:
         _("%(field)s: %(value)s is not a valid value", field=text_of(meta.label), value=str(value)),
         field=meta.name,
     )
+    if isinstance(value, str) and "\x00" in value:  # PostgreSQL cannot store NUL characters
+        raise bad
     if isinstance(value, str) and value.strip() == "" and meta.type not in ("char", "text"):
         value = None
     if value is None:
@@ -300,10 +302,10 @@ def coerce(meta: FieldMeta, value: Any) -> Any:
                 if value != value.to_integral_value():
                     raise bad
                 return int(value)
-            number = int(str(value).strip())
-            if abs(number) > 2**63 - 1:
+            whole = int(str(value).strip())
+            if abs(whole) > 2**63 - 1:
                 raise bad
-            return number
+            return whole
         if kind == "boolean":
             if isinstance(value, bool):
                 return value
@@ -316,7 +318,7 @@ def coerce(meta: FieldMeta, value: Any) -> Any:
         if kind in ("money", "quantity", "decimal"):
             if isinstance(value, bool | float):
                 raise bad
-            number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+            number: Decimal = value if isinstance(value, Decimal) else Decimal(str(value).strip())
             if not number.is_finite():
                 raise bad
             scale = meta.scale or 0
@@ -370,7 +372,7 @@ def to_json(meta: FieldMeta, value: Any) -> Any:
 
 def like_pattern(text: str) -> str:
     """``%text%`` with the user's own ``%``, ``_`` and ``\\`` matched literally (use ``escape="\\"``)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = text.replace("\x00", "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -442,23 +444,6 @@ def view_by_url(registry: Registry, url: str) -> View:
         if view.url == url:
             return view
     raise NotFound(_("there is no screen at %(url)s", url=url))
-
-
-def default_view(registry: Registry, model: str) -> View:
-    """The declared view of ``model`` or a plain one listing its fields."""
-    declared = collect_views(registry).get(model)
-    if declared is not None:
-        return declared
-    from kernel.web.views import FormView, Section
-
-    meta = model_meta(registry, model)
-    names = [n for n in meta.fields if n != "id"]
-    return View(
-        model=model,
-        url=model.replace(".", "-"),
-        list=ListView(columns=names[:8], search=[meta.rec_name] if meta.rec_name in names else []),
-        form=FormView(sections=[Section(None, names)]),
-    )
 
 
 def line_relations(registry: Registry, model: str) -> dict[str, O2MMeta]:

@@ -36,7 +36,27 @@ class SuanpanCSRFMiddleware(CSRFMiddleware):
                 if name == b"authorization":
                     await self.app(scope, receive, send)
                     return
+        if str(scope.get("scheme", "")) == "https" and not self.config.cookie_secure:
+            send = _secure_csrf_cookie(send, self.config.cookie_name)
         await super().__call__(scope, receive, send)
+
+
+def _secure_csrf_cookie(send: Send, cookie_name: str) -> Send:
+    """Mark the CSRF cookie Secure on https requests (the config is per app, not per request)."""
+    prefix = f"{cookie_name}=".encode()
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [
+                (k, v + b"; Secure")
+                if k == b"set-cookie" and v.startswith(prefix) and b"secure" not in v.lower()
+                else (k, v)
+                for k, v in message.get("headers", [])
+            ]
+            message["headers"] = headers
+        await send(message)
+
+    return wrapped
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:

@@ -1,5 +1,10 @@
 """Serving an instance with granian (ASGI), one or many worker processes.
 
+Host names the server answers to: ``SUANPAN_ALLOWED_HOSTS`` (comma-separated,
+``*.example.com`` patterns allowed), else the defaults of
+:data:`kernel.web.app.DEFAULT_ALLOWED_HOSTS` plus the address it listens on.
+Behind a TLS proxy set ``SUANPAN_SECURE_COOKIES=1``.
+
 Each worker imports :func:`app_factory`, which opens the instance named by the
 environment (``SUANPAN_DB``, ``SUANPAN_ADDONS_PATH``, ``SUANPAN_ALLOWED_HOSTS``,
 ``SUANPAN_SECURE_COOKIES``). Workers share nothing in memory that matters:
@@ -27,6 +32,10 @@ def _split(value: str | None) -> list[str]:
     return [part for part in (value or "").replace(",", os.pathsep).split(os.pathsep) if part]
 
 
+def _split_hosts(value: str | None) -> list[str]:
+    return [h.strip() for h in (value or "").split(",") if h.strip()]
+
+
 def app_factory() -> Litestar:
     """The app of the instance configured in the environment (granian calls this per worker)."""
     from kernel.database import default_url
@@ -35,7 +44,7 @@ def app_factory() -> Litestar:
 
     url = os.environ.get(ENV_DB) or default_url()
     instance = Instance.open(url, _split(os.environ.get(ENV_ADDONS)))
-    hosts = [h for h in (os.environ.get(ENV_HOSTS) or "").split(",") if h.strip()]
+    hosts = _split_hosts(os.environ.get(ENV_HOSTS))
     secure_raw = os.environ.get(ENV_SECURE, "").strip().lower()
     secure = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(
         secure_raw
@@ -60,10 +69,14 @@ def serve(
     from granian import Granian
     from granian.constants import Interfaces
 
+    from kernel.web.app import DEFAULT_ALLOWED_HOSTS
+
     os.environ[ENV_DB] = db_url
     os.environ[ENV_ADDONS] = os.pathsep.join(addons_path or [])
-    if allowed_hosts:
-        os.environ[ENV_HOSTS] = ",".join(allowed_hosts)
+    hosts = list(allowed_hosts or _split_hosts(os.environ.get(ENV_HOSTS)) or DEFAULT_ALLOWED_HOSTS)
+    if host not in ("0.0.0.0", "::", "") and host not in hosts:
+        hosts.append(host)  # the address we listen on is one of our names
+    os.environ[ENV_HOSTS] = ",".join(hosts)
     if secure_cookies is not None:
         os.environ[ENV_SECURE] = "1" if secure_cookies else "0"
     log.info("serving %s on http://%s:%s with %s worker(s)", db_url, host, port, workers)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,7 @@ class SessionUser:
     name: str
     lang: str
     tz: str
+    flash_data: bytes = b""
 
 
 def hash_sid(sid: str) -> str:
@@ -99,7 +101,9 @@ def create_session(instance: Instance, user_id: int, *, replaces: str | None = N
             )
         # housekeeping: drop sessions that ended more than a day ago
         session.execute(
-            delete(WebSession).where(WebSession.expires_at < now - dt.timedelta(days=1))
+            delete(WebSession).where(
+                WebSession.user_id.is_not(None), WebSession.expires_at < now - dt.timedelta(days=1)
+            )
         )
         session.add(
             WebSession(
@@ -126,6 +130,7 @@ def resolve_session(instance: Instance, sid: str | None) -> SessionUser | None:
                 WebSession.id,
                 WebSession.created_at,
                 WebSession.expires_at,
+                WebSession.data,
                 User.id,
                 User.name,
                 User.lang,
@@ -140,7 +145,7 @@ def resolve_session(instance: Instance, sid: str | None) -> SessionUser | None:
         ).first()
     if row is None:
         return None
-    session_id, created_at, expires_at, uid, name, lang, tz = row
+    session_id, created_at, expires_at, data, uid, name, lang, tz = row
     created_at, expires_at = _aware(created_at), _aware(expires_at)
     if expires_at <= now or created_at + ABSOLUTE <= now:
         return None
@@ -150,7 +155,9 @@ def resolve_session(instance: Instance, sid: str | None) -> SessionUser | None:
             session.execute(
                 update(WebSession).where(WebSession.id == session_id).values(expires_at=new_expiry)
             )
-    return SessionUser(session_id, int(uid), name or "", lang or "en", tz or "UTC")
+    return SessionUser(
+        session_id, int(uid), name or "", lang or "en", tz or "UTC", flash_data=bytes(data or b"")
+    )
 
 
 def revoke_session(instance: Instance, sid: str | None) -> None:
@@ -164,13 +171,65 @@ def revoke_session(instance: Instance, sid: str | None) -> None:
         )
 
 
-def revoke_user_sessions(instance: Instance, user_id: int) -> int:
-    """Revoke every session of a user (password change, deactivation); returns how many."""
+def revoke_user_sessions(instance: Instance, user_id: int, *, keep: int | None = None) -> int:
+    """Revoke every session of a user but ``keep`` (password change); returns how many."""
     WebSession = instance.registry["web.session"]
     with system_session(instance) as session:
         result = session.execute(
             update(WebSession)
-            .where(WebSession.user_id == user_id, WebSession.revoked.is_(False))
+            .where(
+                WebSession.user_id == user_id,
+                WebSession.revoked.is_(False),
+                WebSession.id != (keep or 0),
+            )
             .values(revoked=True)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- flash messages: shown once on the next page, kept in the session row ----------------
+
+
+def push_flash(instance: Instance, session_id: int, text: str, level: str = "success") -> None:
+    """Queue a message for the next page this session renders (e.g. "Saved" after a redirect).
+
+    Kept in the database like the session itself, so the next request may land
+    on any worker.
+    """
+    WebSession = instance.registry["web.session"]
+    with system_session(instance) as session:
+        row = session.get(WebSession, session_id, with_for_update=True)
+        if row is None:
+            return
+        queued = json.loads(row.data or b"[]") if row.data else []
+        queued.append({"text": text, "level": level})
+        row.data = json.dumps(queued[-10:]).encode()
+
+
+def read_flash(data: bytes) -> list[dict[str, str]]:
+    if not data:
+        return []
+    try:
+        queued = json.loads(data)
+    except ValueError:
+        return []
+    return (
+        [m for m in queued if isinstance(m, dict) and "text" in m]
+        if isinstance(queued, list)
+        else []
+    )
+
+
+def clear_flash(instance: Instance, session_id: int, shown: bytes) -> None:
+    """Forget the messages that were shown (compare-and-clear: newer ones stay queued).
+
+    Runs after the page was sent, outside any unit of work, so it never waits
+    on the page's own transaction (SQLite allows one writer at a time).
+    """
+    WebSession = instance.registry["web.session"]
+    with system_session(instance) as session:
+        session.execute(
+            update(WebSession)
+            .where(WebSession.id == session_id, WebSession.data == shown)
+            .values(data=b"")
+        )

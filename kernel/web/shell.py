@@ -19,8 +19,17 @@ from kernel.apikeys import create_api_key
 from kernel.errors import NotFound, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import SUPPORTED_LOCALES, _, normalize_locale, text_of
-from kernel.web.auth import safe_next, secure_cookies
-from kernel.web.context import LANG_COOKIE, forget_principal, instance_of, principal, unit_for
+from kernel.passwords import hash_password
+from kernel.web.auth import authenticate, client_address, safe_next, secure_cookies
+from kernel.web.context import (
+    LANG_COOKIE,
+    flash,
+    forget_principal,
+    instance_of,
+    principal,
+    unit_for,
+)
+from kernel.web.sessions import revoke_user_sessions
 from kernel.web.templating import collect_widgets, render
 
 log = logging.getLogger(__name__)
@@ -160,7 +169,60 @@ def _preferences_save(request: Request[Any, Any, Any], form: dict[str, Any]) -> 
         env.user.lang = lang
         env.user.tz = tz
     forget_principal(request)
-    return Response("", status_code=303, headers={"Location": "/account/preferences?saved=1"})
+    flash(request, _("Your preferences were saved."))
+    return Response("", status_code=303, headers={"Location": "/account/preferences"})
+
+
+MIN_PASSWORD = 8
+
+
+@post("/account/password", name="password_change")
+async def password_change(request: Request[Any, Any, Any]) -> Response[Any]:
+    form = await _form(request)
+    return await _run(lambda: _password_change(request, form))
+
+
+def _password_change(request: Request[Any, Any, Any], form: dict[str, Any]) -> Response[Any]:
+    """Change one's own password: the current one is required; other sessions are signed out."""
+    current = str(form.get("current_password") or "")
+    new = str(form.get("new_password") or "")
+    confirm = str(form.get("confirm_password") or "")
+    errors: dict[str, Any] = {}
+    with unit_for(request, readonly=True) as env:
+        login = env.user.login
+    # the same check and throttling as signing in: a stolen session cannot guess freely
+    checked = authenticate(instance_of(request), login, current, client_address(request))
+    status = 429 if checked.status == 429 else 422
+    if checked.uid is None:
+        errors["current_password"] = (
+            checked.message if status == 429 else _("The current password is not correct.")
+        )
+    if len(new) < MIN_PASSWORD:
+        errors["new_password"] = _(
+            "The new password needs at least %(n)s characters.", n=MIN_PASSWORD
+        )
+    elif new != confirm:
+        errors["confirm_password"] = _("The two new passwords differ.")
+    if not errors:
+        with unit_for(request) as env, env.sudo("a user changes their own password"):
+            env.user.password_hash = hash_password(new)
+    if errors:
+        with unit_for(request, readonly=True) as env:
+            return render(
+                request,
+                "account/preferences.html",
+                {**_prefs_context(env), "password_errors": errors},
+                env=env,
+                status_code=status,
+            )
+    found = principal(request)
+    revoke_user_sessions(
+        instance_of(request),
+        int(found.uid if found else 0),
+        keep=found.session_id if found else None,
+    )
+    flash(request, _("Your password was changed. Other sessions were signed out."))
+    return Response("", status_code=303, headers={"Location": "/account/preferences"})
 
 
 @get("/account/api-keys", name="api_keys")
@@ -224,6 +286,8 @@ def _api_key_revoke(request: Request[Any, Any, Any], key_id: int) -> Response[An
             raise NotFound(_("API key #%(id)s does not exist", id=key_id))
         if row.revoked_at is None:
             row.revoked_at = utcnow()
+        name = row.name
+    flash(request, _("The API key %(name)s was revoked.", name=name))
     return Response("", status_code=303, headers={"Location": "/account/api-keys"})
 
 
@@ -248,6 +312,7 @@ SHELL_ROUTES: list[Any] = [
     switch_lang,
     preferences,
     preferences_save,
+    password_change,
     api_keys,
     api_key_create,
     api_key_revoke,

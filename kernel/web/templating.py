@@ -27,10 +27,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
 from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_currency, format_decimal, get_currency_precision
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from litestar import Response
+from litestar.background_tasks import BackgroundTask
 from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
@@ -79,8 +81,25 @@ class MenuEntry:
     children: list[MenuEntry] = field(default_factory=list)
 
 
+_menu_cache: dict[int, tuple[Registry, list[MenuEntry]]] = {}
+
+
 def collect_menus(registry: Registry) -> list[MenuEntry]:
-    """Every menu entry the installed addons contribute (unfiltered), as a tree."""
+    """Every menu entry the installed addons contribute (unfiltered), as a tree.
+
+    Computed once per registry (the addon set), not per page.
+    """
+    cached = _menu_cache.get(id(registry))
+    if cached is not None and cached[0] is registry:
+        return cached[1]
+    roots = _build_menus(registry)
+    if len(_menu_cache) > 32:
+        _menu_cache.clear()
+    _menu_cache[id(registry)] = (registry, roots)
+    return roots
+
+
+def _build_menus(registry: Registry) -> list[MenuEntry]:
     entries: dict[str, MenuEntry] = {}
 
     def register(
@@ -241,6 +260,9 @@ class _RegistryLoader(BaseLoader):
         self._key: int | None = None
         self._loader: ChoiceLoader | None = None
 
+    def stale(self) -> bool:
+        return self._key != id(self.instance.registry)
+
     def current(self) -> ChoiceLoader:
         registry = self.instance.registry
         if self._loader is None or self._key != id(registry):
@@ -274,7 +296,18 @@ def make_environment(instance: Instance, extra_dirs: list[Path] | None = None) -
 
 
 def jinja_env(connection: ASGIConnection[Any, Any, Any, Any]) -> Environment:
-    return connection.app.state.jinja  # type: ignore[no-any-return]
+    """The app's environment, its template cache emptied when the addon set changed.
+
+    (Jinja caches compiled templates per loader and name; a newly installed addon
+    may override a template that is already cached.)
+    """
+    env: Environment = connection.app.state.jinja
+    loader = env.loader
+    if isinstance(loader, _RegistryLoader) and loader.stale():
+        if env.cache is not None:
+            env.cache.clear()
+        loader.current()
+    return env
 
 
 def csrf_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -289,7 +322,7 @@ def shell_context(
     connection: ASGIConnection[Any, Any, Any, Any], env: Env | None
 ) -> dict[str, Any]:
     """What every page knows: the user, their menus, language, CSRF token, the request."""
-    from kernel.web.context import principal, request_lang
+    from kernel.web.context import principal, request_lang, take_flashes
 
     found = principal(connection)
     menus: list[MenuEntry] = []
@@ -304,7 +337,15 @@ def shell_context(
         "csrf_token": csrf_token(connection),
         "request": connection,
         "current_path": connection.url.path,
+        "messages": take_flashes(connection) if not _is_htmx(connection) else [],
     }
+
+
+def _is_htmx(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """Fragments swapped into a page have no message area: keep the flashes for a full page."""
+    return connection.headers.get("hx-request") == "true" and not connection.headers.get(
+        "hx-boosted"
+    )
 
 
 def render_string(
@@ -342,11 +383,24 @@ def render(
 ) -> Response[str]:
     """An HTML response of ``template_name``; pass ``env`` when a unit is already open."""
     html = render_string(connection, template_name, context, env=env)
+    shown = connection.scope.get("state", {}).pop("suanpan_flash_shown", None)
+    background = None
+    if shown is not None:
+        from kernel.web.context import instance_of
+        from kernel.web.sessions import clear_flash
+
+        instance = instance_of(connection)
+
+        async def forget_shown() -> None:
+            await anyio.to_thread.run_sync(lambda: clear_flash(instance, shown[0], shown[1]))
+
+        background = BackgroundTask(forget_shown)
     return Response(
         content=html,
         status_code=status_code,
         media_type="text/html; charset=utf-8",
         headers=headers,
+        background=background,
     )
 
 

@@ -9,7 +9,6 @@ from kernel.instance import Instance
 from kernel.testing import MakeInstance
 
 
-
 @pytest.fixture
 def library(make_instance: MakeInstance) -> Instance:
     """An instance with only the ``library`` test addon."""

@@ -274,3 +274,148 @@ def test_i18n_update_counts_untranslated_messages(tmp_path: Path) -> None:
     assert 'msgid "Good morning"' in po.read_text(encoding="utf-8")
     extracted = run("i18n", "extract", "cli_words", "--addons-path", str(tmp_path))
     assert extracted.exit_code == 0 and (addon / "i18n" / "messages.pot").is_file()
+    compiled = run("i18n", "compile", "cli_words", "--addons-path", str(tmp_path))
+    assert compiled.exit_code == 0 and po.with_suffix(".mo").is_file()
+    unknown = run("i18n", "update", "cli_wrds", "--addons-path", str(tmp_path))
+    assert unknown.exit_code == 2 and "did you mean cli_words?" in unknown.stderr
+
+
+REV_MANIFEST = PROBE_MANIFEST.replace("cli_probe", "cli_rev")
+REV_INIT = """\
+def register(parts):
+    from .note import Note
+
+    parts.model(Note)
+"""
+REV_MODEL = """\
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel import info, model
+from kernel.i18n import _
+
+
+@model("rev.note", _("Note"))
+class Note:
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(64), default="", info=info(_("Text")))
+"""
+
+
+def test_revision_then_upgrade_migrates_an_installed_addon(db_url: str, tmp_path: Path) -> None:
+    """The release cycle of an addon: installed at 1.0, a column added, a migration written and applied."""
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import inspect, text
+
+    addon = tmp_path / "cli_rev"
+    addon.mkdir()
+    (addon / "manifest.toml").write_text(REV_MANIFEST, encoding="utf-8")
+    (addon / "__init__.py").write_text(REV_INIT, encoding="utf-8")
+    (addon / "note.py").write_text(REV_MODEL, encoding="utf-8")
+    # Version 1.0 is installed by another process, as a customer's instance would be.
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(
+        [sys.executable, "setup_instance.py", "--db", db_url, "--addons-path", str(tmp_path),
+         "--addons", "cli_rev", "--admin-password", "x"],
+        cwd=root, check=True, capture_output=True, env={**os.environ, "SUANPAN_FAST_HASH": "1"},
+        timeout=120,
+    )  # fmt: skip
+    new_column = '    extra: Mapped[str] = mapped_column(String(8), default="", server_default="", info=info(_("Extra")))\n'
+    (addon / "note.py").write_text(REV_MODEL + new_column, encoding="utf-8")
+
+    wrote = suanpan(db_url, "addons", "revision", "cli_rev", "-m", "add extra", path=str(tmp_path))
+    assert wrote.exit_code == 0, wrote.output
+    [script] = list((addon / "migrations").glob("*_add_extra.py"))
+    source = script.read_text(encoding="utf-8")
+    assert "branch_labels = ('cli_rev',)" in source
+    assert "add_column" in source and "'extra'" in source
+
+    upgraded = suanpan(db_url, "addons", "upgrade", "cli_rev", path=str(tmp_path))
+    assert upgraded.exit_code == 0, upgraded.output
+    instance = Instance(db_url, [str(tmp_path)])
+    try:
+        with instance.engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("rev_note")}
+            applied = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        assert "extra" in columns
+        assert applied == [script.name.split("_", 1)[0]]
+    finally:
+        instance.engine.dispose()
+
+
+def test_serve_refuses_a_database_that_is_not_set_up(db_url: str) -> None:
+    result = run("serve", "--db", db_url, "--port", "0")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[0].startswith("Error: the database")
+    assert "suanpan init" in result.stderr
+
+
+def test_list_works_before_init(db_url: str) -> None:
+    result = suanpan(db_url, "addons", "list")
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
+    assert "library" in rows and " - " in rows["library"]
+
+
+@pytest.mark.slow
+def test_serve_answers_with_a_key_made_by_the_cli(make_instance: MakeInstance) -> None:
+    """`suanpan serve` starts the web host; a key from `users api-key` opens the JSON API."""
+    import json
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from kernel.web.api.routes import PREFIX
+
+    instance = make_instance(["library"], addons_path=[FIXTURES])
+    made = suanpan(instance.url, "users", "api-key", "admin")
+    key = next(word for word in made.output.split() if word.startswith("sp_"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kernel.cli", "serve", "--db", instance.url,
+         "--addons-path", FIXTURES, "--port", str(port)],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "SUANPAN_FAST_HASH": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+    def get(token: str) -> tuple[int, bytes]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{PREFIX}/_models",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, body = get(key)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                assert time.monotonic() < deadline, "the server did not answer within 30 s"
+                time.sleep(0.3)
+        assert status == 200, body
+        assert "lib.book" in {m["model"] for m in json.loads(body)["models"]}
+        assert get(key[:-2] + "xx")[0] == 401
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

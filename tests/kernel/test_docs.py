@@ -79,3 +79,50 @@ def test_hook_has_a_contract_docstring(hook: str) -> None:
 def test_guide_documents_no_hook_that_does_not_exist() -> None:
     stale = sorted(set(documented()) - set(SPECS))
     assert not stale, f"{GUIDE.name} documents hooks nobody specifies: {stale}"
+
+
+README = ROOT / "README.md"
+CI_SCRIPT = ROOT / ".ci" / "run"
+
+
+def shell_blocks(text: str) -> list[list[str]]:
+    blocks = re.findall(r"```(?:sh|bash|shell)\n(.*?)```", text, re.DOTALL)
+    return [[line for line in block.splitlines() if line.strip()] for block in blocks]
+
+
+def test_readme_sets_up_with_exactly_two_commands_the_second_being_ci() -> None:
+    first = shell_blocks(README.read_text(encoding="utf-8"))[0]
+    assert len(first) == 2, first
+    assert "setup_instance.py --serve" in first[0]
+    assert first[1] == "bash .ci/run"
+
+
+def test_ci_script_is_executable_strict_bash() -> None:
+    import os
+    import subprocess
+
+    assert os.access(CI_SCRIPT, os.X_OK)
+    source = CI_SCRIPT.read_text(encoding="utf-8")
+    assert source.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in source
+    subprocess.run(["bash", "-n", str(CI_SCRIPT)], check=True)
+    for needed in ("SUANPAN_TEST_DB=sqlite", "SUANPAN_TEST_DB=postgresql", 'ruff" check', "mypy"):
+        assert needed in source
+
+
+def test_commands_shown_in_the_docs_exist() -> None:
+    """Every ``suanpan a b`` line of the README and the guide names a real (sub)command."""
+    import click
+
+    from kernel.cli import cli
+
+    texts = README.read_text(encoding="utf-8") + GUIDE.read_text(encoding="utf-8")
+    shown = re.findall(
+        r"^\s*suanpan ((?:--?[\w-]+ \S+ )*)([a-z][\w-]*)(?: ([a-z][\w-]*))?", texts, re.MULTILINE
+    )
+    assert len(shown) > 10
+    for _options, name, sub in shown:
+        command = cli.commands.get(name)
+        assert command is not None, f"suanpan {name} is shown in the docs but does not exist"
+        if isinstance(command, click.Group) and sub:
+            assert sub in command.commands, f"suanpan {name} {sub} does not exist"

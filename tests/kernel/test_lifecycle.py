@@ -166,6 +166,21 @@ def test_install_is_one_transaction(library: Instance) -> None:
     assert lifecycle.install(library, ["library_loan"]) == ["library_loan", "library_glue"]
 
 
+def test_installing_again_changes_nothing(library: Instance) -> None:
+    before = state_of(library)
+    assert lifecycle.install(library, ["library"]) == []
+    assert state_of(library) == before
+
+
+def test_an_installed_addon_that_vanished_is_reported(library: Instance) -> None:
+    elsewhere = Instance(library.url, [])  # started without the fixtures' addons_path
+    try:
+        with pytest.raises(AddonError, match=r"cannot be found: library \(check addons_path\)"):
+            elsewhere.installed_names()
+    finally:
+        elsewhere.engine.dispose()
+
+
 def test_initialize_is_idempotent(library: Instance) -> None:
     assert lifecycle.initialize(library, admin_password="again") is False
 

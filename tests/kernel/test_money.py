@@ -37,7 +37,9 @@ def test_large_amount_round_trips_unchanged(library: Instance) -> None:
         env.session.flush()
         book_id = book.id
     with library.unit(None, su=True) as env:
-        price = env.session.scalar(select(env["lib.book"].price).where(env["lib.book"].id == book_id))
+        price = env.session.scalar(
+            select(env["lib.book"].price).where(env["lib.book"].id == book_id)
+        )
         assert price == amount
         assert str(price) == "12345678901234.5678"
         negative = env["lib.book"](title="Refund", price=-amount)
@@ -59,9 +61,11 @@ def test_float_is_refused_naming_the_field(library: Instance) -> None:
 
 
 def test_float_in_a_bulk_insert_is_refused_too(library: Instance) -> None:
-    with library.unit(None, su=True) as env:
-        with pytest.raises(StatementError, match="floats are not accepted"):
-            env.session.execute(insert(env["lib.book"]), [{"title": "f", "price": 0.5}])
+    with (
+        library.unit(None, su=True) as env,
+        pytest.raises(StatementError, match="floats are not accepted"),
+    ):
+        env.session.execute(insert(env["lib.book"]), [{"title": "f", "price": 0.5}])
 
 
 @pytest.mark.parametrize(
@@ -73,7 +77,9 @@ def test_float_in_a_bulk_insert_is_refused_too(library: Instance) -> None:
         ("twelve", "is not a number"),
     ],
 )
-def test_too_precise_or_not_a_number_is_refused(library: Instance, value: object, reason: str) -> None:
+def test_too_precise_or_not_a_number_is_refused(
+    library: Instance, value: object, reason: str
+) -> None:
     with library.unit(None, su=True) as env, pytest.raises(ValidationError) as caught:
         env["lib.book"](title="Bad", price=value)
     assert reason in str(caught.value)

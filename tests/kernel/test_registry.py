@@ -119,7 +119,7 @@ def test_optional_hook_of_an_absent_addon_is_fine(library: Instance) -> None:
 
 
 def test_registry_reports_uninstalled_models_clearly(library: Instance) -> None:
-    with pytest.raises(AddonError, match="model lib.loan is not installed in this instance"):
+    with pytest.raises(AddonError, match=r"model lib\.loan is not installed in this instance"):
         library.registry["lib.loan"]
 
 

@@ -55,7 +55,7 @@ def test_unknown_addon_suggests_the_closest_name(
 
 
 def test_unknown_addon_without_a_close_name_just_says_unknown() -> None:
-    with pytest.raises(AddonError, match="unknown addon zzz_nothing_like_it$"):
+    with pytest.raises(AddonError, match=r"unknown addon zzz_nothing_like_it$"):
         closure(["zzz_nothing_like_it"], discover([ADDONS]))
 
 

@@ -68,9 +68,11 @@ def test_create_needs_the_create_right(
     library: Instance, users: dict[str, int], book_id: int, who: str
 ) -> None:
     before = snapshot(library)
-    with pytest.raises(AccessDenied, match="not allowed to create Book records"):
-        with library.unit(users[who]) as env:
-            env.session.add(env["lib.book"](title="Smuggled"))
+    with (
+        pytest.raises(AccessDenied, match="not allowed to create Book records"),
+        library.unit(users[who]) as env,
+    ):
+        env.session.add(env["lib.book"](title="Smuggled"))
     assert snapshot(library) == before
 
 
@@ -78,9 +80,11 @@ def test_write_needs_the_write_right(
     library: Instance, users: dict[str, int], book_id: int
 ) -> None:
     before = snapshot(library)
-    with pytest.raises(AccessDenied, match="not allowed to change Book records"):
-        with library.unit(users["reader"]) as env:
-            env.get("lib.book", book_id).title = "Rewritten"
+    with (
+        pytest.raises(AccessDenied, match="not allowed to change Book records"),
+        library.unit(users["reader"]) as env,
+    ):
+        env.get("lib.book", book_id).title = "Rewritten"
     assert snapshot(library) == before
     with library.unit(users["clerk"]) as env:
         env.get("lib.book", book_id).title = "The Art of War (2nd ed.)"
@@ -91,9 +95,11 @@ def test_delete_needs_the_delete_right(
     library: Instance, users: dict[str, int], book_id: int
 ) -> None:
     before = snapshot(library)
-    with pytest.raises(AccessDenied, match="not allowed to delete Book records"):
-        with library.unit(users["clerk"]) as env:
-            env.session.delete(env.get("lib.book", book_id))
+    with (
+        pytest.raises(AccessDenied, match="not allowed to delete Book records"),
+        library.unit(users["clerk"]) as env,
+    ):
+        env.session.delete(env.get("lib.book", book_id))
     assert snapshot(library) == before
     with library.unit(users["boss"]) as env:
         env.session.delete(env.get("lib.book", book_id))
@@ -128,9 +134,12 @@ def test_sudo_lifts_the_checks_for_a_stated_reason(
 def test_sudo_needs_a_reason_and_does_not_launder_earlier_changes(
     library: Instance, users: dict[str, int], book_id: int
 ) -> None:
-    with library.unit(users["reader"]) as env:
-        with pytest.raises(ValueError, match="reason"), env.sudo(""):
-            pass
+    with (
+        library.unit(users["reader"]) as env,
+        pytest.raises(ValueError, match="reason"),
+        env.sudo(""),
+    ):
+        pass
     before = snapshot(library)
     with pytest.raises(AccessDenied), library.unit(users["reader"]) as env:
         env.get("lib.book", book_id).title = "Changed before sudo"
@@ -156,10 +165,14 @@ def test_immutable_records_refuse_changes_and_deletes_even_for_the_superuser(
     with library.unit(None, su=True) as env:
         env.get("lib.book", book_id).state = "closed"
     before = snapshot(library)
-    with pytest.raises(ConflictError, match="cannot be changed"):
-        with library.unit(None, su=True) as env:
-            env.get("lib.book", book_id).price = Decimal("1")
-    with pytest.raises(ConflictError, match="only draft books can be deleted"):
-        with library.unit(None, su=True) as env:
-            env.session.delete(env.get("lib.book", book_id))
+    with (
+        pytest.raises(ConflictError, match="cannot be changed"),
+        library.unit(None, su=True) as env,
+    ):
+        env.get("lib.book", book_id).price = Decimal("1")
+    with (
+        pytest.raises(ConflictError, match="only draft books can be deleted"),
+        library.unit(None, su=True) as env,
+    ):
+        env.session.delete(env.get("lib.book", book_id))
     assert snapshot(library) == before

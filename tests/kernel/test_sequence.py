@@ -33,7 +33,12 @@ def test_data_file_sequence_format_and_yearly_restart(library: Instance) -> None
 
 def test_monthly_restart_prefix_suffix_and_short_year(library: Instance) -> None:
     _add_sequence(
-        library, code="lib.receipt", prefix="R%(y)s%(month)s/", suffix="-%(day)s", padding=3, reset="month"
+        library,
+        code="lib.receipt",
+        prefix="R%(y)s%(month)s/",
+        suffix="-%(day)s",
+        padding=3,
+        reset="month",
     )
     with library.unit(None, su=True) as env:
         drawn = [
@@ -61,7 +66,7 @@ def test_company_specific_sequence_wins_over_the_shared_one(library: Instance) -
 
 
 def test_unknown_sequence_is_a_clear_error(library: Instance) -> None:
-    with library.unit(None, su=True) as env, pytest.raises(UserError, match="lib.nothing"):
+    with library.unit(None, su=True) as env, pytest.raises(UserError, match=r"lib\.nothing"):
         env.next_number("lib.nothing")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, select, text
 
-from kernel import lifecycle, schema, workflow
+from kernel import lifecycle, schema
 from kernel.addons.discovery import discover
 from kernel.instance import Instance
 from kernel.testing import MakeInstance, table_counts
@@ -124,7 +124,9 @@ def test_its_migration_brings_an_older_database_up_to_date(make_instance: MakeIn
             {"old": FIRST, "new": SECOND},
         )
         conn.execute(
-            text("DELETE FROM ir_schema_owner WHERE addon = 'loyalty' AND column_name = 'loyalty_tier'")
+            text(
+                "DELETE FROM ir_schema_owner WHERE addon = 'loyalty' AND column_name = 'loyalty_tier'"
+            )
         )
     assert "loyalty_tier" not in columns(instance, "sale_order")
 
@@ -153,10 +155,18 @@ def test_uninstall_after_a_migration_removes_everything_it_added(
         conn.execute(text("ALTER TABLE sale_order DROP COLUMN loyalty_tier"))
         conn.execute(text("UPDATE alembic_version SET version_num = :old"), {"old": FIRST})
         conn.execute(
-            text("DELETE FROM ir_schema_owner WHERE addon = 'loyalty' AND column_name = 'loyalty_tier'")
+            text(
+                "DELETE FROM ir_schema_owner WHERE addon = 'loyalty' AND column_name = 'loyalty_tier'"
+            )
         )
     lifecycle.upgrade(instance, ["loyalty"])
     lifecycle.uninstall(instance, ["loyalty"])
     with instance.engine.connect() as conn:
         assert schema.snapshot(conn) == before
     assert table_counts(instance) == counts
+
+
+def test_its_catalog_is_complete() -> None:
+    from kernel.i18n.catalogs import missing_translations
+
+    assert missing_translations("loyalty", "zh_CN") == []

@@ -177,9 +177,7 @@ def test_outbox_of_a_retried_unit_is_written_and_delivered_once(library: Instanc
     mine = [r for r in rows if r.payload.get("token") == token]
     assert len(mine) == 1
     assert mine[0].sent_at is not None and mine[0].attempts == 1
-    assert [d for d in delivered if d["token"] == token] == [
-        {"title": "Announced", "token": token}
-    ]
+    assert [d for d in delivered if d["token"] == token] == [{"title": "Announced", "token": token}]
 
 
 def test_outbox_message_nobody_delivers_is_parked_with_a_reason(library: Instance) -> None:

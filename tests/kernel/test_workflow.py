@@ -40,8 +40,7 @@ def history(instance: Instance, book_id: int) -> list[tuple[str, str, str, int |
             select(H).where(H.model == "lib.book", H.res_id == book_id).order_by(H.id)
         )
         return [
-            (h.transition, h.from_state, h.to_state, h.user_id, h.reason, h.automatic)
-            for h in rows
+            (h.transition, h.from_state, h.to_state, h.user_id, h.reason, h.automatic) for h in rows
         ]
 
 
@@ -94,7 +93,9 @@ def test_invalid_transition_message_in_chinese(library: Instance, people: dict[s
         assert str(caught.value).startswith("图书 红楼梦 is 草稿: 批准 is not possible")
 
 
-def test_group_guarded_transition_needs_the_group(library: Instance, people: dict[str, int]) -> None:
+def test_group_guarded_transition_needs_the_group(
+    library: Instance, people: dict[str, int]
+) -> None:
     book_id = new_book(library, people["clerk"])
     assert fire(library, people["clerk"], book_id, "submit") == "submitted"
     with pytest.raises(AccessDenied) as caught:
@@ -219,9 +220,11 @@ def test_closed_book_is_immutable_but_can_still_move(library: Instance) -> None:
     book_id = new_book(library)
     with library.unit(None, su=True) as env:
         env.get("lib.book", book_id).state = "closed"
-    with pytest.raises(ConflictError, match="closed book Changed cannot be changed"):
-        with library.unit(None, su=True) as env:
-            env.get("lib.book", book_id).title = "Changed"
+    with (
+        pytest.raises(ConflictError, match="closed book Changed cannot be changed"),
+        library.unit(None, su=True) as env,
+    ):
+        env.get("lib.book", book_id).title = "Changed"
     with library.unit(None, su=True) as env:
         book = env.get("lib.book", book_id)
         assert book.title == "Dream of the Red Chamber"

@@ -8,8 +8,9 @@ value can change the statement's shape. Anything unknown is a 422 naming the fie
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +45,9 @@ def _value(meta: FieldMeta, raw: str) -> Any:
 def condition(meta_model: ModelMeta, name: str, op: str, raw: str) -> ColumnElement[bool]:
     """One filter as a bound SQL condition."""
     meta = meta_model.field(name)
-    column = getattr(meta_model.cls, name)
+    column: Any = getattr(meta_model.cls, name)
+    if meta.type == "json":
+        raise ValidationError(_("%(field)s cannot be filtered", field=name), field=name)
     if op not in OPERATORS:
         raise ValidationError(
             _(
@@ -63,24 +66,29 @@ def condition(meta_model: ModelMeta, name: str, op: str, raw: str) -> ColumnElem
             raise ValidationError(
                 _("%(field)s is not a text field: like does not apply", field=name), field=name
             )
-        return column.ilike(like_pattern(raw), escape="\\")
+        return column.ilike(like_pattern(raw), escape="\\")  # type: ignore[no-any-return]
     value = _value(meta, raw)
     if value is None:
         if op == "eq":
-            return column.is_(None)
+            return column.is_(None)  # type: ignore[no-any-return]
         if op == "ne":
-            return column.is_not(None)
+            return column.is_not(None)  # type: ignore[no-any-return]
         raise ValidationError(
             _("%(field)s: null can only be compared with eq or ne", field=name), field=name
         )
-    return {
-        "eq": column == value,
-        "ne": column != value,
-        "lt": column < value,
-        "lte": column <= value,
-        "gt": column > value,
-        "gte": column >= value,
-    }[op]
+    if meta.type == "boolean" and op not in ("eq", "ne"):
+        raise ValidationError(
+            _("%(field)s is yes/no: only eq and ne apply", field=name), field=name
+        )
+    comparisons: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
+        "eq": operator.eq,
+        "ne": operator.ne,
+        "lt": operator.lt,
+        "lte": operator.le,
+        "gt": operator.gt,
+        "gte": operator.ge,
+    }
+    return comparisons[op](column, value)
 
 
 def order_clause(meta: ModelMeta, spec: str) -> list[Any]:
@@ -92,7 +100,8 @@ def order_clause(meta: ModelMeta, spec: str) -> list[Any]:
             continue
         descending = part.startswith("-")
         name = part.lstrip("-+")
-        meta.field(name)
+        if meta.field(name).type == "json":
+            raise ValidationError(_("%(field)s cannot be sorted", field=name), field=name)
         column = getattr(meta.cls, name)
         items.append(column.desc() if descending else column.asc())
         names.add(name)

@@ -244,7 +244,7 @@ async def api_action(
 ) -> Response[Any]:
     payload = _body(await request.body())
     reason = payload.get("reason", "") if isinstance(payload, dict) else ""
-    if not isinstance(reason, str):
+    if not isinstance(reason, str) or "\x00" in reason:
         raise ValidationError(_("reason must be text"), field="reason")
 
     def work() -> dict[str, Any]:
@@ -278,7 +278,7 @@ async def api_action(
                         model=text_of(meta.label),
                     )
                 )
-            record = env.get(model, record_id)
+            record: Any = env.get(model, record_id)
             move = workflow.fire(env, record, transition, reason=reason)
             flush(env)
             data = serialize_full(env, record, meta)

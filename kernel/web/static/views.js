@@ -56,12 +56,22 @@
     if (!el.closest("[data-sp-picker]")) { closePickers(); }
   });
 
-  // confirmation before destructive posts
+  // confirmation before destructive posts; clean list addresses (no empty parameters)
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
+    if (form.matches && form.matches("[data-sp-list-form]")) {
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.name && el.value === "" && el.type !== "checkbox") { el.disabled = true; }
+      });
+    }
     if (form.dataset && form.dataset.spConfirm && !window.confirm(form.dataset.spConfirm)) {
       ev.preventDefault();
     }
+  });
+
+  // back/forward cache: fields disabled for a clean address must work again
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("[data-sp-list-form] [disabled]").forEach(function (el) { el.disabled = false; });
   });
 
   // --- pickers ---------------------------------------------------------------------------

@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from kernel import workflow
 from kernel.env import Env
@@ -60,7 +61,7 @@ class Widget:
     readonly: bool
     required: bool
     error: str = ""
-    options: list[tuple[str, str]] = field(default_factory=list)
+    options: list[tuple[str, str]] = dc_field(default_factory=list)
 
     @property
     def input_id(self) -> str:
@@ -205,6 +206,27 @@ def load_record(env: Env, view: View, meta: ModelMeta, record_id: int) -> Any:
             and env.can(fm.relation, "read")
         ):
             stmt = stmt.options(joinedload(getattr(cls, fm.relationship)))
+    for spec in view.form.lines:
+        o2m = meta.one2many.get(spec.relation)
+        if o2m is None or not env.can(o2m.relation, "read"):
+            continue
+        line_meta = model_meta(env.registry, o2m.relation)
+        names = []
+        for column in spec.columns:
+            line_field = line_meta.fields.get(column)
+            if (
+                line_field is not None
+                and line_field.type == "many2one"
+                and line_field.relationship
+                and line_field.relation
+                and env.can(line_field.relation, "read")
+            ):
+                names.append(line_field.relationship)
+        # one query for the lines and one per referenced model, never one per line
+        lines = selectinload(getattr(cls, spec.relation)).options(
+            *(selectinload(getattr(line_meta.cls, name)) for name in names)
+        )
+        stmt = stmt.options(lines)
     record = env.session.scalars(stmt).unique().one_or_none()
     if record is None:
         raise NotFound(
@@ -367,10 +389,10 @@ def parse_submission(
             if data.get("id"):
                 item["id"] = data["id"]
             for col in spec.columns:
-                fm = line_meta.fields.get(col)
-                if fm is None or fm.readonly:
+                col_meta = line_meta.fields.get(col)
+                if col_meta is None or col_meta.readonly:
                     continue
-                if fm.type == "boolean":
+                if col_meta.type == "boolean":
                     item[col] = col in data
                 elif col in data:
                     item[col] = data[col]

@@ -57,7 +57,7 @@ class ListState:
         cols = [c for c in last("cols").split(",") if c]
         gv = params.get("gv")
         return cls(
-            q=last("q").strip(),
+            q=last("q").replace("\x00", "").strip()[:200],
             filters=[f for f in params.get("f", []) if f],
             order=last("order"),
             group=last("group"),
@@ -252,7 +252,7 @@ def order_of(meta: ModelMeta, state: ListState, view: View) -> list[Any]:
     items: list[Any] = []
     for part in (p.strip() for p in spec.split(",")):
         name = part.lstrip("-")
-        if name in meta.fields:
+        if name in meta.fields and meta.fields[name].type != "json":
             column = getattr(meta.cls, name)
             items.append(column.desc() if part.startswith("-") else column.asc())
     items.append(meta.cls.id.desc() if spec.strip().startswith("-") else meta.cls.id.asc())

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy import select
@@ -27,7 +28,7 @@ from kernel.env import Env
 from kernel.errors import NotFound, UserError, ValidationError
 from kernel.i18n import _, text_of
 from kernel.web.api.records import apply, flush
-from kernel.web.context import instance_of, unit_for
+from kernel.web.context import instance_of, principal, unit_for
 from kernel.web.introspect import display_name, like_pattern, model_meta, view_by_url
 from kernel.web.templating import render
 from kernel.web.ui import export, forms, listing
@@ -110,8 +111,8 @@ async def export_view(
         with unit_for(request, readonly=True) as env:
             view = view_by_url(env.registry, url)
             state = listing.ListState.from_params(params)
-            state.group = ""
-            state.group_value = None
+            if state.group_value is None:
+                state.group = ""  # export the rows, not the group summary
             page = listing.build(env, view, state, paginate=False)
             title = _title(view, page.meta)
             if fmt == "csv":
@@ -120,7 +121,7 @@ async def export_view(
             else:
                 body = export.to_xlsx(page, title)
                 media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            filename = f"{view.url}.{fmt}"
+            filename = f"{view.url.strip('/').replace('/', '-')}.{fmt}"
             return Response(
                 content=body,
                 media_type=media,
@@ -321,7 +322,7 @@ async def action_view(
     transition: FromPath[str],
 ) -> Response[Any]:
     form = await _form(request)
-    reason = str(form.get("reason", "") or "")
+    reason = str(form.get("reason", "") or "").replace("\x00", "")
 
     def act(env: Env, view: View, record: Any) -> None:
         env.check(view.model, "write")
@@ -335,7 +336,7 @@ async def comment_view(
     request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
 ) -> Response[Any]:
     form = await _form(request)
-    text = str(form.get("comment", "") or "").strip()
+    text = str(form.get("comment", "") or "").replace("\x00", "").strip()
 
     def act(env: Env, view: View, record: Any) -> str:
         if not text:
@@ -529,6 +530,8 @@ def _split(request: Request[Any, Any, Any], path: str) -> tuple[str, list[str]]:
     """The view whose ``url`` starts ``path`` (longest wins; urls may hold slashes) and the rest."""
     from kernel.web.introspect import collect_views
 
+    if principal(request) is None:  # who may know which screens exist: signed-in users
+        raise NotAuthorizedException(detail="sign in required")
     clean = path.strip("/")
     best = ""
     for view in collect_views(instance_of(request).registry).values():
@@ -550,7 +553,7 @@ def _record_id(text: str) -> int:
 @get("/app/{path:path}", name="views.get", include_in_schema=False)
 async def app_get(request: Request[Any, Any, Any], path: FromPath[str]) -> Response[Any]:
     """Lists, forms, exports and line rows of every declared view (``/app/<view url>/…``)."""
-    url, rest = _split(request, path)
+    url, rest = await _run(lambda: _split(request, path))
     if not rest:
         return await list_view(request, url)
     if rest == ["new"]:
@@ -567,7 +570,7 @@ async def app_get(request: Request[Any, Any, Any], path: FromPath[str]) -> Respo
 @post("/app/{path:path}", name="views.post", include_in_schema=False, status_code=303)
 async def app_post(request: Request[Any, Any, Any], path: FromPath[str]) -> Response[Any]:
     """Saving, deleting, workflow actions, comments and uploads on declared views."""
-    url, rest = _split(request, path)
+    url, rest = await _run(lambda: _split(request, path))
     if rest == ["new"]:
         return await create_view(request, url)
     if rest:

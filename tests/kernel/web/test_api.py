@@ -70,6 +70,10 @@ def test_filters_with_operators(demo: Any) -> None:
     assert names(r) == ["SO003"]
     r = clerk.get("/api/v1/webdemo.order?filter[customer_id]=null&filter[name][ne]=SO002")
     assert names(r) == ["SO004", "SO006", "SO008", "SO010", "SO012"]
+    r = clerk.get("/api/v1/webdemo.order?filter[urgent]=false&filter[priority][ne]=normal")
+    assert names(r) == ["SO011", "SO012"]
+    r = clerk.get("/api/v1/webdemo.order?filter[urgent][gt]=false")
+    assert r.status_code == 422 and "urgent" in r.json()["fields"]
     r = clerk.get("/api/v1/webdemo.order?filter[amount_total]=10.25")
     assert names(r) == ["SO001"]
 
@@ -255,12 +259,13 @@ def test_injection_attempts_are_rejected_without_db_errors(demo: Any, query: str
 
 def test_like_and_text_filters_bind_their_values(demo: Any) -> None:
     instance, clerk, _boss = demo
-    for value in ["' or '1'='1", "%'; drop table webdemo_order; --", "\\", "_"]:
+    for value in ["' or '1'='1", "%'; drop table webdemo_order; --", "\\", "_", "a\x00b"]:
         response = clerk.get("/api/v1/webdemo.order", params={"filter[name][like]": value})
         assert response.status_code == 200
         assert response.json()["total"] == 0
         response = clerk.get("/api/v1/webdemo.order", params={"filter[name]": value})
-        assert response.json()["total"] == 0
+        assert response.status_code in (200, 422)
+        assert response.status_code == 422 or response.json()["total"] == 0
     assert count(instance, "webdemo.order") == 12
 
 
@@ -272,3 +277,34 @@ def test_openapi_documents_generic_routes(demo: Any) -> None:
     params = {p["name"] for p in paths["/api/v1/{model}"]["get"]["parameters"]}
     assert {"model", "order", "fields", "limit", "offset"} <= params
     assert "/api/v1/{model}/{record_id}/actions/{transition}" in paths
+
+
+def test_every_field_operator_and_odd_value_answers_without_500(demo: Any) -> None:
+    from kernel.web.api.query import OPERATORS
+
+    instance, clerk, _boss = demo
+    with instance.unit(None, su=True) as env:
+        from kernel.web.introspect import model_meta
+
+        fields = list(model_meta(env.registry, "webdemo.order").fields)
+    values = [
+        "x",
+        "1",
+        "-1.5",
+        "null",
+        "",
+        "2026-01-01",
+        "2026-01-01T10:00:00Z",
+        "true",
+        "a,b",
+        "9" * 30,
+    ]
+    for field in fields:
+        for op in OPERATORS:
+            for value in values:
+                response = clerk.get(
+                    "/api/v1/webdemo.order", params={f"filter[{field}][{op}]": value}
+                )
+                assert response.status_code in (200, 422), (field, op, value, response.text)
+        for order in (field, f"-{field}"):
+            assert clerk.get("/api/v1/webdemo.order", params={"order": order}).status_code == 200

@@ -26,7 +26,9 @@ def _sessions(instance: Instance) -> list[tuple[str, bool]]:
         WebSession = env["web.session"]
         return [
             (row.sid_hash, row.revoked)
-            for row in env.session.scalars(select(WebSession).order_by(WebSession.id))
+            for row in env.session.scalars(
+                select(WebSession).where(WebSession.user_id.is_not(None)).order_by(WebSession.id)
+            )
         ]
 
 
@@ -96,7 +98,9 @@ def test_expired_sessions_send_back_to_sign_in(shop: Instance) -> None:
         with shop.unit(None, su=True) as env:
             WebSession = env["web.session"]
             env.session.execute(
-                update(WebSession).values(expires_at=utcnow() - dt.timedelta(seconds=1))
+                update(WebSession)
+                .where(WebSession.user_id.is_not(None))
+                .values(expires_at=utcnow() - dt.timedelta(seconds=1))
             )
         response = client.get("/", follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == "/login?next=/"
@@ -108,7 +112,9 @@ def test_absolute_lifetime_ends_even_an_active_session(shop: Instance) -> None:
         with shop.unit(None, su=True) as env:
             WebSession = env["web.session"]
             env.session.execute(
-                update(WebSession).values(created_at=utcnow() - dt.timedelta(days=7, minutes=1))
+                update(WebSession)
+                .where(WebSession.user_id.is_not(None))
+                .values(created_at=utcnow() - dt.timedelta(days=7, minutes=1))
             )
         assert client.get("/", follow_redirects=False).status_code == 303
 
@@ -118,10 +124,12 @@ def test_idle_expiry_slides_forward_on_use(shop: Instance) -> None:
         sign_in(client, "clerk")
         soon = utcnow() + dt.timedelta(minutes=30)
         with shop.unit(None, su=True) as env:
-            env.session.execute(update(env["web.session"]).values(expires_at=soon))
+            WebSession = env["web.session"]
+            mine = WebSession.user_id.is_not(None)
+            env.session.execute(update(WebSession).where(mine).values(expires_at=soon))
         assert client.get("/").status_code == 200
         with shop.unit(None, su=True) as env:
-            expires = env.session.scalar(select(env["web.session"].expires_at))
+            expires = env.session.scalar(select(WebSession.expires_at).where(mine))
         assert expires.replace(tzinfo=dt.UTC) > utcnow() + dt.timedelta(hours=7)
 
 
@@ -206,3 +214,76 @@ def test_sign_in_form_without_csrf_token_is_refused(shop: Instance) -> None:
         assert response.status_code == 403
         assert client.cookies.get(COOKIE_NAME) is None
         assert _sessions(shop) == []
+
+
+def test_outdated_password_hash_is_upgraded_at_sign_in(shop: Instance) -> None:
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from kernel.passwords import verify_password
+
+    old = Argon2Hasher(time_cost=2, memory_cost=2048, parallelism=1).hash("pw")
+    with shop.unit(None, su=True) as env:
+        User = env["res.user"]
+        env.session.execute(update(User).where(User.login == "clerk").values(password_hash=old))
+    with browser(shop) as client:
+        assert sign_in(client, "clerk").status_code == 303
+    new = _user(shop, "clerk").password_hash  # type: ignore[attr-defined]
+    assert new != old and new.startswith("$argon2id$")
+    assert verify_password("pw", new)[0]
+
+
+def test_changing_the_password_needs_the_current_one_and_signs_out_elsewhere(
+    shop: Instance,
+) -> None:
+    with browser(shop) as laptop, browser(shop) as phone:
+        sign_in(laptop, "clerk")
+        sign_in(phone, "clerk")
+        wrong = post_form(
+            laptop,
+            "/account/password",
+            {"current_password": "nope", "new_password": "n3w-secret", "confirm_password": "x"},
+        )
+        assert wrong.status_code == 422
+        assert "The current password is not correct." in wrong.text
+        assert "The two new passwords differ." in wrong.text
+        short = post_form(
+            laptop,
+            "/account/password",
+            {"current_password": "pw", "new_password": "short", "confirm_password": "short"},
+        )
+        assert short.status_code == 422 and "at least 8 characters" in short.text
+
+        done = post_form(
+            laptop,
+            "/account/password",
+            {
+                "current_password": "pw",
+                "new_password": "n3w-secret",
+                "confirm_password": "n3w-secret",
+            },
+        )
+        assert done.status_code == 303
+        assert "Your password was changed." in laptop.get("/account/preferences").text
+        # this browser stays signed in, the other one is signed out
+        assert phone.get("/", follow_redirects=False).status_code == 303
+    with browser(shop) as client:
+        assert sign_in(client, "clerk", "pw").status_code == 401
+        assert sign_in(client, "clerk", "n3w-secret").status_code == 303
+
+
+def test_guessing_the_current_password_is_throttled(shop: Instance) -> None:
+    with browser(shop) as client:
+        sign_in(client, "clerk")
+        statuses = [
+            post_form(
+                client,
+                "/account/password",
+                {
+                    "current_password": f"guess{i}",
+                    "new_password": "n3w-secret",
+                    "confirm_password": "n3w-secret",
+                },
+            ).status_code
+            for i in range(6)
+        ]
+        assert statuses[:4] == [422] * 4 and statuses[4:] == [429, 429]

@@ -10,7 +10,6 @@ from kernel.apikeys import create_api_key
 from kernel.fields import utcnow
 from kernel.instance import Instance
 from kernel.testing import MakeInstance, make_user
-from kernel.web.sessions import COOKIE_NAME
 
 
 @pytest.fixture
@@ -59,6 +58,30 @@ def test_form_without_csrf_token_is_refused_and_changes_nothing(shop: Instance) 
         assert wrong.status_code == 403
     assert _lang(shop, "clerk") == "en"
     assert _key_count(shop) == 0
+
+
+def test_a_form_from_one_worker_is_accepted_by_another(shop: Instance) -> None:
+    from litestar.testing import TestClient
+
+    from kernel.web.app import create_app
+
+    with browser(shop) as worker_a:
+        sign_in(worker_a, "clerk")
+        token = csrf(worker_a)
+        cookies = dict(worker_a.cookies)
+    with TestClient(create_app(shop), base_url="http://suanpan.localhost") as worker_b:
+        worker_b.cookies.update(cookies)
+        response = worker_b.post(
+            "/account/preferences",
+            data={"lang": "zh_CN", "tz": "UTC", "_csrf_token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+    assert _lang(shop, "clerk") == "zh_CN"
+    with shop.unit(None, su=True) as env:
+        Setting = env["ir.setting"]
+        values = [str(v) for v in env.session.scalars(select(Setting.value))]
+    assert not any(token[:64] in v for v in values)
 
 
 def test_htmx_requests_carry_the_token_in_a_header(shop: Instance) -> None:
@@ -127,6 +150,37 @@ def test_revoked_api_key_gets_401(shop: Instance) -> None:
         assert response.status_code == 401
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["status"] == 401
+
+
+def test_repeated_api_calls_skip_the_password_hash_but_not_revocation(
+    shop: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kernel.apikeys
+    from kernel.testing import StatementCounter
+
+    hashes: list[str] = []
+    real_verify = kernel.apikeys.verify_password
+
+    def counting_verify(password: str, hashed: str) -> tuple[bool, str | None]:
+        hashes.append(hashed)
+        return real_verify(password, hashed)
+
+    monkeypatch.setattr(kernel.apikeys, "verify_password", counting_verify)
+    uid = _uid(shop, "clerk")
+    with shop.unit(None, su=True) as env:
+        key = create_api_key(env, uid, "robot")
+    with browser(shop, Authorization=f"Bearer {key}") as api:
+        assert api.get("/api/webshell/whoami").json()["uid"] == uid
+        assert len(hashes) == 1
+        with StatementCounter(shop.engine) as counter:
+            for _ in range(3):
+                assert api.get("/api/webshell/whoami").json()["uid"] == uid
+        assert len(hashes) == 1, "argon2 ran again for a key already checked"
+        assert counter.count <= 3 * 6, counter.statements
+        with shop.unit(None, su=True) as env:
+            ApiKey = env["res.user.apikey"]
+            env.session.execute(update(ApiKey).values(revoked_at=utcnow()))
+        assert api.get("/api/webshell/whoami").status_code == 401
 
 
 def test_cannot_revoke_another_users_key(shop: Instance) -> None:
@@ -211,10 +265,13 @@ def test_cookies_are_secure_over_https(shop: Instance) -> None:
     from kernel.web.app import create_app
 
     with TestClient(create_app(shop), base_url="https://suanpan.localhost") as client:
+        page = client.get("/login")
+        assert "Secure" in page.headers["set-cookie"]  # the CSRF cookie
         response = sign_in(client, "clerk")
         assert response.status_code == 303
         assert "Secure" in response.headers["set-cookie"]
     with browser(shop) as plain:
+        assert "Secure" not in plain.get("/login").headers["set-cookie"]
         assert "Secure" not in sign_in(plain, "clerk").headers["set-cookie"]
 
 
@@ -270,3 +327,63 @@ def test_problem_json_speaks_the_requests_language(shop: Instance) -> None:
     with browser(shop, **{"Accept-Language": "zh-CN,zh;q=0.9"}) as client:
         body = client.get("/api/webshell/whoami").json()
         assert body["title"] == "需要登录"
+
+
+def test_htmx_request_without_session_is_sent_to_sign_in(shop: Instance) -> None:
+    with browser(shop) as client:
+        response = client.get("/account/api-keys", headers={"hx-request": "true"})
+        assert response.status_code == 401
+        assert response.headers["hx-redirect"] == "/login?next=/account/api-keys"
+
+
+def test_malformed_api_body_is_a_400_problem_with_fields(shop: Instance) -> None:
+    uid = _uid(shop, "clerk")
+    with shop.unit(None, su=True) as env:
+        key = create_api_key(env, uid, "robot")
+    with browser(shop, Authorization=f"Bearer {key}") as api:
+        response = api.post(
+            "/api/webshell/echo", content=b"[1, 2", headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400
+        body = response.json()
+        assert body["title"] == "Bad request" and body["detail"]
+        assert "Traceback" not in response.text
+        wrong_type = api.post("/api/webshell/echo", json=[1, 2])
+        assert wrong_type.status_code == 400 and wrong_type.json()["fields"]
+
+
+def test_host_check_ignores_the_port_but_not_the_name(shop: Instance) -> None:
+    from kernel.web.middleware import host_allowed
+
+    allowed = ["127.0.0.1", "erp.example.com", "*.localhost", "[::1]"]
+    assert host_allowed("127.0.0.1:8069", allowed)
+    assert host_allowed("ERP.example.com", allowed)
+    assert host_allowed("a.b.localhost:80", allowed)
+    assert host_allowed("[::1]:8069", allowed)
+    assert not host_allowed("localhost", allowed)  # "*.x" is for sub-domains only
+    assert not host_allowed("erp.example.com.evil.net", allowed)
+    assert not host_allowed("", allowed)
+    with browser(shop) as client:
+        assert client.get("/health", headers={"host": "127.0.0.1:8069"}).status_code == 200
+        assert client.get("/health", headers={"host": "evil.example:8069"}).status_code == 400
+
+
+def test_server_factory_reads_its_configuration_from_the_environment(
+    shop: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from litestar.testing import TestClient
+
+    from kernel.web.server import app_factory
+
+    monkeypatch.setenv("SUANPAN_DB", shop.url)
+    monkeypatch.setenv("SUANPAN_ADDONS_PATH", SHELL_ADDONS[0])
+    monkeypatch.setenv("SUANPAN_ALLOWED_HOSTS", "erp.example.com")
+    monkeypatch.setenv("SUANPAN_SECURE_COOKIES", "1")
+    app = app_factory()
+    with TestClient(app, base_url="https://erp.example.com") as client:
+        assert client.get("/health").status_code == 200
+        assert client.get("/webshell/page", follow_redirects=False).status_code == 303
+        assert "Secure" in sign_in(client, "clerk").headers["set-cookie"]
+    with TestClient(app, base_url="http://suanpan.localhost") as other:
+        assert other.get("/health").status_code == 400
+    Instance.forget(shop.url)

@@ -141,7 +141,9 @@ def test_preferences_save_language_and_time_zone(shop: Instance) -> None:
             client, "/account/preferences", {"lang": "zh_CN", "tz": "Asia/Shanghai"}
         )
         assert response.status_code == 303
-        assert "已保存" in client.get(response.headers["location"]).text
+        # the confirmation is shown once, on the page after the redirect
+        assert "您的偏好设置已保存。" in client.get(response.headers["location"]).text
+        assert "您的偏好设置已保存。" not in client.get(response.headers["location"]).text
     assert _user_field(shop, "clerk", "tz") == "Asia/Shanghai"
     assert _user_field(shop, "clerk", "lang") == "zh_CN"
 
@@ -207,3 +209,42 @@ def test_datetime_filter_uses_the_users_time_zone() -> None:
 def test_addon_template_folders_come_before_the_kernels(shop: Instance) -> None:
     dirs = templating.addon_template_dirs(shop.registry)
     assert [d.name for d in dirs] == ["templates"] and "webshell" in str(dirs[0])
+
+
+def test_shell_pages_cost_a_bounded_number_of_queries(shop: Instance) -> None:
+    from kernel.apikeys import create_api_key
+    from kernel.testing import StatementCounter
+
+    uid = int(_user_field(shop, "clerk", "id"))
+    with browser(shop) as client:
+        sign_in(client, "clerk")
+        client.get("/")
+        with StatementCounter(shop.engine) as home:
+            assert client.get("/").status_code == 200
+        assert home.count <= 14, home.statements
+
+        with shop.unit(None, su=True) as env:
+            create_api_key(env, uid, "one")
+        with StatementCounter(shop.engine) as few:
+            client.get("/account/api-keys")
+        with shop.unit(None, su=True) as env:
+            for i in range(30):
+                create_api_key(env, uid, f"key {i}")
+        with StatementCounter(shop.engine) as many:
+            page = client.get("/account/api-keys")
+        assert "key 29" in page.text
+        assert many.count == few.count, "one query for the list, whatever its length"
+
+
+def test_addon_installed_in_the_same_process_registers_its_routes(
+    make_instance: MakeInstance,
+) -> None:
+    instance = make_instance([], addons_path=SHELL_ADDONS)
+    make_user(instance, "clerk", [], password="pw")
+    with browser(instance) as client:
+        sign_in(client, "clerk")
+        assert client.get("/webshell/page").status_code == 404
+        lifecycle.install(instance, ["webshell"])
+        ensure_fresh(instance, force=True)
+        assert client.get("/webshell/page").status_code == 200
+        assert "Shell demo" in client.get("/").text

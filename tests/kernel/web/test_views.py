@@ -97,8 +97,9 @@ def test_grouping_shows_sql_subtotals(demo: Any) -> None:
     _instance, browser = demo
     page = browser("clerk").get("/app/demo-orders?group=priority")
     text = text_of_html(page.text)
-    assert re.search(r"High 2 300\.30 1\.00", text), text
-    assert re.search(r"Normal 5 2,502\.50 2\.50", text)
+    assert re.search(r"High 2 300\.30 1 ", text), text
+    assert re.search(r"Normal 5 2,502\.50 2\.5 ", text)
+    assert re.search(r"Total 7 2,802\.80 3\.5 ", text)
     drill = browser("clerk").get("/app/demo-orders?group=priority&gv=high")
     assert rows_of(drill.text) == ["SO001", "SO002"]
 
@@ -140,14 +141,20 @@ def test_export_csv_and_xlsx_of_the_filtered_list(demo: Any) -> None:
     assert sheet[0] == ["Number", "Total", "Urgent"]
     assert sheet[1][:2] == ["SO001", 100.1]  # a number, not text
     assert sheet[2][:2] == ["SO002", 200.2]
-    assert sheet[3][1] == 300.3  # the total row
+    assert sheet[3][:2] == ["", 300.3]  # the total row of the drilled-down group
+    assert len(sheet) == 4
 
 
 def test_export_translates_headers(demo: Any) -> None:
     instance, browser = demo
     make_user(instance, "wang", ["webdemo.group_user"], lang="zh_CN")
-    response = browser("wang").get("/app/demo-orders/export/csv?cols=amount_total")
-    assert response.content.decode("utf-8-sig").splitlines()[0] in ("Total", "合计", "总计", "总额")
+    wang = browser("wang")
+    response = wang.get("/app/demo-orders/export/csv?cols=name,amount_total,priority&order=name")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "单号,合计,优先级"
+    assert lines[1] == "SO001,100.1000,高"
+    page = wang.get("/app/demo-orders")
+    assert "演示订单" in page.text and "搜索" in page.text
 
 
 def test_script_in_a_name_renders_escaped(demo: Any) -> None:
@@ -256,6 +263,14 @@ def test_workflow_buttons_status_bar_reason_and_readonly(demo: Any) -> None:
     assert re.search(r'class="sp-step sp-current"[^>]*>Draft<', page.text)
     confirmed = clerk.post("/app/demo-orders/1/action/confirm")
     assert confirmed.status_code == 303
+    assert re.search(r'class="sp-milestone"[^>]*>○ Packed<', clerk.get("/app/demo-orders/1").text)
+    with instance.unit(None, su=True) as env:
+        from kernel.workflow import reach_milestone
+
+        reach_milestone(env, env.session.get(env["webdemo.order"], 1), "packed", addon="webdemo")
+    assert re.search(
+        r'class="sp-milestone sp-done"[^>]*>✓ Packed<', clerk.get("/app/demo-orders/1").text
+    )
     assert re.findall(r'data-sp-action="(\w+)"', clerk.get("/app/demo-orders/1").text) == []
     assert re.findall(r'data-sp-action="(\w+)"', boss.get("/app/demo-orders/1").text) == ["finish"]
     denied = clerk.post("/app/demo-orders/1/action/finish")
@@ -348,7 +363,65 @@ def test_no_rights_no_screens_and_csrf_required(demo: Any) -> None:
     assert forged.status_code == 403
     with instance.unit(None, su=True) as env:
         assert env.session.get(env["webdemo.order"], 1).name == "SO001"
-    anonymous = clerk.client.get(
-        "/app/demo-orders", cookies={"suanpan_session": "x"}, follow_redirects=False
-    )
-    assert anonymous.status_code in (302, 303, 401)
+    from litestar.testing import TestClient
+
+    from kernel.web.app import create_app
+
+    with TestClient(create_app(instance), base_url="http://suanpan.localhost") as anonymous:
+        for url in ("/app/demo-orders", "/app/no-such-screen", "/app/demo-orders/1"):
+            response = anonymous.get(url, follow_redirects=False)
+            assert response.status_code in (302, 303), (url, response.status_code)
+            assert response.headers["location"].startswith("/login")
+
+
+def test_grouping_by_month_and_drilling_down(demo: Any) -> None:
+    import datetime as dt
+
+    instance, browser = demo
+    with instance.unit(None, su=True) as env:
+        Order = env["webdemo.order"]
+        for record_id, day in [
+            (1, dt.date(2026, 1, 5)),
+            (2, dt.date(2026, 1, 30)),
+            (3, dt.date(2026, 2, 1)),
+        ]:
+            env.session.get(Order, record_id).date_order = day
+    clerk = browser("clerk")
+    text = text_of_html(clerk.get("/app/demo-orders?group=date_order:month").text)
+    assert re.search(r"2026-01 2 300\.30", text), text
+    assert re.search(r"2026-02 1 300\.30", text)
+    assert re.search(r"— 4 ", text)
+    drill = clerk.get("/app/demo-orders?group=date_order:month&gv=2026-01&order=name")
+    assert rows_of(drill.text) == ["SO001", "SO002"]
+    assert (
+        clerk.get("/app/demo-orders?group=notes;drop").status_code == 200
+    )  # unknown grouping ignored
+
+
+def test_odd_list_and_form_addresses_never_fail(demo: Any) -> None:
+    _instance, browser = demo
+    clerk = browser("clerk")
+    for query in [
+        "page=abc",
+        "page=-3",
+        "page=99999999999",
+        "order=name;drop table webdemo_order",
+        "order=-",
+        "cols=bogus,(select 1)",
+        "group=customer_id&gv=abc",
+        "group=date_order:month&gv=' or 1=1 --",
+        "group=date_order:hour",
+        "f=nope&q=%00",
+        "q=" + "x" * 5000,
+    ]:
+        response = clerk.get(f"/app/demo-orders?{query}")
+        assert response.status_code == 200, (query, response.status_code)
+    for path in [
+        "/app/demo-orders/0",
+        "/app/demo-orders/99999999999999999999",
+        "/app/demo-orders/x/y/z",
+    ]:
+        assert clerk.get(path).status_code == 404, path
+    assert clerk.get("/app/demo-orders/export/pdf").status_code == 404
+    assert clerk.get("/app/_picker/no.such.model?q=a").status_code == 404
+    assert clerk.post("/app/demo-orders/1/action/teleport").status_code == 409

@@ -56,7 +56,13 @@ def test_ten_thousand_orders_page_with_bounded_statements(make_instance: Any) ->
         assert page.status_code == 200
         if label == "first":
             assert "1–50 of 10,000" in page.text
-        counts[label] = counter.count
+        # the web host re-reads its registry version at most once a second and slides
+        # the session expiry every few minutes: those periodic statements are not the list's
+        counts[label] = sum(
+            1
+            for statement in counter.statements
+            if "ir_setting" not in statement and "UPDATE web_session" not in statement
+        )
     browser.close()
     print(
         "statements per list request:",
@@ -104,3 +110,49 @@ def test_first_page_shows_count_and_names(make_instance: Any) -> None:
     browser.close()
     assert "1–50 of 120" in page.text
     assert len(re.findall(r"Only customer", page.text)) == 50
+
+
+def test_form_statements_do_not_grow_with_lines(make_instance: Any) -> None:
+    instance = make_instance(["webdemo"], addons_path=ADDONS)
+    make_user(instance, "clerk", ["webdemo.group_user"])
+    with instance.unit(None, su=True) as env:
+        Customer, Order, Line = (
+            env["webdemo.customer"],
+            env["webdemo.order"],
+            env["webdemo.order.line"],
+        )
+        env.session.execute(insert(Customer), [{"name": f"Supplier {i:02d}"} for i in range(60)])
+        env.session.add_all([Order(name="SMALL", customer_id=1), Order(name="BIG", customer_id=2)])
+        env.session.flush()
+        rows = [(1, i) for i in range(3)] + [(2, i) for i in range(60)]
+        env.session.execute(
+            insert(Line),
+            [
+                {
+                    "order_id": order,
+                    "description": f"L{i}",
+                    "supplier_id": 1 + i,
+                    "quantity": Decimal(1),
+                    "price_unit": Decimal(1),
+                }
+                for order, i in rows
+            ],
+        )
+    browser = Browser(instance, "clerk")
+    browser.get("/app/demo-orders/1")
+    counts = []
+    for record_id in (1, 2):
+        with StatementCounter(instance.engine) as counter:
+            page = browser.get(f"/app/demo-orders/{record_id}")
+        assert page.status_code == 200
+        counts.append(
+            sum(
+                1
+                for s in counter.statements
+                if "ir_setting" not in s and "UPDATE web_session" not in s
+            )
+        )
+    browser.close()
+    assert "Supplier 59" in page.text
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 16, counts

@@ -1,0 +1,124 @@
+"""The screens in a real browser (headless Chromium): keyboard, picker, inline lines, reason modal.
+
+Skipped when Chromium is not installed; the Content-Security-Policy is active, so a
+script that breaks it shows up as a console error.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fixtures.webclient import ADDONS
+
+from kernel.testing import make_user
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live(make_instance: Any) -> Iterator[tuple[str, str, Any]]:
+    import uvicorn
+
+    from kernel.web.app import create_app
+    from kernel.web.sessions import create_session
+
+    instance = make_instance(["webdemo"], addons_path=ADDONS)
+    uid = make_user(instance, "clerk", ["webdemo.group_user"])
+    with instance.unit(None, su=True) as env:
+        env.session.add_all(
+            [env["webdemo.customer"](name=n) for n in ("ACME Trading", "Blue River Foods")]
+        )
+        env.session.add(env["webdemo.order"](name="SO1", amount_total=Decimal("10")))
+    sid = create_session(instance, uid)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(instance, allowed_hosts=["*"]), port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 10
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", sid, instance
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+def test_keyboard_picker_lines_and_reason_modal(live: tuple[str, str, Any]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, sid, instance = live
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        context.add_cookies([{"name": "suanpan_session", "value": sid, "url": base}])
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        page.goto(f"{base}/app/demo-orders")
+        page.keyboard.press("/")
+        assert page.evaluate("document.activeElement.name") == "q"
+        page.keyboard.type("SO1")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**q=SO1")
+        assert page.locator(".sp-row-link").count() == 1
+
+        page.goto(f"{base}/app/demo-orders/1")
+        page.fill("#f-customer_id", "")
+        page.type("#f-customer_id", "blue")
+        expect(page.locator("[data-sp-pick]")).to_have_count(1)  # typing narrowed the list
+        page.locator("[data-sp-pick]").first.click()
+        page.click("[data-sp-add-line]")
+        page.wait_for_selector("input[name=lines-lines-0-description]")
+        page.click("[data-sp-add-line]")
+        page.wait_for_selector("input[name=lines-lines-1-description]")
+        page.fill("input[name=lines-lines-0-description]", "From the browser")
+        page.fill("input[name=lines-lines-0-quantity]", "2.5")
+        page.locator("[data-sp-remove-line]").nth(1).click()
+        with page.expect_navigation():
+            page.press("input[name=lines-lines-0-quantity]", "Enter")  # Enter in a field saves
+
+        page.click("text=Cancel…")
+        page.wait_for_selector("#reason-cancel-text", state="visible")
+        page.fill("#reason-cancel-text", "asked by phone")
+        with page.expect_navigation():
+            page.locator("#reason-cancel button[type=submit]").click()
+        assert page.locator(".sp-current").inner_text() == "Cancelled"
+        browser.close()
+    assert errors == []
+    with instance.unit(None, su=True) as env:
+        order = env.session.get(env["webdemo.order"], 1)
+        assert order.customer.name == "Blue River Foods"
+        assert [(line.description, line.quantity) for line in order.lines] == [
+            ("From the browser", Decimal("2.5"))
+        ]
+        assert order.state == "cancelled"
