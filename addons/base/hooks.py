@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from kernel import hookimpl
 
@@ -20,3 +21,16 @@ def register_menus(register: Callable[..., None]) -> None:
     from addons.base.views import register_menus as menus
 
     menus(register)
+
+
+@hookimpl
+def register_routes(register: Callable[..., None]) -> None:
+    from addons.base.routes import ROUTES
+
+    for handler in ROUTES:
+        register(handler)
+
+
+@hookimpl
+def register_template_dirs(register: Callable[..., None]) -> None:
+    register(Path(__file__).parent / "templates")

@@ -5,6 +5,10 @@ any model part may define ``__validate__(self)`` raising
 :class:`~kernel.errors.ValidationError`. It runs for every new or changed
 record just before it is written, whatever path wrote it (form, API, import,
 demo), so a rule cannot be bypassed by using another entry point.
+
+New records may also define ``__defaults__(self)`` to fill defaults that depend
+on other fields (a partner with a parent is a person unless told otherwise);
+it runs before the column defaults and the rules.
 """
 
 from __future__ import annotations
@@ -52,6 +56,9 @@ def _validate_pending(session: Session, _ctx: Any, _instances: Any) -> None:
     batches: dict[Any, list[Any]] = {}
     with session.no_autoflush:
         for obj in session.new:
+            defaults = getattr(obj, "__defaults__", None)
+            if defaults is not None:
+                defaults()
             _apply_scalar_defaults(obj)
         for obj in pending:
             rule = getattr(obj, "__validate__", None)

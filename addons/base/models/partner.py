@@ -126,10 +126,22 @@ class Partner:
         """The company that is invoiced and whose credit is checked."""
         return self.parent if self.parent_id and self.parent is not None else self
 
+    def display_name(self, env: Any = None) -> str:
+        """``Company, Person`` for contacts, the plain name for companies."""
+        parent = self.parent
+        if parent is not None and self.type == "contact" and parent.name:
+            return f"{parent.name}, {self.name}"
+        return self.name or ""
+
     def address_text(self) -> str:
         """The postal address on one line per part, for documents."""
         parts = [self.street, self.street2, " ".join(p for p in (self.zip, self.city) if p)]
         return "\n".join(p for p in parts if p)
+
+    def __defaults__(self) -> None:
+        """Contacts and addresses (partners with a parent) are people unless said otherwise."""
+        if self.is_company is None:
+            self.is_company = self.parent_id is None and self.parent is None
 
     def __validate__(self) -> None:
         require(self, "name", _("Name"))

@@ -86,6 +86,7 @@ class ImportPreview:
 
     kind: str
     columns: list[tuple[str, str | LazyString]]  # (header in the file, field label)
+    fields: list[str]  # the field of each column, in the same order
     ignored: list[str]
     rows: list[ParsedRow]
     errors: list[RowError]
@@ -158,6 +159,15 @@ class Lookups:
         if found is None:
             raise ValueError(_("%(value)s is not a known %(what)s", value=text, what=label))
         return found
+
+
+CHUNK = 900  # stays under every driver's limit of bound parameters per statement
+
+
+def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
+    items = list(values)
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 def _norm(text: str) -> str:
@@ -294,6 +304,12 @@ def _partner_columns() -> list[Column]:
             ref_to("res.partner.group", ("name", "code"), _("Customer group")),
             ("group", "客户分组", "客户组"),
         ),
+        Column(
+            "salesperson_id",
+            _("Salesperson"),
+            ref_to("res.user", ("login", "name"), _("Salesperson")),
+            ("sales rep", "业务员", "销售员"),
+        ),
         Column("notes", _("Notes"), parse_text, ("备注",)),
     ]
 
@@ -429,13 +445,13 @@ def _match_headers(
     taken: set[str] = set()
     for index, header in enumerate(headers):
         text = _text(header)
-        column = names.get(_norm(text))
-        if column is None or column.field in taken:
+        found = names.get(_norm(text))
+        if found is None or found.field in taken:
             if text:
                 ignored.append(text)
             continue
-        mapping[index] = column
-        taken.add(column.field)
+        mapping[index] = found
+        taken.add(found.field)
     return mapping, ignored
 
 
@@ -494,6 +510,7 @@ def parse(env: Env, kind_name: str, table: list[list[Any]]) -> tuple[ImportPrevi
     preview = ImportPreview(
         kind=kind.name,
         columns=[(_text(headers[i]), c.label) for i, c in sorted(mapping.items())],
+        fields=[c.field for _i, c in sorted(mapping.items())],
         ignored=ignored,
         rows=rows,
         errors=errors,
@@ -513,7 +530,8 @@ def _attach_existing(env: Env, kind: Kind, rows: list[ParsedRow]) -> None:
     column = getattr(cls, kind.key)
     existing = {
         getattr(rec, kind.key): rec
-        for rec in env.session.scalars(select(cls).where(column.in_(keys)))
+        for chunk in _chunks(keys)
+        for rec in env.session.scalars(select(cls).where(column.in_(chunk)))
     }
     for row in rows:
         key = row.values.get(kind.key)
@@ -553,11 +571,10 @@ def _check_rows(env: Env, kind: Kind, rows: list[ParsedRow], header_of: dict[str
         if field_name == kind.key or not first_row:
             continue
         column = getattr(cls, field_name)
-        owners = dict(
-            env.session.execute(
-                select(column, getattr(cls, kind.key)).where(column.in_(list(first_row)))
-            ).all()
-        )
+        owners: dict[Any, Any] = {}
+        for chunk in _chunks(first_row):
+            query = select(column, getattr(cls, kind.key)).where(column.in_(chunk))
+            owners.update((value, owner) for value, owner in env.session.execute(query))
         for row in rows:
             value = row.values.get(field_name)
             if value in owners and owners[value] != row.values.get(kind.key):
@@ -580,16 +597,20 @@ def _check_rows(env: Env, kind: Kind, rows: list[ParsedRow], header_of: dict[str
         _validate_with_model(env, kind, row, header_of)
 
 
+def _partners_by_ref(env: Env, refs: set[str | None]) -> dict[str, Any]:
+    Partner = env["res.partner"]
+    found: dict[str, Any] = {}
+    for chunk in _chunks(r for r in refs if r):
+        for partner in env.session.scalars(select(Partner).where(Partner.ref.in_(chunk))):
+            found[partner.ref] = partner
+    return found
+
+
 def _check_parents(env: Env, rows: list[ParsedRow], header_of: dict[str, str]) -> None:
     """A contact's parent reference names a company in the file or in the database."""
     in_file = {r.values.get("ref"): r for r in rows if r.values.get("ref")}
     wanted = {r.parent_ref for r in rows if r.parent_ref and r.parent_ref not in in_file}
-    Partner = env["res.partner"]
-    stored = (
-        {p.ref: p for p in env.session.scalars(select(Partner).where(Partner.ref.in_(wanted)))}
-        if wanted
-        else {}
-    )
+    stored = _partners_by_ref(env, wanted)
     column = header_of.get("parent_ref", "parent_ref")
     for row in rows:
         if not row.parent_ref:
@@ -639,7 +660,7 @@ def _validate_with_model(env: Env, kind: Kind, row: ParsedRow, header_of: dict[s
     if kind.name == "partner" and row.parent_ref:
         values["parent_id"] = -1  # stands for the parent in the file; checked above
     elif kind.name == "product" and "uom_id" not in values and row.existing is None:
-        values["uom_id"] = _default_uom(env)
+        values["uom_id"] = -1  # stands for the default unit, filled in when written
     try:
         probe = cls()
         for key, value in values.items():
@@ -697,17 +718,24 @@ def import_rows(
     report = ImportReport(applied=True, skipped=result.errors)
     created_by_ref: dict[str, Any] = {}
     parent_refs = {r.parent_ref for r in result.rows if r.ok and r.parent_ref}
-    Partner = env["res.partner"] if kind.name == "partner" else None
-    stored_parents = (
-        {p.ref: p for p in env.session.scalars(select(Partner).where(Partner.ref.in_(parent_refs)))}
-        if Partner is not None and parent_refs
-        else {}
-    )
+    stored_parents = _partners_by_ref(env, parent_refs)
     new_records = []
     default_uom = _default_uom(env) if kind.name == "product" else None
     for row in result.rows:
         if not row.ok:
             continue
+        parent = None
+        if row.parent_ref:
+            parent = created_by_ref.get(row.parent_ref) or stored_parents.get(row.parent_ref)
+            if parent is None:  # its company's row was skipped
+                report.skipped.append(
+                    RowError(
+                        row.row,
+                        "parent_ref",
+                        _("the company %(ref)s was not imported", ref=row.parent_ref),
+                    )
+                )
+                continue
         values = dict(row.values)
         if row.existing is not None:
             record = row.existing
@@ -720,12 +748,11 @@ def import_rows(
             record = cls(**values)
             new_records.append(record)
             report.created += 1
-        if row.parent_ref:
-            parent = created_by_ref.get(row.parent_ref) or stored_parents.get(row.parent_ref)
+        if parent is not None:
             record.parent = parent
-        key = values.get(kind.key)
-        if key:
-            created_by_ref[key] = record
+        upsert_key = values.get(kind.key)
+        if upsert_key:
+            created_by_ref[upsert_key] = record
     env.session.add_all(new_records)
     env.session.flush()
     return report

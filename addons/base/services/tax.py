@@ -33,7 +33,7 @@ class TaxResult(NamedTuple):
     tax: Decimal
     total: Decimal
 
-    def __add__(self, other: object) -> TaxResult:  # type: ignore[override]
+    def __add__(self, other: object) -> TaxResult:
         if not isinstance(other, TaxResult):
             return NotImplemented
         return TaxResult(

@@ -23,8 +23,9 @@ def round_quantity(quantity: Decimal, uom: Any) -> Decimal:
     if step <= 0:
         return value
     steps = (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    exponent = min(step.normalize().as_tuple().exponent, 0)  # type: ignore[type-var]
-    return (steps * step).quantize(Decimal(1).scaleb(exponent))
+    exponent = step.normalize().as_tuple().exponent
+    places = min(exponent, 0) if isinstance(exponent, int) else 0
+    return (steps * step).quantize(Decimal(1).scaleb(places))
 
 
 def convert(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from addons.base.services import currency, uom
 from kernel.errors import ValidationError
@@ -76,3 +79,40 @@ def test_uom_across_categories_names_both_units(make_instance: MakeInstance) -> 
         message = str(err.value)
         assert "kg" in message and "m" in message
         assert err.value.fields.keys() == {"uom_id"}
+
+
+@dataclass
+class FakeUom:
+    id: int
+    factor: Decimal
+    category_id: int = 1
+    rounding: Decimal = Decimal("0.0001")
+    name: str = "u"
+
+
+factors = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1000"), places=3)
+amounts = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=4)
+
+
+@given(amounts, factors, factors)
+def test_uom_round_trip_is_exact_before_rounding(qty: Decimal, f1: Decimal, f2: Decimal) -> None:
+    a, b = FakeUom(1, f1), FakeUom(2, f2)
+    there = uom.convert(None, qty, a, b, rounded=False)  # type: ignore[arg-type]
+    back = uom.convert(None, there, b, a, rounded=False)  # type: ignore[arg-type]
+    assert abs(back - qty) < Decimal("1e-18")
+
+
+@given(amounts, st.sampled_from(["0.01", "0.5", "1", "0.001"]))
+def test_rounded_quantity_is_a_multiple_of_the_precision(qty: Decimal, step: str) -> None:
+    rounded = uom.round_quantity(qty, FakeUom(1, Decimal(1), rounding=Decimal(step)))
+    assert rounded % Decimal(step) == 0
+    assert abs(rounded - qty) <= Decimal(step) / 2
+
+
+@given(amounts, st.integers(min_value=0, max_value=4))
+def test_currency_round_is_half_up_and_within_half_a_unit(amount: Decimal, places: int) -> None:
+    rounded = currency.round(amount, places)
+    unit = Decimal(1).scaleb(-places)
+    assert abs(rounded - amount) <= unit / 2
+    assert rounded == rounded.quantize(unit)
+    assert currency.round(-amount, places) == -rounded  # symmetric: half away from zero

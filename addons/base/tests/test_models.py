@@ -38,6 +38,27 @@ def test_main_company_follows_instance_settings(make_instance: MakeInstance) -> 
         assert company.country.code == "CN"
 
 
+def test_instance_settings_and_upgrade_keep_the_company(make_instance: MakeInstance) -> None:
+    from addons.base.services.company import apply_instance_settings
+    from kernel import lifecycle
+
+    instance = make_instance(["base"])
+    with instance.unit(None, su=True) as env:
+        Setting = env["ir.setting"]
+        for row in env.session.scalars(
+            select(Setting).where(Setting.key.in_(["company_name", "currency"]))
+        ):
+            row.value = "深圳算盘科技有限公司" if row.key == "company_name" else "usd"
+        apply_instance_settings(env)
+    with instance.unit(None, su=True) as env:
+        company = env.ref("base.main_company")
+        assert (company.name, company.currency.code) == ("深圳算盘科技有限公司", "USD")
+        company.name = "Renamed by the user"
+    lifecycle.upgrade(instance, ["base"])
+    with instance.unit(None, su=True) as env:
+        assert env.ref("base.main_company").name == "Renamed by the user"
+
+
 def test_partner_email_and_credit_limit(make_instance: MakeInstance) -> None:
     instance = make_instance(["base"])
     err = _error(instance, lambda env: partners.create(env, name="ACME", email="not-an-email"))
@@ -80,6 +101,12 @@ def test_company_with_contacts_and_several_delivery_addresses(make_instance: Mak
 
 def test_contact_rules(make_instance: MakeInstance) -> None:
     instance = make_instance(["base"])
+    with instance.unit(None, su=True) as env:
+        company = partners.create(env, name="Acme")
+        contact = partners.create(env, name="Ann", parent_id=company.id)
+        address = partners.create(env, name="Dock 1", parent=company, type="delivery")
+        assert company.is_company and not contact.is_company and not address.is_company
+        assert contact.display_name(env) == "Acme, Ann" and company.display_name(env) == "Acme"
 
     def company_under_company(env: Any) -> None:
         parent = partners.create(env, name="Parent Co")
