@@ -29,13 +29,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from addons.sales_order.types import CheckResult, PriceSuggestion
 from kernel import hookspec
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from addons.sales_order.types import CheckResult, PriceSuggestion
     from kernel.env import Env
+
+__all__ = ["CheckResult", "PriceSuggestion"]
 
 
 @hookspec

@@ -116,7 +116,14 @@ ORDER_VIEW = View(
                 label=_("Exceptions"),
             ),
         ],
-        readonly_states=("submitted", "approved", "in_progress", "completed", "closed", "cancelled"),
+        readonly_states=(
+            "submitted",
+            "approved",
+            "in_progress",
+            "completed",
+            "closed",
+            "cancelled",
+        ),
     ),
 )
 
@@ -178,15 +185,21 @@ RESTRICTION_VIEW = View(
     model="sale.restriction",
     url="sales/restrictions",
     title=_("Sales restrictions"),
-    list=ListView(columns=["country_id", "product_id", "category_id", "reason", "active"], search=["reason"]),
-    form=FormView(sections=[Section(None, ["country_id", "product_id", "category_id", "reason", "active"])]),
+    list=ListView(
+        columns=["country_id", "product_id", "category_id", "reason", "active"], search=["reason"]
+    ),
+    form=FormView(
+        sections=[Section(None, ["country_id", "product_id", "category_id", "reason", "active"])]
+    ),
 )
 
 AUTOAPPROVE_VIEW = View(
     model="sale.autoapprove.rule",
     url="sales/autoapprove",
     title=_("Auto-approval rules"),
-    list=ListView(columns=["name", "max_total", "max_receivable", "require_clean_checks", "active"]),
+    list=ListView(
+        columns=["name", "max_total", "max_receivable", "require_clean_checks", "active"]
+    ),
     form=FormView(
         sections=[
             Section(None, ["name", "max_total", "max_receivable", "require_clean_checks", "active"])
@@ -194,33 +207,62 @@ AUTOAPPROVE_VIEW = View(
     ),
 )
 
-SAVED_FILTER_VIEW = View(
-    model="sale.saved.filter",
-    url="sales/saved-filters",
-    title=_("Saved filters"),
-    list=ListView(columns=["name", "query"]),
-    form=FormView(sections=[Section(None, ["name", "query"])]),
-    api=False,
-)
-
 VIEWS = [ORDER_VIEW, EXCEPTION_VIEW, PRICELIST_VIEW, RESTRICTION_VIEW, AUTOAPPROVE_VIEW]
 
 MENUS: list[dict[str, Any]] = [
-    {"key": "sales", "label": _("Sales"), "url": "/app/sales/orders", "sequence": 20,
-     "group": "sales_order.group_user"},
-    {"key": "sales.orders", "label": _("Orders"), "url": "/app/sales/orders", "parent": "sales",
-     "sequence": 10, "group": "sales_order.group_user"},
-    {"key": "sales.to_approve", "label": _("To approve"),
-     "url": "/app/sales/orders?filter=to_approve", "parent": "sales", "sequence": 20,
-     "group": "sales_order.group_manager"},
-    {"key": "sales.exceptions", "label": _("Exceptions"), "url": "/app/sales/exceptions",
-     "parent": "sales", "sequence": 30, "group": "base.group_user"},
-    {"key": "sales.pricelists", "label": _("Price lists"), "url": "/app/sales/pricelists",
-     "parent": "sales", "sequence": 40, "group": "sales_order.group_user"},
-    {"key": "sales.restrictions", "label": _("Sales restrictions"),
-     "url": "/app/sales/restrictions", "parent": "sales", "sequence": 50,
-     "group": "sales_order.group_manager"},
-    {"key": "sales.autoapprove", "label": _("Auto-approval rules"),
-     "url": "/app/sales/autoapprove", "parent": "sales", "sequence": 60,
-     "group": "sales_order.group_manager"},
+    {
+        "key": "sales",
+        "label": _("Sales"),
+        "url": "/app/sales/orders",
+        "sequence": 20,
+        "group": "sales_order.group_user",
+    },
+    {
+        "key": "sales.orders",
+        "label": _("Orders"),
+        "url": "/app/sales/orders",
+        "parent": "sales",
+        "sequence": 10,
+        "group": "sales_order.group_user",
+    },
+    {
+        "key": "sales.to_approve",
+        "label": _("To approve"),
+        "url": "/app/sales/orders?filter=to_approve",
+        "parent": "sales",
+        "sequence": 20,
+        "group": "sales_order.group_manager",
+    },
+    {
+        "key": "sales.exceptions",
+        "label": _("Exceptions"),
+        "url": "/app/sales/exceptions",
+        "parent": "sales",
+        "sequence": 30,
+        "group": "base.group_user",
+    },
+    {
+        "key": "sales.pricelists",
+        "label": _("Price lists"),
+        "url": "/app/sales/pricelists",
+        "parent": "sales",
+        "sequence": 40,
+        "group": "sales_order.group_user",
+    },
+    {
+        "key": "sales.restrictions",
+        "label": _("Sales restrictions"),
+        "url": "/app/sales/restrictions",
+        "parent": "sales",
+        "sequence": 50,
+        "group": "sales_order.group_manager",
+    },
+    {
+        "key": "sales.autoapprove",
+        "label": _("Auto-approval rules"),
+        "url": "/app/sales/autoapprove",
+        "parent": "sales",
+        "sequence": 60,
+        "group": "sales_order.group_manager",
+    },
 ]

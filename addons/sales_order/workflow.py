@@ -40,7 +40,9 @@ def _guard_not_blocked(env: Env, order: Any) -> Any:
 
 def _guard_cancel_allowed(env: Env, order: Any) -> Any:
     blockers = [
-        str(msg) for answer in env.hook.sale_order_cancel_blockers(env=env, order=order) for msg in answer or []
+        str(msg)
+        for answer in env.hook.sale_order_cancel_blockers(env=env, order=order)
+        for msg in answer or []
     ]
     if blockers:
         return _("the order cannot be cancelled: %(reasons)s", reasons="; ".join(blockers))

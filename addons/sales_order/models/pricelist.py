@@ -21,7 +21,8 @@ class Pricelist:
     @declared_attr
     def rules(cls) -> Mapped[list[Any]]:
         return one2many(
-            cls, "PricelistRule",
+            cls,
+            "PricelistRule",
             "pricelist_id",
             order_by="priority",
             cascade="all, delete-orphan",

@@ -31,7 +31,9 @@ class PricelistRule:
     )
     name: Mapped[str] = mapped_column(String(128), default="", info=info(_("Description")))
     priority: Mapped[int] = mapped_column(
-        Integer, default=10, info=info(_("Priority"), _("the matching rule with the highest priority applies"))
+        Integer,
+        default=10,
+        info=info(_("Priority"), _("the matching rule with the highest priority applies")),
     )
     partner_id: Mapped[int | None] = mapped_column(
         ForeignKey("res_partner.id", ondelete="CASCADE"),

@@ -25,8 +25,10 @@ class SaleOrder:
     name: Mapped[str] = mapped_column(
         String(64), index=True, default="", info=info(_("Number"), readonly=True)
     )
+    # Nullable in the table only so that a client may leave company and currency out:
+    # they are filled from the user and the customer before the row is written.
     company_id: Mapped[int] = mapped_column(
-        ForeignKey("res_company.id"), index=True, info=info(_("Company"))
+        ForeignKey("res_company.id"), index=True, nullable=True, info=info(_("Company"))
     )
     state: Mapped[str] = mapped_column(
         String(16),
@@ -73,7 +75,7 @@ class SaleOrder:
         info=info(_("Shipping method"), selection=SHIPPING_METHODS),
     )
     currency_id: Mapped[int] = mapped_column(
-        ForeignKey("res_currency.id"), info=info(_("Currency"))
+        ForeignKey("res_currency.id"), nullable=True, info=info(_("Currency"))
     )
     note: Mapped[str] = mapped_column(Text, default="", info=info(_("Notes")))
     amount_untaxed: Mapped[Decimal] = mapped_column(
@@ -156,34 +158,40 @@ class SaleOrder:
         )
 
     def __immutable__(self, changed: set[str]) -> Any:
-        """Only drafts are edited freely; later, the workflow and its bookkeeping write."""
+        """Once submitted, what was agreed with the customer no longer changes.
+
+        Only sales_order's own terms are frozen: columns other addons add (delivery
+        or invoicing status …) and the workflow's bookkeeping stay writable.
+        """
         if "__delete__" in changed:
             if self.state not in ("draft", "cancelled"):
                 return _("only draft or cancelled orders can be deleted (%(name)s)", name=self.name)
             return None
-        if self.state == "draft" or not changed:
+        if self.state == "draft":
             return None
-        allowed = {
-            "state",
-            "reject_reason",
-            "cancel_reason",
-            "auto_approved",
-            "approved_by_id",
-            "approved_at",
-            "submitted_at",
-            "note",
-            "amount_untaxed",
-            "amount_tax",
-            "amount_total",
-            "checks",
-            "exceptions",
-            "lines",
-        }
-        if changed <= allowed:
+        frozen = changed & FROZEN_AFTER_DRAFT
+        if not frozen:
             return None
-        frozen = ", ".join(sorted(changed - allowed))
         return _(
             "%(name)s is no longer a draft: %(fields)s cannot be changed",
             name=self.name,
-            fields=frozen,
+            fields=", ".join(sorted(frozen)),
         )
+
+
+FROZEN_AFTER_DRAFT = frozenset(
+    {
+        "name",
+        "company_id",
+        "partner_id",
+        "currency_id",
+        "date_order",
+        "payment_term_id",
+        "payment_method",
+        "shipping_partner_id",
+        "shipping_address",
+        "amount_untaxed",
+        "amount_tax",
+        "amount_total",
+    }
+)

@@ -27,7 +27,11 @@ class SaleOrderLine:
     quantity: Mapped[Decimal] = mapped_column(
         Quantity(), default=Decimal(1), info=info(_("Quantity"))
     )
-    uom_id: Mapped[int] = mapped_column(ForeignKey("uom_uom.id"), info=info(_("Unit")))
+    uom_id: Mapped[int] = mapped_column(
+        ForeignKey("uom_uom.id"),
+        nullable=True,
+        info=info(_("Unit"), _("the product's unit when empty")),
+    )
     price_unit: Mapped[Decimal] = mapped_column(
         Money(), default=Decimal(0), info=info(_("Unit price"))
     )
@@ -79,7 +83,36 @@ class SaleOrderLine:
     def tax(cls) -> Mapped[Any]:
         return many2one(cls, "Tax", "tax_id")
 
+    def __immutable__(self, changed: set[str]) -> Any:
+        """Lines of a submitted order keep what was agreed (other addons' columns stay writable)."""
+        order = self.order
+        if order is None or order.state == "draft":
+            return None
+        if "__delete__" in changed:
+            frozen = set() if order.state == "cancelled" else {"__delete__"}
+        else:
+            frozen = changed & FROZEN_LINE_FIELDS
+        if not frozen:
+            return None
+        return _("%(name)s is no longer a draft: its lines cannot be changed", name=order.name)
+
     @property
     def price_net(self) -> Decimal:
         """Unit price after discount (not rounded)."""
         return self.price_unit * (Decimal(100) - (self.discount or Decimal(0))) / Decimal(100)
+
+
+FROZEN_LINE_FIELDS = frozenset(
+    {
+        "order_id",
+        "product_id",
+        "quantity",
+        "uom_id",
+        "price_unit",
+        "discount",
+        "tax_id",
+        "price_subtotal",
+        "price_tax",
+        "price_total",
+    }
+)

@@ -50,6 +50,8 @@ def credit_check(env: Env, order: Any) -> list[CheckResult]:
     partner = order.partner
     if partner is None:
         return []
+    # The limit and the receivable belong to the company, not to one of its contacts.
+    partner = partner.parent or partner
     limit = partner.credit_limit or Decimal(0)
     if limit <= 0:
         return []
@@ -76,8 +78,18 @@ def credit_check(env: Env, order: Any) -> list[CheckResult]:
     return [CheckResult("credit_limit", "ok", text_of(message))]
 
 
+def min_margin(env: Env) -> Decimal:
+    """The configured minimum margin in percent (0: no minimum), read once per unit of work."""
+    info = env.session.info
+    if "sales_order.min_margin" not in info:
+        Setting = env["ir.setting"]
+        value = env.session.scalar(select(Setting.value).where(Setting.key == MIN_MARGIN_SETTING))
+        info["sales_order.min_margin"] = Decimal(str(value or 0))
+    return info["sales_order.min_margin"]
+
+
 def margin_check(env: Env, order: Any) -> list[CheckResult]:
-    minimum = Decimal(str(env.setting(MIN_MARGIN_SETTING, 0) or 0))
+    minimum = min_margin(env)
     results = []
     for index, line in enumerate(order.lines, start=1):
         name = line.product.name if line.product is not None else f"#{index}"
@@ -127,9 +139,12 @@ def compliance_check(env: Env, order: Any) -> list[CheckResult]:
             product = line.product
             if rule.product_id is not None and rule.product_id != product.id:
                 continue
-            if rule.product_id is None and rule.category_id is not None:
-                if rule.category_id not in category_chain(env, product.category_id):
-                    continue
+            if (
+                rule.product_id is None
+                and rule.category_id is not None
+                and rule.category_id not in category_chain(env, product.category_id)
+            ):
+                continue
             message = _(
                 "Line %(n)s (%(product)s) may not be sold to %(country)s: %(reason)s",
                 n=index,

@@ -19,12 +19,15 @@ def problems(env: Env, order: Any, today: dt.date | None = None) -> dict[str, La
     Lines are keyed ``lines.<n>.<field>`` (n counted from 1, as on screen).
     """
     today = today or dt.date.today()
+    # A back-dated order (entered late, or historical data) is judged from its own date.
+    reference = min(today, order.date_order or today)
     found: dict[str, LazyString] = {}
     if order.partner_id is None:
         found["partner_id"] = _("Customer: choose the customer this order is for")
-    if order.requested_date is not None and order.requested_date < today:
+    if order.requested_date is not None and order.requested_date < reference:
         found["requested_date"] = _(
-            "Requested delivery date: %(date)s is in the past", date=order.requested_date.isoformat()
+            "Requested delivery date: %(date)s is in the past",
+            date=order.requested_date.isoformat(),
         )
     lines = list(order.lines)
     if not lines:

@@ -29,7 +29,9 @@ def report_exception(
 ) -> Any:
     """Record a problem on an order and hand it to a group (shown on its dashboard)."""
     if kind not in KINDS:
-        raise ValidationError(_("Type: %(kind)s is not a known exception type", kind=kind), field="kind")
+        raise ValidationError(
+            _("Type: %(kind)s is not a known exception type", kind=kind), field="kind"
+        )
     if not (description or "").strip():
         raise ValidationError(_("Description: say what went wrong"), field="description")
     Group = env["res.group"]
@@ -106,9 +108,7 @@ def render_open_exceptions_widget(env: Env) -> Markup:
     Order = env["sale.order"]
     orders = {
         o.id: o
-        for o in env.session.scalars(
-            select(Order).where(Order.id.in_({r.order_id for r in rows}))
-        )
+        for o in env.session.scalars(select(Order).where(Order.id.in_({r.order_id for r in rows})))
     }
     kinds = dict(env["sale.order.exception"].__table__.c.kind.info["selection"])
     items = Markup("").join(

@@ -20,13 +20,22 @@ CODE = "sale.order"
 
 def ensure_company_sequence(env: Env, company_id: int) -> None:
     """Give ``company_id`` its own copy of the default series if it has none yet."""
+    known: set[int] = env.session.info.setdefault("sales_order.sequences", set())
+    if company_id in known:
+        return
     Sequence = env["ir.sequence"]
     rows = env.session.execute(
-        select(Sequence.company_id, Sequence.name, Sequence.prefix, Sequence.suffix,
-               Sequence.padding, Sequence.reset)
-        .where(Sequence.code == CODE, Sequence.company_id.in_([company_id, 0]))
+        select(
+            Sequence.company_id,
+            Sequence.name,
+            Sequence.prefix,
+            Sequence.suffix,
+            Sequence.padding,
+            Sequence.reset,
+        ).where(Sequence.code == CODE, Sequence.company_id.in_([company_id, 0]))
     ).all()
     if any(r.company_id == company_id for r in rows) or not rows:
+        known.add(company_id)
         return
     default = rows[0]
     with env.sudo("a company's first sales order creates its own numbering series"):
@@ -41,6 +50,7 @@ def ensure_company_sequence(env: Env, company_id: int) -> None:
                 reset=default.reset,
             )
         )
+    known.add(company_id)
 
 
 def next_order_number(env: Env, company_id: int, when: object = None) -> str:

@@ -55,12 +55,16 @@ def convert_quantity(quantity: Decimal, from_uom: Any, to_uom: Any) -> Decimal:
 
 
 def default_company_id(env: Env) -> int:
+    """The env's company, else the user's, else the main company (looked up once per unit)."""
     if env.company_id:
         return int(env.company_id)
     user_company = getattr(env.user, "company_id", None) if env.user is not None else None
     if user_company:
         return int(user_company)
-    return int(env.ref("base.main_company").id)
+    cached = env.session.info.get("sales_order.main_company")
+    if cached is None:
+        cached = env.session.info["sales_order.main_company"] = int(env.ref("base.main_company").id)
+    return int(cached)
 
 
 def format_address(partner: Any) -> str:
@@ -154,14 +158,18 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
     Uom = env["uom.uom"]
     Tax = env["res.tax"]
     product_ids = {int(i["product_id"]) for i in items}
-    products = {p.id: p for p in env.session.scalars(select(Product).where(Product.id.in_(product_ids)))}
+    products = {
+        p.id: p for p in env.session.scalars(select(Product).where(Product.id.in_(product_ids)))
+    }
     missing = product_ids - set(products)
     if missing:
         raise ValidationError(
             _("Product: #%(ids)s does not exist", ids=", #".join(map(str, sorted(missing)))),
             field="product_id",
         )
-    uom_ids = {p.uom_id for p in products.values()} | {int(i["uom_id"]) for i in items if i.get("uom_id")}
+    uom_ids = {p.uom_id for p in products.values()} | {
+        int(i["uom_id"]) for i in items if i.get("uom_id")
+    }
     uoms = {u.id: u for u in env.session.scalars(select(Uom).where(Uom.id.in_(uom_ids)))}
     tax_ids = {p.sale_tax_id for p in products.values() if p.sale_tax_id} | {
         int(i["tax_id"]) for i in items if i.get("tax_id")
@@ -174,7 +182,9 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
         product = products[int(item["product_id"])]
         quantity = Decimal(str(item.get("quantity", 1)))
         line_uom = uoms.get(int(item.get("uom_id") or product.uom_id))
-        pricing_input.append((product, convert_quantity(quantity, line_uom, uoms.get(product.uom_id))))
+        pricing_input.append(
+            (product, convert_quantity(quantity, line_uom, uoms.get(product.uom_id)))
+        )
     suggestions = suggest_prices(env, partner, pricing_input, order.date_order)
     Line = env["sale.order.line"]
     env.session.flush()  # the order needs its id; pending line edits go first
@@ -256,9 +266,15 @@ def recompute(env: Env, order_id: int) -> Any:
 
 
 def _load(env: Env, order: Any | int) -> Any:
+    """The order with lines, products and taxes loaded — reused when already so."""
     env.session.flush()
-    order_id = order if isinstance(order, int) else order.id
-    return load_order(env, order_id)
+    if not isinstance(order, int):
+        from sqlalchemy import inspect
+
+        if "lines" not in inspect(order).unloaded:
+            return order
+        return load_order(env, order.id)
+    return load_order(env, order)
 
 
 def submit(env: Env, order: Any | int) -> Any:

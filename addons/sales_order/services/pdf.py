@@ -62,7 +62,9 @@ _jinja = Environment(
 def css_string(value: object) -> Markup:
     """A value quoted for a CSS ``content:`` string inside ``<style>`` (HTML escaping does not apply there)."""
     text = str(value or "")
-    escaped = "".join(c if c.isalnum() or c in " -_./:()" or ord(c) > 127 else f"\\{ord(c):x} " for c in text)
+    escaped = "".join(
+        c if c.isalnum() or c in " -_./:()" or ord(c) > 127 else f"\\{ord(c):x} " for c in text
+    )
     return Markup(f'"{escaped}"')
 
 
@@ -90,9 +92,7 @@ def order_html(env: Env, order: Any) -> str:
         col: dict(Order.__table__.c[col].info.get("selection") or [])
         for col in ("payment_method", "shipping_method")
     }
-    product_name = (
-        (lambda p: p.name_zh or p.name) if lang.startswith("zh") else (lambda p: p.name)
-    )
+    product_name = (lambda p: p.name_zh or p.name) if lang.startswith("zh") else (lambda p: p.name)
     lines = [
         {
             "code": line.product.default_code or "",

@@ -65,7 +65,9 @@ def _category_parents(env: Env) -> dict[int, int | None]:
     return cache
 
 
-def candidate_rules(env: Env, partner: Any | None, products: Iterable[Any], day: dt.date) -> list[Any]:
+def candidate_rules(
+    env: Env, partner: Any | None, products: Iterable[Any], day: dt.date
+) -> list[Any]:
     """Every active rule that may apply to ``partner`` and any of ``products`` on ``day`` (one query)."""
     Rule = env["sale.pricelist.rule"]
     Pricelist = env["sale.pricelist"]
@@ -133,10 +135,14 @@ def apply_rule(rule: Any, product: Any) -> PriceSuggestion:
         note = _("price rule %(rule)s: fixed price", rule=label)
         return PriceSuggestion(price.quantize(PRICE_QUANTUM), Decimal(0), text_of(note), rule.id)
     if rule.kind == "discount":
-        note = _("price rule %(rule)s: %(discount)s%% off list price", rule=label, discount=rule.discount)
+        note = _(
+            "price rule %(rule)s: %(discount)s%% off list price", rule=label, discount=rule.discount
+        )
         return PriceSuggestion(list_price, rule.discount or Decimal(0), text_of(note), rule.id)
     cost = product.standard_price or Decimal(0)
-    price = cost * (HUNDRED + (rule.margin or Decimal(0))) / HUNDRED + (rule.surcharge or Decimal(0))
+    price = cost * (HUNDRED + (rule.margin or Decimal(0))) / HUNDRED + (
+        rule.surcharge or Decimal(0)
+    )
     note = _(
         "price rule %(rule)s: cost %(cost)s + %(margin)s%% + %(surcharge)s",
         rule=label,
@@ -169,7 +175,9 @@ def suggest_prices(
             result.append(apply_rule(rule, product))
         else:
             result.append(
-                PriceSuggestion(product.list_price or Decimal(0), Decimal(0), text_of(_("list price")))
+                PriceSuggestion(
+                    product.list_price or Decimal(0), Decimal(0), text_of(_("list price"))
+                )
             )
     return result
 

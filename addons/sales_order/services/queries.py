@@ -97,7 +97,9 @@ def _filtered(env: Env, stmt: Select[Any], query: OrderQuery) -> Select[Any]:
         stmt = stmt.where(or_(Order.name.ilike(pattern), Order.partner_id.in_(customer_ids)))
     if query.customer:
         stmt = stmt.where(
-            Order.partner_id.in_(select(Partner.id).where(Partner.name.ilike(f"%{query.customer}%")))
+            Order.partner_id.in_(
+                select(Partner.id).where(Partner.name.ilike(f"%{query.customer}%"))
+            )
         )
     if query.salesperson:
         pattern = f"%{query.salesperson}%"
@@ -225,20 +227,27 @@ def _money(money_type: Any, value: Any, dialect: Any) -> Decimal:
 
 
 def save_filter(env: Env, name: str, query: str) -> Any:
-    """Save (or overwrite) the current user's filter ``name``; the query is normalised."""
+    """Save (or overwrite) the current user's filter ``name``.
+
+    ``query`` is the orders list's query string as the user had it (search text,
+    filters, grouping, and the keys of :class:`OrderQuery`), kept as is.
+    """
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Name: give the filter a name"), field="name")
-    normalised = OrderQuery.parse(query).to_string()
+    query = (query or "").strip().lstrip("?")
+    if len(query) > 2000:
+        raise ValidationError(_("Query: too long to be saved"), field="query")
+    OrderQuery.parse(query)  # refuses malformed dates now rather than when applied
     Filter = env["sale.saved.filter"]
     existing = env.session.scalar(
         select(Filter).where(Filter.user_id == env.uid, Filter.name == name)
     )
     if existing is not None:
-        existing.query = normalised
+        existing.query = query
         env.session.flush()
         return existing
-    record = Filter(user_id=env.uid, name=name, query=normalised)
+    record = Filter(user_id=env.uid, name=name, query=query)
     env.session.add(record)
     env.session.flush()
     return record
@@ -251,8 +260,8 @@ def my_filters(env: Env) -> list[Any]:
     )
 
 
-def apply_filter(env: Env, filter_id: int, **kwargs: Any) -> list[Any]:
-    """The orders of one of the user's own saved filters (someone else's is not found)."""
+def my_filter(env: Env, filter_id: int) -> Any:
+    """One of the user's own saved filters (someone else's is not found)."""
     Filter = env["sale.saved.filter"]
     record = env.session.scalar(
         select(Filter).where(Filter.id == filter_id, Filter.user_id == env.uid)
@@ -261,4 +270,9 @@ def apply_filter(env: Env, filter_id: int, **kwargs: Any) -> list[Any]:
         from kernel.errors import NotFound
 
         raise NotFound(_("saved filter #%(id)s does not exist", id=filter_id))
-    return search_orders(env, record.query, **kwargs)
+    return record
+
+
+def apply_filter(env: Env, filter_id: int, **kwargs: Any) -> list[Any]:
+    """The orders a saved filter finds."""
+    return search_orders(env, my_filter(env, filter_id).query, **kwargs)

@@ -14,7 +14,9 @@ from kernel.testing import make_user
 
 def _running_order(world: World):
     with world.unit(world.manager) as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
         return order.id
 
 
@@ -49,7 +51,7 @@ def test_dashboard_shows_open_exceptions_to_the_responsible_group_only(world: Wo
     with world.unit(world.manager) as env:
         html = str(exceptions.render_open_exceptions_widget(env))
         assert "scratched" in html and "<b>" not in html  # escaped
-        assert order.name in html if (order := env.get("sale.order", order_id)) else False
+        assert env.get("sale.order", order_id).name in html
         assert "Customer complaint" in html
     with world.unit(outsider) as env:
         html = str(exceptions.render_open_exceptions_widget(env))

@@ -16,7 +16,9 @@ from kernel.errors import ValidationError
 
 def test_new_order_takes_number_and_customer_defaults(world: World) -> None:
     with world.unit() as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 2}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 2}]
+        )
         year = dt.date.today().year
         assert order.name == f"SO{year}-00001"
         assert order.state == "draft"
@@ -131,10 +133,76 @@ def test_submitted_order_header_is_frozen(world: World) -> None:
     from kernel.errors import ConflictError
 
     with world.unit() as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
         orders.submit(env, order)
         assert order.state == "submitted"
     with pytest.raises(ConflictError), world.unit() as env:
         stored = env.get("sale.order", order.id)
         stored.partner_id = None
         env.session.flush()
+
+
+def test_submitted_lines_are_frozen_but_other_columns_stay_writable(world: World) -> None:
+    from kernel.errors import ConflictError
+
+    with world.unit() as env:
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
+        orders.submit(env, order)
+    with pytest.raises(ConflictError), world.unit() as env:
+        line = env.get("sale.order", order.id).lines[0]
+        line.quantity = Decimal(5)
+        env.session.flush()
+    with world.unit() as env:
+        stored = env.get("sale.order", order.id)
+        stored.requested_date = dt.date.today() + dt.timedelta(days=30)  # rescheduling is allowed
+        stored.lines[0].below_cost_reason = "noted"
+    with world.unit() as env:
+        orders.cancel(env, order.id, "customer withdrew")
+    with world.unit(world.manager) as env:
+        env.session.delete(env.get("sale.order", order.id))  # cancelled orders can be deleted
+
+
+def test_orders_written_by_any_path_are_completed_at_flush(world: World) -> None:
+    """The generic form/API create records directly: number, defaults, prices, totals follow."""
+    with world.instance.unit(None, su=True) as env:
+        pricelist = env["sale.pricelist"](name="P")
+        env.session.add(pricelist)
+        env.session.flush()
+        env.session.add(
+            env["sale.pricelist.rule"](
+                pricelist_id=pricelist.id,
+                name="Dozen deal",
+                product_id=world.gadget,
+                kind="fixed",
+                fixed_price=Decimal("20"),
+                min_quantity=Decimal("12"),
+            )
+        )
+    with world.unit() as env:
+        Order, Line = env["sale.order"], env["sale.order.line"]
+        dozen = env.ref("base.uom_dozen").id
+        order = Order(
+            partner_id=world.customer,
+            lines=[
+                Line(product_id=world.gadget, quantity=Decimal(2), uom_id=dozen),
+                Line(product_id=world.widget, quantity=Decimal(1), price_unit=Decimal("90")),
+            ],
+        )
+        env.session.add(order)
+        env.session.flush()
+        assert order.name.startswith("SO") and order.company_id and order.currency_id
+        assert order.contact_name == "Li Wei" and order.shipping_partner_id == world.delivery
+        gadget, widget = order.lines
+        assert gadget.price_unit == Decimal("240.0000") and "Dozen deal" in gadget.pricing_note
+        assert gadget.tax_id == env.ref("base.vat_13_sale").id
+        assert widget.price_unit == Decimal("90") and widget.pricing_note == "entered by hand"
+        assert order.amount_untaxed == Decimal("570.00")  # 2 × 240 + 90
+        assert order.amount_total == Decimal("644.10")
+        # changing a line later recomputes the order
+        widget.quantity = Decimal(2)
+        env.session.flush()
+        assert order.amount_untaxed == Decimal("660.00")

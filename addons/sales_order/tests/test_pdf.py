@@ -25,7 +25,10 @@ def _text(pdf: bytes, tmp_path) -> str:
 def test_pdf_holds_number_lines_and_totals(world: World, tmp_path) -> None:
     with world.unit() as env:
         order = orders.create_order(
-            env, world.customer, [{"product_id": world.widget, "quantity": 3}], note="Deliver to gate 2"
+            env,
+            world.customer,
+            [{"product_id": world.widget, "quantity": 3}],
+            note="Deliver to gate 2",
         )
         pdf = render_order_pdf(env, order)
     assert pdf.startswith(b"%PDF")
@@ -39,7 +42,9 @@ def test_pdf_holds_number_lines_and_totals(world: World, tmp_path) -> None:
 
 def test_chinese_reader_gets_chinese_first(world: World, tmp_path) -> None:
     with world.unit(lang="zh_CN") as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
         html = order_html(env, order)
         assert f'font-family: "{FONT_FAMILY}"' in html.replace("\\", "")
         assert html.index("报价单") < html.index("Quotation")
@@ -49,7 +54,9 @@ def test_chinese_reader_gets_chinese_first(world: World, tmp_path) -> None:
 
 def test_confirmed_order_prints_as_confirmation(world: World, tmp_path) -> None:
     with world.unit(world.manager) as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
         orders.submit(env, order)
         orders.approve(env, order)
         text = _text(render_order_pdf(env, order), tmp_path)

@@ -26,8 +26,13 @@ def _count(world: World, uid: int, fn) -> int:
 
 def test_submit_and_approve_statements_do_not_depend_on_line_count(world: World) -> None:
     small, large = _order(world, 10), _order(world, 200)
-    submit = [_count(world, world.clerk, lambda env, o=o: orders.submit(env, o)) for o in (small, large)]
-    approve = [_count(world, world.manager, lambda env, o=o: orders.approve(env, o)) for o in (small, large)]
+    submit = [
+        _count(world, world.clerk, lambda env, o=o: orders.submit(env, o)) for o in (small, large)
+    ]
+    approve = [
+        _count(world, world.manager, lambda env, o=o: orders.approve(env, o))
+        for o in (small, large)
+    ]
     assert submit[0] == submit[1], submit
     assert approve[0] == approve[1], approve
     assert approve[1] < 40, approve

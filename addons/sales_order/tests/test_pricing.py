@@ -43,8 +43,14 @@ def test_list_price_without_rules(world: World) -> None:
 
 def test_fixed_price_for_customer(world: World) -> None:
     (rid,) = _rules(
-        world, {"name": "Huaxin contract", "partner_id": world.customer, "product_id": world.widget,
-                "kind": "fixed", "fixed_price": Decimal("88.50")}
+        world,
+        {
+            "name": "Huaxin contract",
+            "partner_id": world.customer,
+            "product_id": world.widget,
+            "kind": "fixed",
+            "fixed_price": Decimal("88.50"),
+        },
     )
     s = _price(world, world.widget)
     assert (s.price_unit, s.rule_id) == (Decimal("88.50"), rid)
@@ -54,8 +60,14 @@ def test_fixed_price_for_customer(world: World) -> None:
 
 def test_discount_for_customer_group_on_category_and_subcategory(world: World) -> None:
     _rules(
-        world, {"name": "Distributors", "customer_group_id": world.group, "category_id": world.category,
-                "kind": "discount", "discount": Decimal("15")}
+        world,
+        {
+            "name": "Distributors",
+            "customer_group_id": world.group,
+            "category_id": world.category,
+            "kind": "discount",
+            "discount": Decimal("15"),
+        },
     )
     s = _price(world, world.gadget)  # gadget lives in a subcategory of Hardware
     assert (s.price_unit, s.discount) == (Decimal("25.50"), Decimal("15"))
@@ -63,70 +75,127 @@ def test_discount_for_customer_group_on_category_and_subcategory(world: World) -
 
 
 def test_cost_plus_formula(world: World) -> None:
-    _rules(world, {"name": "Cost+", "product_id": world.widget, "kind": "cost_plus",
-                   "margin": Decimal("25"), "surcharge": Decimal("2.5")})
+    _rules(
+        world,
+        {
+            "name": "Cost+",
+            "product_id": world.widget,
+            "kind": "cost_plus",
+            "margin": Decimal("25"),
+            "surcharge": Decimal("2.5"),
+        },
+    )
     assert _price(world, world.widget).price_unit == Decimal("77.5000")  # 60 × 1.25 + 2.5
 
 
 def test_priority_wins_then_specificity(world: World) -> None:
-    low, high = _rules(
+    _low, high = _rules(
         world,
-        {"name": "specific", "priority": 5, "partner_id": world.customer, "product_id": world.widget,
-         "kind": "fixed", "fixed_price": Decimal("90")},
+        {
+            "name": "specific",
+            "priority": 5,
+            "partner_id": world.customer,
+            "product_id": world.widget,
+            "kind": "fixed",
+            "fixed_price": Decimal("90"),
+        },
         {"name": "general", "priority": 20, "kind": "discount", "discount": Decimal("5")},
     )
     assert _price(world, world.widget).rule_id == high
-    _rules(world, {"name": "same prio, more specific", "priority": 20, "product_id": world.widget,
-                   "kind": "fixed", "fixed_price": Decimal("91")})
+    _rules(
+        world,
+        {
+            "name": "same prio, more specific",
+            "priority": 20,
+            "product_id": world.widget,
+            "kind": "fixed",
+            "fixed_price": Decimal("91"),
+        },
+    )
     assert _price(world, world.widget).price_unit == Decimal("91")
 
 
 def test_validity_dates(world: World) -> None:
-    _rules(world, {"name": "summer", "product_id": world.widget, "kind": "fixed",
-                   "fixed_price": Decimal("70"), "date_start": dt.date(2026, 6, 1),
-                   "date_end": dt.date(2026, 8, 31)})
+    _rules(
+        world,
+        {
+            "name": "summer",
+            "product_id": world.widget,
+            "kind": "fixed",
+            "fixed_price": Decimal("70"),
+            "date_start": dt.date(2026, 6, 1),
+            "date_end": dt.date(2026, 8, 31),
+        },
+    )
     assert _price(world, world.widget, day=dt.date(2026, 7, 1)).price_unit == Decimal("70")
     assert _price(world, world.widget, day=dt.date(2026, 9, 1)).price_unit == Decimal("100")
     assert _price(world, world.widget, day=dt.date(2026, 5, 31)).price_unit == Decimal("100")
 
 
 def test_minimum_quantity(world: World) -> None:
-    _rules(world, {"name": "volume", "product_id": world.widget, "kind": "discount",
-                   "discount": Decimal("10"), "min_quantity": Decimal("100")})
+    _rules(
+        world,
+        {
+            "name": "volume",
+            "product_id": world.widget,
+            "kind": "discount",
+            "discount": Decimal("10"),
+            "min_quantity": Decimal("100"),
+        },
+    )
     assert _price(world, world.widget, "99").discount == Decimal(0)
     assert _price(world, world.widget, "100").discount == Decimal("10")
 
 
 def test_min_quantity_counts_in_product_unit(world: World) -> None:
-    _rules(world, {"name": "volume", "product_id": world.gadget, "kind": "discount",
-                   "discount": Decimal("10"), "min_quantity": Decimal("24")})
+    _rules(
+        world,
+        {
+            "name": "volume",
+            "product_id": world.gadget,
+            "kind": "discount",
+            "discount": Decimal("10"),
+            "min_quantity": Decimal("24"),
+        },
+    )
     with world.unit() as env:
         order = orders.create_order(
-            env, world.customer,
+            env,
+            world.customer,
             [{"product_id": world.gadget, "quantity": 2, "uom_id": env.ref("base.uom_dozen").id}],
         )
         assert order.lines[0].discount == Decimal("10")
 
 
 def test_inactive_pricelist_is_ignored(world: World) -> None:
-    _rules(world, {"name": "x", "product_id": world.widget, "kind": "fixed", "fixed_price": Decimal("1")})
+    _rules(
+        world,
+        {"name": "x", "product_id": world.widget, "kind": "fixed", "fixed_price": Decimal("1")},
+    )
     with world.instance.unit(None, su=True) as env:
         env.session.execute(update(env["sale.pricelist"]).values(active=False))
     assert _price(world, world.widget).price_unit == Decimal("100")
 
 
 def test_rule_is_stored_and_shown_on_the_line(world: World) -> None:
-    (rid,) = _rules(world, {"name": "VIP", "partner_id": world.customer, "kind": "discount",
-                            "discount": Decimal("7")})
+    (rid,) = _rules(
+        world,
+        {"name": "VIP", "partner_id": world.customer, "kind": "discount", "discount": Decimal("7")},
+    )
     with world.unit() as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
         line = order.lines[0]
         assert line.pricing_rule_id == rid and "VIP" in line.pricing_note
         assert line.price_subtotal == Decimal("93.00")
 
 
 def test_hook_overrides_rules(world: World) -> None:
-    _rules(world, {"name": "x", "product_id": world.widget, "kind": "fixed", "fixed_price": Decimal("90")})
+    _rules(
+        world,
+        {"name": "x", "product_id": world.widget, "kind": "fixed", "fixed_price": Decimal("90")},
+    )
 
     class Promo:
         @hookimpl
@@ -146,9 +215,15 @@ def test_hook_overrides_rules(world: World) -> None:
 
 def test_last_prices_newest_first_in_one_query(world: World) -> None:
     with world.unit(world.manager) as env:
-        for day, price in [(dt.date(2026, 1, 5), "95"), (dt.date(2026, 3, 5), "97"), (dt.date(2026, 2, 5), "96")]:
+        for day, price in [
+            (dt.date(2026, 1, 5), "95"),
+            (dt.date(2026, 3, 5), "97"),
+            (dt.date(2026, 2, 5), "96"),
+        ]:
             order = orders.create_order(
-                env, world.customer, [{"product_id": world.widget, "quantity": 1, "price_unit": price}],
+                env,
+                world.customer,
+                [{"product_id": world.widget, "quantity": 1, "price_unit": price}],
                 date_order=day,
             )
             orders.submit(env, order)
@@ -165,11 +240,22 @@ def test_last_prices_newest_first_in_one_query(world: World) -> None:
 
 
 def test_pricing_many_lines_is_bounded(world: World) -> None:
-    _rules(world, {"name": "g", "customer_group_id": world.group, "kind": "discount", "discount": Decimal("3")})
+    _rules(
+        world,
+        {
+            "name": "g",
+            "customer_group_id": world.group,
+            "kind": "discount",
+            "discount": Decimal("3"),
+        },
+    )
     counts = []
     for n in (5, 50):
         with world.unit() as env:
-            lines = [{"product_id": world.widget if i % 2 else world.gadget, "quantity": 1} for i in range(n)]
+            lines = [
+                {"product_id": world.widget if i % 2 else world.gadget, "quantity": 1}
+                for i in range(n)
+            ]
             with StatementCounter(world.instance.engine) as counter:
                 orders.create_order(env, world.customer, lines)
             counts.append(counter.count)

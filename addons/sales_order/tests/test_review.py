@@ -114,7 +114,9 @@ def test_below_cost_with_reason_goes_to_review(world: World) -> None:
         assert order.state == "submitted", "a review finding keeps the order for a manager"
         codes = {(c.code, c.severity) for c in order.checks}
         assert ("below_cost", "review") in codes
-        assert "clearance of old stock" in next(c.message for c in order.checks if c.code == "below_cost")
+        assert "clearance of old stock" in next(
+            c.message for c in order.checks if c.code == "below_cost"
+        )
 
 
 def test_minimum_margin_setting(world: World) -> None:
@@ -161,7 +163,9 @@ def test_restricted_country_blocks_approval(world: World) -> None:
         )
     with world.unit() as env:
         order = orders.create_order(
-            env, world.customer, [{"product_id": world.gadget, "quantity": 1}]  # subcategory
+            env,
+            world.customer,
+            [{"product_id": world.gadget, "quantity": 1}],  # subcategory
         )
         orders.submit(env, order)
         assert [(c.code, c.severity) for c in order.checks] == [("restricted", "block")]

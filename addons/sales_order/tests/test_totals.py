@@ -40,7 +40,9 @@ def test_line_totals_sum_to_order_total(lines, currency) -> None:
     quantum = Decimal(1).scaleb(-currency.decimals)
     for line in order.lines:
         for amount in (line.price_subtotal, line.price_tax, line.price_total):
-            assert amount == amount.quantize(quantum), "every line amount is rounded to the currency"
+            assert amount == amount.quantize(quantum), (
+                "every line amount is rounded to the currency"
+            )
         assert line.price_subtotal + line.price_tax == line.price_total
     assert order.amount_untaxed == sum(line.price_subtotal for line in order.lines)
     assert order.amount_tax == sum(line.price_tax for line in order.lines)

@@ -50,7 +50,9 @@ def test_contract_names() -> None:
 
 def test_every_illegal_transition_is_refused(world: World) -> None:
     with world.unit(world.manager) as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
         refused = 0
         for state in STATES:
             for name in TRANSITIONS:
@@ -67,7 +69,9 @@ def test_every_illegal_transition_is_refused(world: World) -> None:
 
 def test_unknown_action_is_refused(world: World) -> None:
     with world.unit() as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
         with pytest.raises(WorkflowError):
             fire(env, order, "teleport")
 
@@ -75,13 +79,17 @@ def test_unknown_action_is_refused(world: World) -> None:
 def test_alone_an_approved_order_runs_to_closed_by_itself(world: World) -> None:
     """With only base installed nobody expects milestones: approval completes and closes."""
     with world.unit() as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
         orders.submit(env, order)
         assert order.state == "submitted"
     with world.unit(world.manager) as env:
         order = orders.approve(env, order.id)
         assert order.state == "closed"
-        moves = [(h.transition, h.to_state, h.automatic) for h in _history(env, order.id) if h.transition]
+        moves = [
+            (h.transition, h.to_state, h.automatic) for h in _history(env, order.id) if h.transition
+        ]
         assert moves == [
             ("submit", "submitted", False),
             ("approve", "approved", False),
@@ -94,7 +102,9 @@ def test_alone_an_approved_order_runs_to_closed_by_itself(world: World) -> None:
 
 def test_buttons_offered_follow_state_and_group(world: World) -> None:
     with world.unit() as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
         assert {t.name for t in available(env, order)} == {"submit", "cancel"}
         orders.submit(env, order)
         assert {t.name for t in available(env, order)} == {"cancel"}
@@ -107,7 +117,9 @@ def test_clerk_cannot_approve(world: World) -> None:
     from kernel.errors import AccessDenied
 
     with world.unit() as env:
-        order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
         orders.submit(env, order)
         with pytest.raises(AccessDenied):
             orders.approve(env, order)
@@ -152,12 +164,16 @@ def test_hooks_fire_in_order(world: World) -> None:
     pm.register(recorder)
     try:
         with world.unit(world.manager) as env:
-            order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+            order = orders.create_order(
+                env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+            )
             orders.submit(env, order)
             orders.reject(env, order, "price too low")
             orders.submit(env, order)
             orders.approve(env, order)
-            other = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+            other = orders.create_order(
+                env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+            )
             orders.cancel(env, other, "customer withdrew")
     finally:
         pm.unregister(recorder)
@@ -191,13 +207,18 @@ def test_milestones_hold_the_order_in_progress(world: World) -> None:
 
     pm = world.instance.registry.pm
     wf = world.instance.registry.workflows["sale.order"]
-    defs = [MilestoneDef("shipped", "Shipped", "execution"), MilestoneDef("invoiced", "Invoiced", "settlement")]
+    defs = [
+        MilestoneDef("shipped", "Shipped", "execution"),
+        MilestoneDef("invoiced", "Invoiced", "settlement"),
+    ]
     wf.milestones.extend(defs)
     shipper = Shipper()
     pm.register(shipper)
     try:
         with world.unit(world.manager) as env:
-            order = orders.create_order(env, world.customer, [{"product_id": world.widget, "quantity": 1}])
+            order = orders.create_order(
+                env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+            )
             orders.submit(env, order)
             orders.approve(env, order)
             assert order.state == "in_progress"
