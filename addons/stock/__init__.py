@@ -24,7 +24,7 @@ def register(parts: AddonParts) -> None:
     from addons.stock.models.reservation import StockReservation
     from addons.stock.models.sale_order import SaleOrderLineStock, SaleOrderStock
     from addons.stock.models.warehouse import Warehouse
-    from addons.stock.workflow import PICKING_WORKFLOW, SALE_ORDER_EXTENSION
+    from addons.stock.workflow import INVENTORY_WORKFLOW, PICKING_WORKFLOW, SALE_ORDER_EXTENSION
 
     parts.model(
         ProductStock,
@@ -44,4 +44,5 @@ def register(parts: AddonParts) -> None:
     parts.plugin(hooks)
     parts.plugin(sale_hooks, when=("sales_order",))
     parts.workflow(PICKING_WORKFLOW)
+    parts.workflow(INVENTORY_WORKFLOW)
     parts.extend_workflow(SALE_ORDER_EXTENSION, when=("sales_order",))

@@ -40,11 +40,13 @@ def render_alerts(env: Any) -> Markup:
     for rule, forecast in rules[:10]:
         items.append(
             Markup("<li>{}</li>").format(
-                _(
-                    "%(product)s: forecast %(forecast)s, minimum %(minimum)s",
-                    product=names.get(rule.product_id, rule.product_id),
-                    forecast=f"{forecast.normalize():f}",
-                    minimum=f"{rule.minimum.normalize():f}",
+                str(
+                    _(
+                        "%(product)s: forecast %(forecast)s, minimum %(minimum)s",
+                        product=names.get(rule.product_id, rule.product_id),
+                        forecast=f"{forecast.normalize():f}",
+                        minimum=f"{rule.minimum.normalize():f}",
+                    )
                 )
             )
         )

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from kernel import hookimpl
+from kernel.cli_common import instance_options, pass_instance
 from kernel.i18n import _
 
 
@@ -48,19 +49,17 @@ def register_dashboard_widgets(register: Callable[..., None]) -> None:
 
 
 @click.command("stock-reorder")
-@click.option("--db", "db_url", default=None, help="Database URL (default: SUANPAN_DB).")
-def reorder_command(db_url: str | None) -> None:
-    """Run the reorder rules now and print the requests raised."""
+@instance_options
+@pass_instance
+def reorder_command(instance: Any) -> None:
+    """Run the reorder rules now and print the replenishment requests raised."""
     from addons.stock.services.reorder import run_reorder_rules
-    from kernel.database import default_url
-    from kernel.instance import Instance
 
-    instance = Instance.open(db_url or default_url())
     raised = instance.run(run_reorder_rules, None, su=True)
     for item in raised:
         click.echo(
             f"product #{item.product_id} warehouse #{item.warehouse_id}: "
-            f"{item.quantity} → {item.reference or '-'}"
+            f"{item.quantity:f} → {item.reference or '-'}"
         )
     click.echo(str(_("%(count)s replenishment requests raised", count=len(raised))))
 
@@ -68,3 +67,11 @@ def reorder_command(db_url: str | None) -> None:
 @hookimpl
 def register_cli_commands(register: Callable[..., None]) -> None:
     register(reorder_command)
+
+
+@hookimpl
+def register_routes(register: Callable[..., None]) -> None:
+    from addons.stock.routes import ROUTES
+
+    for handler in ROUTES:
+        register(handler)

@@ -17,6 +17,13 @@ def _internal(env: Any, M: Any) -> Any:
     return M.location_id.in_(select(Location.id).where(Location.usage == "internal"))
 
 
+def _under_minimum(env: Any, M: Any) -> Any:
+    """Rules whose forecast is under the minimum (computed by the reorder service)."""
+    from addons.stock.services.reorder import under_minimum
+
+    return M.id.in_([rule.id for rule, _forecast in under_minimum(env)] or [0])
+
+
 def _late(env: Any, M: Any) -> Any:
     """Open demand not reserved yet whose customer date is today or past."""
     return (M.state == "waiting") & (M.date_deadline <= dt.date.today())
@@ -66,7 +73,9 @@ PICKING_VIEW = View(
         filters=[
             Filter("receipts", _("Receipts"), lambda env, M: M.picking_type == "incoming"),
             Filter("deliveries", _("Deliveries"), lambda env, M: M.picking_type == "outgoing"),
-            Filter("internal", _("Internal transfers"), lambda env, M: M.picking_type == "internal"),
+            Filter(
+                "internal", _("Internal transfers"), lambda env, M: M.picking_type == "internal"
+            ),
             Filter("ready", _("Ready"), lambda env, M: M.state == "ready"),
             Filter("waiting", _("Waiting"), lambda env, M: M.state == "waiting"),
             Filter("backorders", _("Backorders"), lambda env, M: M.backorder_of_id.is_not(None)),
@@ -78,14 +87,28 @@ PICKING_VIEW = View(
             Section(None, ["name", "picking_type", "partner_id", "origin", "priority"]),
             Section(
                 _("Where and when"),
-                ["location_id", "location_dest_id", "scheduled_date", "date_done", "backorder_of_id"],
+                [
+                    "location_id",
+                    "location_dest_id",
+                    "scheduled_date",
+                    "date_done",
+                    "backorder_of_id",
+                ],
             ),
             Section(_("Notes"), ["note"]),
         ],
         lines=[
             Lines(
                 "moves",
-                ["product_id", "quantity", "uom_id", "lot_id", "reserved_qty", "quantity_done", "state"],
+                [
+                    "product_id",
+                    "quantity",
+                    "uom_id",
+                    "lot_id",
+                    "reserved_qty",
+                    "quantity_done",
+                    "state",
+                ],
                 _("Operations"),
             )
         ],
@@ -121,7 +144,9 @@ MOVE_VIEW = View(
     ),
     form=FormView(
         sections=[
-            Section(None, ["reference", "product_id", "quantity", "uom_id", "product_qty", "lot_id"]),
+            Section(
+                None, ["reference", "product_id", "quantity", "uom_id", "product_qty", "lot_id"]
+            ),
             Section(_("Where"), ["location_id", "location_dest_id", "picking_id"]),
             Section(
                 _("Status"),
@@ -176,6 +201,7 @@ REORDER_VIEW = View(
             "last_request",
         ],
         search=["name"],
+        filters=[Filter("under", _("Under minimum"), _under_minimum)],
         group_by=["warehouse_id"],
     ),
     form=FormView(
@@ -194,7 +220,9 @@ INVENTORY_VIEW = View(
     list=ListView(columns=["name", "location_id", "date", "state"], search=["name"]),
     form=FormView(
         sections=[Section(None, ["name", "location_id", "date", "state"])],
-        lines=[Lines("lines", ["product_id", "lot_id", "theoretical_qty", "counted_qty"], _("Counted"))],
+        lines=[
+            Lines("lines", ["product_id", "lot_id", "theoretical_qty", "counted_qty"], _("Counted"))
+        ],
         readonly_states=("done", "cancelled"),
     ),
 )
@@ -245,6 +273,7 @@ def register_menus(register: Callable[..., None]) -> None:
         ("stock.inventories", _("Inventory counts"), "/app/inventory-counts", 40, user),
         ("stock.lots", _("Lots / Serial numbers"), "/app/lots", 50, user),
         ("stock.late", _("Late reservations"), "/app/stock-moves?f=late", 60, user),
+        ("stock.under_minimum", _("Under minimum"), "/app/reorder-rules?f=under", 70, user),
     ]
     for key, label, url, sequence, grp in entries:
         register(key, label, url, parent="stock", sequence=sequence, group=grp)

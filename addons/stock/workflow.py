@@ -7,7 +7,7 @@ check availability, validate and cancel are user actions guarded by the stock gr
 
 from __future__ import annotations
 
-from addons.stock.services import pickings
+from addons.stock.services import inventory, pickings
 from kernel.i18n import _
 from kernel.workflow import MilestoneDef, State, Transition, Workflow, WorkflowExtension
 
@@ -64,5 +64,43 @@ SALE_ORDER_EXTENSION = WorkflowExtension(
     milestones=[
         MilestoneDef("reserved", _("Reserved"), "execution", sequence=10),
         MilestoneDef("shipped", _("Shipped"), "execution", sequence=20),
+    ],
+)
+
+
+INVENTORY_WORKFLOW = Workflow(
+    model="stock.inventory",
+    addon="stock",
+    states=[
+        State("draft", _("Draft")),
+        State("in_progress", _("Counting")),
+        State("done", _("Done"), kind="done"),
+        State("cancelled", _("Cancelled"), kind="cancel"),
+    ],
+    transitions=[
+        Transition(
+            "start",
+            ("draft",),
+            "in_progress",
+            _("Start counting"),
+            group="stock.group_user",
+            actions=[inventory.action_start],
+        ),
+        Transition(
+            "validate",
+            ("draft", "in_progress"),
+            "done",
+            _("Validate count"),
+            group="stock.group_manager",
+            actions=[inventory.action_validate],
+        ),
+        Transition(
+            "cancel",
+            ("draft", "in_progress"),
+            "cancelled",
+            _("Cancel"),
+            group="stock.group_user",
+            style="danger",
+        ),
     ],
 )

@@ -24,9 +24,7 @@ class Inventory:
     location_id: Mapped[int] = mapped_column(
         ForeignKey("stock_location.id"), index=True, info=info(_("Location"))
     )
-    date: Mapped[dt.datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, info=info(_("Date"))
-    )
+    date: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, info=info(_("Date")))
     state: Mapped[str] = mapped_column(
         String(16),
         default="draft",

@@ -128,6 +128,42 @@ class StockMove:
         """What this open move still needs reserved."""
         return self.product_qty - self.reserved_qty
 
+    def __defaults__(self) -> None:
+        """A move entered as a transfer line: locations and reference from the transfer,
+        unit from the product, and the quantity in the product's unit."""
+        from sqlalchemy.orm import object_session
+
+        session = object_session(self)
+        if session is None:
+            return
+        picking = self.picking
+        if picking is None and self.picking_id is not None:
+            picking = session.get(type(self).picking.property.mapper.class_, self.picking_id)
+        if picking is not None:
+            for field in ("location_id", "location_dest_id", "warehouse_id", "company_id"):
+                if getattr(self, field) is None:
+                    setattr(self, field, getattr(picking, field))
+            if not self.reference:
+                self.reference = picking.name or ""
+            if not self.origin_model:
+                self.origin_model = picking.origin_model or ""
+                self.origin_id = picking.origin_id
+        env = session.info.get("env")
+        product = self.product
+        if product is None and env is not None and self.product_id is not None:
+            product = session.get(env["product.product"], self.product_id)
+        if product is None:
+            return
+        if self.uom_id is None:
+            self.uom_id = product.uom_id
+        if self.product_qty is None and self.quantity is not None:
+            from addons.stock.services.units import convert
+
+            Uom = type(product).uom.property.mapper.class_
+            self.product_qty = convert(
+                self.quantity, session.get(Uom, self.uom_id), session.get(Uom, product.uom_id)
+            )
+
     def __immutable__(self, changed: set[str]) -> str | LazyString | None:
         if "__delete__" in changed:
             if self.state not in ("draft", "cancelled"):

@@ -50,9 +50,7 @@ class StockPicking:
     location_dest_id: Mapped[int] = mapped_column(
         ForeignKey("stock_location.id"), index=True, info=info(_("To"))
     )
-    origin: Mapped[str] = mapped_column(
-        String(128), default="", info=info(_("Source document"))
-    )
+    origin: Mapped[str] = mapped_column(String(128), default="", info=info(_("Source document")))
     origin_model: Mapped[str] = mapped_column(
         String(64), default="", index=True, info=info(_("Source document type"), readonly=True)
     )
@@ -102,11 +100,46 @@ class StockPicking:
     def backorder_of(cls) -> Mapped[Any]:
         return many2one(cls, "StockPicking", "backorder_of_id")
 
+    def __defaults__(self) -> None:
+        """A transfer entered on a form: its number and, from its type, the usual locations."""
+        from sqlalchemy.orm import object_session
+
+        session = object_session(self)
+        env = session.info.get("env") if session is not None else None
+        if env is None:
+            return
+        from addons.stock.services.locations import (
+            default_warehouse,
+            virtual_location,
+            warehouse_location,
+        )
+        from addons.stock.services.pickings import SEQUENCE_CODES
+
+        kind = self.picking_type or "internal"
+        if self.warehouse_id is None:
+            self.warehouse_id = default_warehouse(env, self.company_id).id
+        stock = warehouse_location(env, self.warehouse_id, "stock").id
+        if self.location_id is None:
+            self.location_id = virtual_location(env, "supplier").id if kind == "incoming" else stock
+        if self.location_dest_id is None:
+            self.location_dest_id = (
+                virtual_location(env, "customer").id if kind == "outgoing" else stock
+            )
+        if not self.name:
+            self.name = env.next_number(SEQUENCE_CODES[kind], self.company_id)
+
     def __immutable__(self, changed: set[str]) -> str | LazyString | None:
         if "__delete__" in changed:
             if self.state not in ("draft", "cancelled"):
-                return _("only draft or cancelled transfers can be deleted (%(name)s)", name=self.name)
+                return _(
+                    "only draft or cancelled transfers can be deleted (%(name)s)", name=self.name
+                )
             return None
-        if self.state in ("done", "cancelled") and changed - {"state", "date_done", "note", "moves"}:
+        if self.state in ("done", "cancelled") and changed - {
+            "state",
+            "date_done",
+            "note",
+            "moves",
+        }:
             return _("transfer %(name)s is closed and cannot be changed", name=self.name)
         return None

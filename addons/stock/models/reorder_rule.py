@@ -36,9 +36,7 @@ class ReorderRule:
     multiple: Mapped[Decimal] = mapped_column(
         Quantity(), default=Decimal(1), info=info(_("Order in multiples of"))
     )
-    lead_days: Mapped[int] = mapped_column(
-        Integer, default=0, info=info(_("Lead time (days)"))
-    )
+    lead_days: Mapped[int] = mapped_column(Integer, default=0, info=info(_("Lead time (days)")))
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=info(_("Active")))
     last_run_at: Mapped[Any] = mapped_column(
         UTCDateTime(), nullable=True, info=info(_("Last triggered"), readonly=True)

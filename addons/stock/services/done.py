@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from addons.stock.services.locations import allows_negative
-from addons.stock.services.quants import ensure_quants, fifo_key, lock_quants
+from addons.stock.services.quants import ensure_quants, fifo_key, lock_moves, lock_quants, touch
 from addons.stock.services.reservation import load_locations, release_waiting
 from addons.stock.services.valuation import value_moves
 from kernel.errors import ConflictError, ValidationError
@@ -36,7 +36,9 @@ def load_products(env: Env, product_ids: Sequence[int]) -> dict[int, Any]:
     return {p.id: p for p in env.session.scalars(select(Product).where(Product.id.in_(ids)))}
 
 
-def shortage_error(product: Any, location: Any, available: Decimal, requested: Decimal) -> Exception:
+def shortage_error(
+    product: Any, location: Any, available: Decimal, requested: Decimal
+) -> Exception:
     return ValidationError(
         _(
             "not enough %(product)s in %(location)s: %(available)s available, "
@@ -92,9 +94,6 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
     locations = load_locations(
         env, [m.location_id for m in moves] + [m.location_dest_id for m in moves]
     )
-    for move in moves:
-        _check_tracking(move, products[move.product_id], locations[move.location_id])
-    value_moves(env, moves, products, locations)
 
     # Quants the moves will surely touch: the source only when it may be driven
     # negative (virtual, or allowed), the destination when its lot is known now.
@@ -111,6 +110,14 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
         (m.product_id for m in moves),
         [m.location_id for m in moves] + [m.location_dest_id for m in moves],
     )
+    fresh = lock_moves(env, [m.id for m in moves])
+    if any(m.state in ("done", "cancelled") for m in fresh.values()):
+        raise ConflictError(
+            _("these goods were already processed or cancelled by someone else; reload and retry")
+        )
+    for move in moves:
+        _check_tracking(move, products[move.product_id], locations[move.location_id])
+    value_moves(env, moves, products, locations)
     by_key: dict[tuple[int, int, int | None], Any] = {}
     pool: dict[tuple[int, int], list[Any]] = defaultdict(list)
     for quant in sorted(quants, key=fifo_key):
@@ -120,7 +127,9 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
     reserved_ids = [m.id for m in moves if m.reserved_qty]
     if reserved_ids:
         for row in env.session.scalars(
-            select(Reservation).where(Reservation.move_id.in_(reserved_ids)).order_by(Reservation.id)
+            select(Reservation)
+            .where(Reservation.move_id.in_(reserved_ids))
+            .order_by(Reservation.id)
         ):
             reservations[row.move_id].append(row)
 
@@ -132,7 +141,9 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
         taken: list[tuple[int | None, Decimal]] = []
         if source.is_internal:
             for row in reservations.get(move.id, []):
-                quant = next(q for q in pool[(move.product_id, move.location_id)] if q.id == row.quant_id)
+                quant = next(
+                    q for q in pool[(move.product_id, move.location_id)] if q.id == row.quant_id
+                )
                 take = min(row.quantity, need)
                 quant.reserved_quantity -= row.quantity
                 quant.quantity -= take
@@ -154,7 +165,9 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
             if need > 0:
                 if not allows_negative(env, source):
                     available = move.product_qty - need
-                    raise shortage_error(products[move.product_id], source, available, move.product_qty)
+                    raise shortage_error(
+                        products[move.product_id], source, available, move.product_qty
+                    )
                 by_key[(move.product_id, move.location_id, move.lot_id)].quantity -= need
                 taken.append((move.lot_id, need))
         else:
@@ -172,11 +185,10 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
         for m, lot, _q in arrivals
         if (m.product_id, m.location_dest_id, lot) not in by_key
     }
-    if missing:
+    if missing:  # lots only known now: flush first, the locked re-read must not drop changes
+        env.session.flush()
         ensure_quants(env, missing)
-        for quant in lock_quants(
-            env, {k[0] for k in missing}, {k[1] for k in missing}
-        ):
+        for quant in lock_quants(env, {k[0] for k in missing}, {k[1] for k in missing}):
             by_key.setdefault((quant.product_id, quant.location_id, quant.lot_id), quant)
     for move, lot_id, qty in arrivals:
         quant = by_key[(move.product_id, move.location_dest_id, lot_id)]
@@ -185,15 +197,20 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
         quant.quantity += qty
     for quant in by_key.values():
         location = locations.get(quant.location_id)
-        if location is not None and location.is_internal and quant.quantity < quant.reserved_quantity:
-            if not allows_negative(env, location):
-                raise ConflictError(
-                    _(
-                        "%(product)s in %(location)s would fall below what is reserved",
-                        product=products[quant.product_id].display_name(),
-                        location=location.full_name,
-                    )
+        if (
+            location is not None
+            and location.is_internal
+            and quant.quantity < quant.reserved_quantity
+        ) and not allows_negative(env, location):
+            raise ConflictError(
+                _(
+                    "%(product)s in %(location)s would fall below what is reserved",
+                    product=products[quant.product_id].display_name(),
+                    location=location.full_name,
                 )
+            )
+    touch(by_key.values(), "quantity", "reserved_quantity", "in_date")
+    touch(moves, "state", "date_done", "reserved_qty", "quantity_done", "price_unit")
     env.session.flush()
     env.hook.stock_moves_done(env=env, moves=list(moves))
     arrived = {

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from addons.stock.services.done import do_moves, load_products
 from addons.stock.services.locations import virtual_location
 from addons.stock.services.moves import new_move
-from kernel.errors import ConflictError, ValidationError
+from kernel import workflow
+from kernel.errors import ValidationError
 from kernel.i18n import _
 
 if TYPE_CHECKING:
@@ -25,7 +26,10 @@ if TYPE_CHECKING:
 
 
 def create_inventory(
-    env: Env, location_id: int, counts: Iterable[tuple[int, Decimal | int | str]] = (), name: str = ""
+    env: Env,
+    location_id: int,
+    counts: Iterable[tuple[int, Decimal | int | str]] = (),
+    name: str = "",
 ) -> Any:
     """A count of ``location_id``; ``counts`` pre-fills ``(product_id, counted)`` lines."""
     Inventory = env["stock.inventory"]
@@ -54,15 +58,29 @@ def _current(env: Env, location_id: int, product_ids: list[int]) -> dict[tuple[i
 
 
 def start_inventory(env: Env, inventory: Any) -> Any:
+    """Start counting: the ``start`` transition of the count's workflow."""
+    workflow.fire(env, inventory, "start")
+    return inventory
+
+
+def validate_inventory(env: Env, inventory: Any) -> list[Any]:
+    """Book the differences (the ``validate`` transition); returns the moves posted."""
+    posted = env.session.info.setdefault("stock_inventory_moves", {})
+    workflow.fire(env, inventory, "validate")
+    return list(posted.pop(inventory.id, []))
+
+
+def action_start(env: Env, inventory: Any, move: Any) -> None:
     """Fill theoretical quantities (and add lines for everything in stock there)."""
-    if inventory.state != "draft":
-        raise ConflictError(_("inventory %(name)s was already started", name=inventory.name))
     Quant = env["stock.quant"]
     Line = env["stock.inventory.line"]
     lines = list(env.session.scalars(select(Line).where(Line.inventory_id == inventory.id)))
-    present = {(q.product_id, q.lot_id): q.quantity for q in env.session.scalars(
-        select(Quant).where(Quant.location_id == inventory.location_id, Quant.quantity != 0)
-    )}
+    present = {
+        (q.product_id, q.lot_id): q.quantity
+        for q in env.session.scalars(
+            select(Quant).where(Quant.location_id == inventory.location_id, Quant.quantity != 0)
+        )
+    }
     known = {(ln.product_id, ln.lot_id) for ln in lines}
     for line in lines:
         line.theoretical_qty = present.get((line.product_id, line.lot_id), Decimal(0))
@@ -77,22 +95,16 @@ def start_inventory(env: Env, inventory: Any) -> Any:
                     counted_qty=qty,
                 )
             )
-    inventory.state = "in_progress"
     env.session.flush()
-    return inventory
 
 
-def validate_inventory(env: Env, inventory: Any) -> list[Any]:
-    """Post counted − current as moves against the inventory-loss location; returns them."""
-    if inventory.state not in ("draft", "in_progress"):
-        raise ConflictError(_("inventory %(name)s is already closed", name=inventory.name))
+def action_validate(env: Env, inventory: Any, move: Any) -> None:
+    """Post counted − current as moves against the inventory-loss location."""
     Line = env["stock.inventory.line"]
     lines = list(env.session.scalars(select(Line).where(Line.inventory_id == inventory.id)))
     for line in lines:
         if line.counted_qty < 0:
-            raise ValidationError(
-                _("Counted quantity: cannot be negative"), field="counted_qty"
-            )
+            raise ValidationError(_("Counted quantity: cannot be negative"), field="counted_qty")
     products = load_products(env, [ln.product_id for ln in lines])
     current = _current(env, inventory.location_id, list(products))
     loss = virtual_location(env, "inventory")
@@ -121,6 +133,4 @@ def validate_inventory(env: Env, inventory: Any) -> list[Any]:
     env.session.add_all(moves)
     env.session.flush()
     do_moves(env, moves)
-    inventory.state = "done"
-    env.session.flush()
-    return moves
+    env.session.info.setdefault("stock_inventory_moves", {})[inventory.id] = moves

@@ -74,9 +74,7 @@ def warehouse_location(env: Env, warehouse_id: int, role: str = "stock") -> Any:
         .limit(1)
     )
     if found is None:
-        raise NotFound(
-            _("warehouse #%(id)s has no %(role)s location", id=warehouse_id, role=role)
-        )
+        raise NotFound(_("warehouse #%(id)s has no %(role)s location", id=warehouse_id, role=role))
     cache[key] = found
     return found
 
@@ -105,8 +103,12 @@ def create_warehouse(env: Env, name: str, code: str, company_id: int) -> Any:
     )
     env.session.add(view)
     env.session.flush()
-    children = [("stock", "Stock", "internal"), ("input", "Input", "internal"),
-                ("output", "Output", "internal"), ("scrap", "Scrap", "inventory")]
+    children = [
+        ("stock", "Stock", "internal"),
+        ("input", "Input", "internal"),
+        ("output", "Output", "internal"),
+        ("scrap", "Scrap", "inventory"),
+    ]
     env.session.add_all(
         Location(
             name=label,
@@ -125,4 +127,9 @@ def create_warehouse(env: Env, name: str, code: str, company_id: int) -> Any:
 
 def allows_negative(env: Env, location: Any) -> bool:
     """Negative stock is allowed on this location, or for the whole instance (setting)."""
-    return bool(location.allow_negative or env.setting("stock_allow_negative", False))
+    if location.allow_negative:
+        return True
+    cache = _cache(env)
+    if "allow_negative" not in cache:
+        cache["allow_negative"] = bool(env.setting("stock_allow_negative", False))
+    return bool(cache["allow_negative"])

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from addons.stock.services.done import do_moves
-from addons.stock.services.moves import cancel_moves, new_move, split_move
+from addons.stock.services.moves import cancel_moves, insert_moves, new_move, split_move
 from addons.stock.services.reservation import reserve_moves, sync_picking_states
+from addons.stock.services.units import convert
 from kernel import workflow
-from kernel.errors import ValidationError
+from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _
 
@@ -90,8 +91,7 @@ def create_picking(
                 **line,
             )
         )
-    env.session.add_all(moves)
-    env.session.flush()
+    insert_moves(env, picking.id, moves)
     return picking
 
 
@@ -162,24 +162,74 @@ def cancel_picking(env: Env, picking: Any, *, automatic: bool = False, reason: s
 # --- workflow actions -----------------------------------------------------------------
 
 
+def _claim(env: Env, picking: Any, move: Any) -> None:
+    """Lock the transfer's row and check nobody moved it since we read it.
+
+    Two users pressing Validate and Cancel at once both read "ready"; the second
+    to get the row lock sees the first one's outcome here and is refused.
+    """
+    Picking = env["stock.picking"]
+    with env.session.no_autoflush:
+        current = env.session.execute(
+            select(Picking.state).where(Picking.id == picking.id).with_for_update()
+        ).scalar()
+    open_states = ("waiting", "ready")  # follow reservations; not a user's decision
+    same = current == move.from_state or (current in open_states and move.from_state in open_states)
+    if not same:
+        raise ConflictError(
+            _(
+                "%(name)s was changed by someone else meanwhile; reload and retry",
+                name=picking.name,
+            )
+        )
+
+
 def action_confirm(env: Env, picking: Any, move: Any) -> None:
+    _claim(env, picking, move)
     moves = picking_moves(env, picking, open_only=True)
+    _refresh_product_qty(env, [m for m in moves if m.state == "draft"])
     for m in moves:
         m.state = "waiting"
     reserve_moves(env, moves)
-    sync_picking_states(env, [picking.id])
+
+
+def _refresh_product_qty(env: Env, moves: list[Any]) -> None:
+    """Lines edited on a draft transfer: their quantity in the product's unit follows."""
+    if not moves:
+        return
+    Product = env["product.product"]
+    Uom = env["uom.uom"]
+    products = {
+        p.id: p
+        for p in env.session.scalars(
+            select(Product).where(Product.id.in_({m.product_id for m in moves}))
+        )
+    }
+    uom_ids = {m.uom_id for m in moves} | {p.uom_id for p in products.values()}
+    uoms = {u.id: u for u in env.session.scalars(select(Uom).where(Uom.id.in_(uom_ids)))}
+    for m in moves:
+        if m.quantity is None or m.quantity <= 0:
+            raise ValidationError(
+                _("Quantity: every line of %(name)s needs a positive quantity", name=m.reference),
+                field="quantity",
+            )
+        product = products[m.product_id]
+        m.product_qty = convert(m.quantity, uoms[m.uom_id], uoms[product.uom_id])
 
 
 def action_reserve(env: Env, picking: Any, move: Any) -> None:
+    _claim(env, picking, move)
     reserve_picking(env, picking)
 
 
 def action_cancel(env: Env, picking: Any, move: Any) -> None:
+    _claim(env, picking, move)
     cancel_moves(env, picking_moves(env, picking, open_only=True))
 
 
 def action_validate(env: Env, picking: Any, move: Any) -> None:
     """Do the moves (up to ``quantity_done`` when any is set); the rest goes to a backorder."""
+    _claim(env, picking, move)
     moves = picking_moves(env, picking, open_only=True)
     if not moves:
         raise ValidationError(_("%(name)s has nothing left to process", name=picking.name))

@@ -4,7 +4,8 @@ Concurrency rule: quant rows are locked with ``SELECT … FOR UPDATE`` **ordered
 id** before they are read for a decision (is there enough? how much is free?), so
 two transactions wanting the last units queue on the same rows instead of both
 seeing them free, and transactions locking several rows take them in the same
-order (no deadlock between two validations of the same products). Missing quants
+order (no deadlock between two validations of the same products). Moves are
+locked and re-read *after* their quants (:func:`lock_moves`), always in that order. Missing quants
 are created first with ``INSERT … ON CONFLICT DO NOTHING`` (a unique index keys
 them by product, location and lot), so two receipts creating the same quant at
 once do not fail. On SQLite write units are serialised by ``BEGIN IMMEDIATE``.
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import flag_modified
 
 from kernel.fields import utcnow
 
@@ -52,9 +54,7 @@ def ensure_quants(env: Env, keys: Iterable[QuantKey]) -> None:
     )
 
 
-def lock_quants(
-    env: Env, product_ids: Iterable[int], location_ids: Iterable[int]
-) -> list[Any]:
+def lock_quants(env: Env, product_ids: Iterable[int], location_ids: Iterable[int]) -> list[Any]:
     """The quants of these products in these locations, locked, fresh from the database."""
     products = sorted(set(product_ids))
     locations = sorted(set(location_ids))
@@ -72,19 +72,33 @@ def lock_quants(
     )
 
 
-def lock_quants_by_id(env: Env, quant_ids: Iterable[int]) -> dict[int, Any]:
-    ids = sorted(set(quant_ids))
+def lock_moves(env: Env, move_ids: Iterable[int]) -> dict[int, Any]:
+    """Re-read moves under a row lock, after the quants: a concurrent unit that served
+    or cancelled them in the meantime is seen, never overwritten."""
+    ids = sorted(set(move_ids))
     if not ids:
         return {}
-    Quant = env["stock.quant"]
+    Move = env["stock.move"]
     rows = env.session.scalars(
-        select(Quant)
-        .where(Quant.id.in_(ids))
-        .order_by(Quant.id)
+        select(Move)
+        .where(Move.id.in_(ids))
+        .order_by(Move.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    return {q.id: q for q in rows}
+    return {m.id: m for m in rows}
+
+
+def touch(records: Iterable[Any], *attributes: str) -> None:
+    """Mark the same columns changed on every record so the flush sends one batched UPDATE.
+
+    The unit of work batches consecutive updates only when they set the same
+    columns; a quant whose ``in_date`` changed among others whose did not would
+    split the batch into one statement per row.
+    """
+    for record in records:
+        for attribute in attributes:
+            flag_modified(record, attribute)
 
 
 def fifo_key(quant: Any) -> tuple[Any, int]:

@@ -42,9 +42,7 @@ def quantity_to_order(rule: Any, forecast: Decimal) -> Decimal:
 def under_minimum(env: Env) -> list[tuple[Any, Decimal]]:
     """Active rules whose forecast is under their minimum, with that forecast."""
     Rule = env["stock.reorder.rule"]
-    rules = list(
-        env.session.scalars(select(Rule).where(Rule.active.is_(True)).order_by(Rule.id))
-    )
+    rules = list(env.session.scalars(select(Rule).where(Rule.active.is_(True)).order_by(Rule.id)))
     by_warehouse: dict[int, list[Any]] = defaultdict(list)
     for rule in rules:
         by_warehouse[rule.warehouse_id].append(rule)
@@ -82,7 +80,9 @@ def run_reorder_rules(env: Env) -> list[Replenishment]:
         rule.last_run_at = now
         rule.last_request = (reference or "")[:128]
         raised.append(
-            Replenishment(rule.id, rule.product_id, rule.warehouse_id, forecast, quantity, reference)
+            Replenishment(
+                rule.id, rule.product_id, rule.warehouse_id, forecast, quantity, reference
+            )
         )
     env.session.flush()
     return raised

@@ -14,9 +14,14 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, insert, select
 
-from addons.stock.services.quants import fifo_key, lock_quants, lock_quants_by_id
+from addons.stock.services.quants import (
+    fifo_key,
+    lock_moves,
+    lock_quants,
+    touch,
+)
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -26,7 +31,7 @@ ZERO = Decimal(0)
 
 def move_order_key(move: Any) -> tuple[Any, ...]:
     """Urgent first, then the oldest demand, then creation order."""
-    return (-(int(move.priority or 0)), move.date, move.id)
+    return (0 if move.priority == "1" else 1, move.date, move.id)
 
 
 def load_locations(env: Env, location_ids: Iterable[int]) -> dict[int, Any]:
@@ -34,7 +39,9 @@ def load_locations(env: Env, location_ids: Iterable[int]) -> dict[int, Any]:
     if not ids:
         return {}
     Location = env["stock.location"]
-    return {loc.id: loc for loc in env.session.scalars(select(Location).where(Location.id.in_(ids)))}
+    return {
+        loc.id: loc for loc in env.session.scalars(select(Location).where(Location.id.in_(ids)))
+    }
 
 
 def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> list[Any]:
@@ -52,8 +59,7 @@ def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> lis
     to_reserve = []
     for move in open_moves:
         if not locations[move.location_id].is_internal:
-            move.state = "available"
-            move.reserved_qty = move.product_qty
+            move.state = "available"  # goods from a partner or production: nothing to hold
         elif move.reserved_qty < move.product_qty:
             to_reserve.append(move)
         else:
@@ -64,9 +70,16 @@ def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> lis
         quants = lock_quants(
             env, (m.product_id for m in to_reserve), (m.location_id for m in to_reserve)
         )
+        lock_moves(env, [m.id for m in to_reserve])
+        to_reserve = [
+            m
+            for m in to_reserve
+            if m.state in ("draft", "waiting", "available") and m.reserved_qty < m.product_qty
+        ]
         pool: dict[tuple[int, int], list[Any]] = defaultdict(list)
         for quant in sorted(quants, key=fifo_key):
             pool[(quant.product_id, quant.location_id)].append(quant)
+        claims: list[dict[str, Any]] = []
         for move in sorted(to_reserve, key=move_order_key):
             need = move.product_qty - move.reserved_qty
             for quant in pool[(move.product_id, move.location_id)]:
@@ -79,11 +92,16 @@ def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> lis
                     continue
                 take = min(free, need)
                 quant.reserved_quantity += take
-                env.session.add(Reservation(move_id=move.id, quant_id=quant.id, quantity=take))
+                claims.append({"move_id": move.id, "quant_id": quant.id, "quantity": take})
                 move.reserved_qty += take
                 need -= take
             move.state = "available" if move.reserved_qty >= move.product_qty else "waiting"
             changed.append(move)
+        touch(quants, "reserved_quantity")
+        if claims:  # one executemany (the ORM would insert row by row on SQLite)
+            env.check("stock.reservation", "create")  # a Core insert skips the flush check
+            env.session.execute(insert(Reservation), claims)
+    touch(open_moves, "state", "reserved_qty")
     env.session.flush()
     sync_picking_states(env, {m.picking_id for m in open_moves if m.picking_id})
     if notify and changed:
@@ -91,27 +109,41 @@ def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> lis
     return changed
 
 
-def release_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> None:
-    """Give back everything ``moves`` reserved (cancellation, or before re-planning)."""
+def release_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> list[Any]:
+    """Give back everything ``moves`` reserved; returns the moves still open.
+
+    Locks like the other stock services (the quants, then the moves, re-read), so a
+    move shipped or cancelled meanwhile by another user is left out instead of
+    being released twice.
+    """
     Reservation = env["stock.reservation"]
-    ids = [m.id for m in moves if m.reserved_qty]
-    if not ids:
-        return
+    Quant = env["stock.quant"]
+    candidates = [m for m in moves if m.state not in ("done", "cancelled")]
+    if not candidates:
+        return []
     env.session.flush()
-    rows = list(env.session.scalars(select(Reservation).where(Reservation.move_id.in_(ids))))
-    quants = lock_quants_by_id(env, (r.quant_id for r in rows))
-    for row in rows:
-        quant = quants[row.quant_id]
-        quant.reserved_quantity -= row.quantity
-        env.session.delete(row)
-    for move in moves:
-        if move.id in ids:
-            move.reserved_qty = ZERO
-            if move.state == "available":
-                move.state = "waiting"
-    env.session.flush()
-    if notify:
-        env.hook.stock_reservation_changed(env=env, moves=list(moves))
+    lock_quants(env, (m.product_id for m in candidates), (m.location_id for m in candidates))
+    lock_moves(env, [m.id for m in candidates])
+    live = [m for m in candidates if m.state not in ("done", "cancelled")]
+    ids = [m.id for m in live if m.reserved_qty]
+    if ids:
+        rows = list(env.session.scalars(select(Reservation).where(Reservation.move_id.in_(ids))))
+        quant_ids = sorted({r.quant_id for r in rows})
+        quants = {
+            q.id: q for q in env.session.scalars(select(Quant).where(Quant.id.in_(quant_ids)))
+        }
+        for row in rows:
+            quants[row.quant_id].reserved_quantity -= row.quantity
+            env.session.delete(row)
+        for move in live:
+            if move.id in ids:
+                move.reserved_qty = ZERO
+                if move.state == "available":
+                    move.state = "waiting"
+        env.session.flush()
+    if notify and live:
+        env.hook.stock_reservation_changed(env=env, moves=live)
+    return live
 
 
 def sync_picking_states(env: Env, picking_ids: Iterable[int]) -> None:
@@ -136,6 +168,7 @@ def sync_picking_states(env: Env, picking_ids: Iterable[int]) -> None:
     ):
         if picking.id in waiting:
             picking.state = "waiting" if waiting[picking.id] else "ready"
+    env.session.flush()
 
 
 def release_waiting(env: Env, product_ids: Iterable[int]) -> list[Any]:

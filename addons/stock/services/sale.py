@@ -20,8 +20,10 @@ from sqlalchemy import case, func, select
 from addons.stock.services.done import load_products
 from addons.stock.services.locations import default_warehouse, virtual_location, warehouse_location
 from addons.stock.services.pickings import cancel_picking, confirm_picking, create_picking
+from addons.stock.services.quants import touch
 from addons.stock.services.units import convert
 from kernel import workflow
+from kernel.fields import utcnow
 from kernel.i18n import _
 
 if TYPE_CHECKING:
@@ -58,12 +60,14 @@ def reserve_order(env: Env, order: Any) -> Any | None:
     if not stock_lines:
         return None
     uoms = _load_uoms(
-        env, [ln.uom_id for ln in stock_lines] + [products[ln.product_id].uom_id for ln in stock_lines]
+        env,
+        [ln.uom_id for ln in stock_lines] + [products[ln.product_id].uom_id for ln in stock_lines],
     )
     warehouse = default_warehouse(env, order.company_id)
     source = warehouse_location(env, warehouse.id, "stock")
     when = _order_datetime(order)
-    priority = str(getattr(order, "priority", "0") or "0")[:1]
+    urgent = str(getattr(order, "priority", "") or "").lower() in ("1", "2", "high", "urgent")
+    priority = "1" if urgent else "0"
     picking = create_picking(
         env,
         "outgoing",
@@ -157,8 +161,7 @@ def sync_orders(env: Env, order_ids: Iterable[int]) -> None:
     products = load_products(env, [ln.product_id for ln in lines if ln.id in figures])
     uoms = _load_uoms(
         env,
-        [ln.uom_id for ln in lines if ln.id in figures]
-        + [p.uom_id for p in products.values()],
+        [ln.uom_id for ln in lines if ln.id in figures] + [p.uom_id for p in products.values()],
     )
     per_order: dict[int, dict[str, Decimal]] = defaultdict(
         lambda: {"short": ZERO, "open": ZERO, "done": ZERO, "lines": ZERO}
@@ -178,6 +181,7 @@ def sync_orders(env: Env, order_ids: Iterable[int]) -> None:
         stats["open"] += open_count
         stats["done"] += done
         stats["lines"] += 1
+    touch([ln for ln in lines if ln.id in figures], "reserved_qty", "shortage_qty", "delivered_qty")
     env.session.flush()
     for order_id, stats in per_order.items():
         order = orders.get(order_id)
@@ -195,9 +199,46 @@ def sync_orders(env: Env, order_ids: Iterable[int]) -> None:
             order.stock_status = status
         env.session.flush()
         if stats["short"] == 0:
-            workflow.reach_milestone(env, order, "reserved", addon="stock")
+            _reach(env, order, "reserved")
         if status == "shipped":
-            workflow.reach_milestone(env, order, "shipped", addon="stock")
+            _reach(env, order, "shipped")
+
+
+def _reach(env: Env, order: Any, name: str) -> None:
+    """Reach a milestone; during approval, only record it.
+
+    While ``sale_order_approved`` runs the order is still ``approved``: advancing
+    it here would start it before the other addons' approval hooks ran. sales
+    advances the order itself once approval is over, and sees the milestone done.
+    """
+    if order.state != "approved":
+        workflow.reach_milestone(env, order, name, addon="stock")
+        return
+    Milestone = env["workflow.milestone"]
+    row = env.session.scalar(
+        select(Milestone).where(
+            Milestone.model == order.__model_name__,
+            Milestone.res_id == order.id,
+            Milestone.name == name,
+        )
+    )
+    if row is None:
+        row = Milestone(model=order.__model_name__, res_id=order.id, name=name, addon="stock")
+        env.session.add(row)
+    if row.done_at is None:
+        row.done_at = utcnow()
+        env.session.add(
+            env["workflow.history"](
+                model=order.__model_name__,
+                res_id=order.id,
+                addon="stock",
+                transition=f"milestone:{name}",
+                user_id=env.uid,
+                automatic=True,
+                at=utcnow(),
+            )
+        )
+    env.session.flush()
 
 
 def order_ids_of(moves: Iterable[Any]) -> set[int]:

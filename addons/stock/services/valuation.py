@@ -52,17 +52,32 @@ def value_moves(
         if not locations[m.location_id].is_internal and locations[m.location_dest_id].is_internal
     ]
     averaged = [m for m in receipts if products[m.product_id].cost_method == "average"]
+    if averaged:  # the quants are locked now: re-read the costs a concurrent receipt may have moved
+        Product = env["product.product"]
+        for product in env.session.scalars(
+            select(Product)
+            .where(Product.id.in_(sorted({m.product_id for m in averaged})))
+            .execution_options(populate_existing=True)
+        ):
+            products[product.id] = product
     on_hand = on_hand_by_product(env, [m.product_id for m in averaged])
+    costed = {m.id for m in averaged if m.price_unit}
+    if costed:
+        # The warehouse clerk validating a receipt may not edit products; the
+        # average cost is the receipt's consequence, not the clerk's edit.
+        with env.sudo("a receipt moves the average cost of the products it brings"):
+            for move in averaged:
+                if move.id not in costed:
+                    continue
+                product = products[move.product_id]
+                qty_before = max(on_hand.get(product.id, Decimal(0)), Decimal(0))
+                total = qty_before + move.product_qty
+                if total > 0:
+                    value = qty_before * product.standard_price + move.product_qty * move.price_unit
+                    product.standard_price = (value / total).quantize(
+                        MONEY_QUANTUM, rounding=ROUND_HALF_UP
+                    )
+                on_hand[product.id] = total
     for move in moves:
-        product = products[move.product_id]
-        if move in averaged and move.price_unit:
-            qty_before = max(on_hand.get(product.id, Decimal(0)), Decimal(0))
-            total = qty_before + move.product_qty
-            if total > 0:
-                value = qty_before * product.standard_price + move.product_qty * move.price_unit
-                product.standard_price = (value / total).quantize(
-                    MONEY_QUANTUM, rounding=ROUND_HALF_UP
-                )
-            on_hand[product.id] = total
-        elif not move.price_unit:
-            move.price_unit = product.standard_price
+        if move.id not in costed and not move.price_unit:
+            move.price_unit = products[move.product_id].standard_price

@@ -58,7 +58,9 @@ def test_shortage_waits_and_is_served_when_goods_arrive(stock: Instance) -> None
         figures = availability(env, [pid])[pid]
         assert figures["outgoing"] == D(4)
         assert figures["forecast"] == D(-4)
-        receive(env, pid, 3)  # oldest demand first: the first delivery completes, then 1 for the second
+        receive(
+            env, pid, 3
+        )  # oldest demand first: the first delivery completes, then 1 for the second
         assert (first.state, m1.reserved_qty) == ("ready", D(5))
         assert (second.state, m2.reserved_qty) == ("waiting", D(1))
 
@@ -131,8 +133,9 @@ def test_lots_are_required_for_tracked_products_and_kept_apart(stock: Instance) 
         with pytest.raises(ValidationError, match="Lot"):
             receive(env, pid, 5)
     with stock.unit(None, su=True) as env:
-        pid = env.session.scalar(select(env["product.product"].id).where(
-            env["product.product"].name == "Vaccine"))
+        pid = env.session.scalar(
+            select(env["product.product"].id).where(env["product.product"].name == "Vaccine")
+        )
         receive(env, pid, 5, lot_id=lot1.id)
         receive(env, pid, 3, lot_id=lot2.id)
         Quant = env["stock.quant"]
@@ -215,7 +218,7 @@ def test_moves_done_hook_sees_valued_moves(make_instance, tmp_path) -> None:  # 
     with instance.unit(None, su=True) as env:
         pid = make_product(env, "Nut", standard_price=D("1.5"))
         receive(env, pid, 4, price_unit=D("1.2"))
-    assert probe.DONE == [(pid, D(4), D("1.2"))]
+    assert [(pid, D(4), D("1.2"))] == probe.DONE
 
 
 def test_stock_user_validates_but_sales_user_only_reads(stock: Instance) -> None:
@@ -234,3 +237,80 @@ def test_stock_user_validates_but_sales_user_only_reads(stock: Instance) -> None
         validate_picking(env, env.get("stock.picking", picking_id))
     with stock.unit(clerk) as env:
         assert on_hand(env, pid) == D(0)
+
+
+def test_done_moves_are_immutable_and_counts_need_a_manager(stock: Instance) -> None:
+    from kernel.errors import ConflictError
+
+    keeper = make_user(stock, "keeper", ["stock.group_user"])
+    chief = make_user(stock, "chief", ["stock.group_manager"])
+    with stock.unit(None, su=True) as env:
+        pid = make_product(env, "Widget")
+        move_id = receive(env, pid, 3).id
+    with pytest.raises(ConflictError, match="cannot be changed"), stock.unit(None, su=True) as env:
+        env.get("stock.move", move_id).product_qty = D(30)
+    with stock.unit(keeper) as env:
+        receive_id = env.ref("stock.location_stock").id
+        inventory = create_inventory(env, receive_id, [(pid, 9)])
+        start_inventory(env, inventory)
+        with pytest.raises(AccessDenied):
+            validate_inventory(env, inventory)
+    with stock.unit(chief) as env:
+        inventory = create_inventory(env, stock_loc(env).id, [(pid, 9)])
+        validate_inventory(env, inventory)
+        assert on_hand(env, pid) == D(9)
+
+
+def test_a_transfer_entered_like_a_form_gets_number_locations_and_units(stock: Instance) -> None:
+    with stock.unit(None, su=True) as env:
+        pid = make_product(env, "Widget")
+        Picking, Move = env["stock.picking"], env["stock.move"]
+        receipt = Picking(picking_type="incoming")
+        receipt.moves.append(
+            Move(product_id=pid, quantity=D(2), uom_id=env.ref("base.uom_dozen").id)
+        )
+        env.session.add(receipt)
+        env.session.flush()
+        assert receipt.name.startswith("WH/IN/")
+        assert receipt.location_id == env.ref("stock.location_suppliers").id
+        assert receipt.location_dest_id == stock_loc(env).id
+        (move,) = receipt.moves
+        assert (move.location_id, move.reference, move.product_qty) == (
+            receipt.location_id,
+            receipt.name,
+            D(24),
+        )
+        move.quantity = D(3)  # edited before confirming: the product quantity follows
+        validate_picking(env, receipt)
+        assert on_hand(env, pid) == D(36)
+
+
+def test_instance_setting_allows_negative_stock_everywhere(stock: Instance) -> None:
+    with stock.unit(None, su=True) as env:
+        env.session.add(env["ir.setting"](key="stock_allow_negative", value=True))
+    with stock.unit(None, su=True) as env:
+        pid = make_product(env, "Widget")
+        picking = delivery(env, [(pid, 2)])
+        assert picking.state == "waiting"
+        validate_picking(env, picking)
+        assert on_hand(env, pid) == D(-2)
+
+
+def test_a_warehouse_clerk_receipt_updates_the_average_cost(stock: Instance) -> None:
+    from addons.stock.services import create_picking
+
+    clerk = make_user(stock, "clerk", ["stock.group_user"])
+    with stock.unit(None, su=True) as env:
+        pid = make_product(env, "Bolt", cost_method="average", standard_price=D("4"))
+        receive(env, pid, 2, price_unit=D("4"))
+    with stock.unit(clerk) as env:
+        receipt = create_picking(
+            env,
+            "incoming",
+            env.ref("stock.location_suppliers").id,
+            stock_loc(env).id,
+            [{"product_id": pid, "quantity": D(2), "price_unit": D("6")}],
+        )
+        validate_picking(env, receipt)
+    with stock.unit(None, su=True) as env:
+        assert env.get("product.product", pid).standard_price == D("5")
