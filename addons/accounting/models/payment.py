@@ -1,0 +1,83 @@
+"""``account.payment``: money received from a customer or paid to a supplier."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from addons.accounting.models.immutability import committed
+from addons.accounting.models.selections import PAYMENT_METHODS, PAYMENT_TYPES
+from kernel import Money, _, info, many2one, model
+
+PAYMENT_DOC_STATES = [("draft", _("Draft")), ("posted", _("Posted"))]
+
+
+@model("account.payment", _("Payment"), rec_name="name", order="-date,-id")
+class Payment:
+    """Posting books it (Dr bank / Cr receivable, or the reverse) and matches open invoices."""
+
+    __table_args__ = (CheckConstraint("amount > 0", name="positive"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(
+        String(64), default="", index=True, info=info(_("Number"), readonly=True)
+    )
+    payment_type: Mapped[str] = mapped_column(
+        String(8), default="inbound", info=info(_("Direction"), selection=PAYMENT_TYPES)
+    )
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("res_partner.id"), index=True, info=info(_("Partner"))
+    )
+    journal_id: Mapped[int] = mapped_column(
+        ForeignKey("account_journal.id"), index=True, info=info(_("Journal"))
+    )
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("res_company.id"), index=True, info=info(_("Company"))
+    )
+    currency_id: Mapped[int] = mapped_column(
+        ForeignKey("res_currency.id"), info=info(_("Currency"))
+    )
+    amount: Mapped[Decimal] = mapped_column(Money(), info=info(_("Amount"), widget="monetary"))
+    date: Mapped[dt.date] = mapped_column(
+        Date, default=dt.date.today, index=True, info=info(_("Date"))
+    )
+    method: Mapped[str] = mapped_column(
+        String(16),
+        default="bank_transfer",
+        info=info(_("Payment method"), selection=PAYMENT_METHODS),
+    )
+    reference: Mapped[str] = mapped_column(String(128), default="", info=info(_("Reference")))
+    state: Mapped[str] = mapped_column(
+        String(8),
+        default="draft",
+        index=True,
+        info=info(_("Status"), selection=PAYMENT_DOC_STATES, readonly=True),
+    )
+    move_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account_move.id"),
+        nullable=True,
+        index=True,
+        info=info(_("Journal entry"), readonly=True),
+    )
+
+    @declared_attr
+    def partner(cls) -> Mapped[Any]:
+        return many2one(cls, "Partner", "partner_id")
+
+    @declared_attr
+    def journal(cls) -> Mapped[Any]:
+        return many2one(cls, "Journal", "journal_id")
+
+    @declared_attr
+    def move(cls) -> Mapped[Any]:
+        return many2one(cls, "Move", "move_id")
+
+    def __immutable__(self, changed: set[str]) -> Any:
+        if committed(self, "state") != "posted" or not changed:
+            return None
+        if changed <= {"move_id", "name"} and committed(self, "move_id") is None:
+            return None  # the posting itself links the entry it books
+        return _("posted payment %(name)s cannot be changed or deleted", name=self.name)

@@ -1,0 +1,150 @@
+"""Matching debits with credits on receivable/payable accounts (invoices with payments).
+
+A match (``account.reconcile``) settles part or all of a debit line with a credit
+line; each line keeps what is still open in ``amount_residual`` (signed: debits
+positive, credits negative). The payment state of an invoice follows from the
+residuals of its receivable (or payable) lines — nothing else writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from kernel.env import Env
+from kernel.errors import ValidationError
+from kernel.i18n import _
+
+ZERO = Decimal(0)
+PARTNER_TYPES = ("receivable", "payable")
+
+
+def open_lines(
+    env: Env,
+    partner_id: int,
+    account_type: str,
+    *,
+    side: str,
+    move_ids: Sequence[int] | None = None,
+) -> list[Any]:
+    """Posted, still open lines of a partner on its receivable/payable accounts, oldest due first.
+
+    ``side`` is ``"debit"`` (invoices on a receivable) or ``"credit"`` (payments, bills).
+    """
+    Line = env["account.move.line"]
+    Account = env["account.account"]
+    query = (
+        select(Line)
+        .join(Account, Account.id == Line.account_id)
+        .where(
+            Line.partner_id == partner_id,
+            Account.type == account_type,
+            Line.parent_state == "posted",
+            Line.reconciled.is_(False),
+            (Line.amount_residual > 0) if side == "debit" else (Line.amount_residual < 0),
+        )
+        .order_by(Line.date_maturity, Line.date, Line.id)
+    )
+    if move_ids is not None:
+        query = query.where(Line.move_id.in_(list(move_ids)))
+    return list(env.session.scalars(query))
+
+
+def reconcile(
+    env: Env, debits: Iterable[Any], credits: Iterable[Any], date: dt.date | None = None
+) -> Decimal:
+    """Match ``debits`` with ``credits`` in the given order; returns the amount matched."""
+    Reconcile = env["account.reconcile"]
+    debit_list = [d for d in debits if d.amount_residual > 0]
+    credit_list = [c for c in credits if c.amount_residual < 0]
+    for line in (*debit_list, *credit_list):
+        if not line.account.reconcilable:
+            raise ValidationError(
+                _(
+                    "Account: %(account)s is not reconcilable",
+                    account=f"{line.account.code} {line.account.name}",
+                ),
+                field="account_id",
+            )
+    matched = ZERO
+    touched: dict[int, Any] = {}
+    di = ci = 0
+    while di < len(debit_list) and ci < len(credit_list):
+        debit, credit = debit_list[di], credit_list[ci]
+        if debit.account_id != credit.account_id:
+            raise ValidationError(
+                _("Account: only items of the same account can be matched"), field="account_id"
+            )
+        amount = min(debit.amount_residual, -credit.amount_residual)
+        env.session.add(
+            Reconcile(
+                debit_line_id=debit.id,
+                credit_line_id=credit.id,
+                amount=amount,
+                date=date or dt.date.today(),
+            )
+        )
+        debit.amount_residual = debit.amount_residual - amount
+        credit.amount_residual = credit.amount_residual + amount
+        matched += amount
+        for line in (debit, credit):
+            line.reconciled = line.amount_residual == 0
+            touched[line.move_id] = line.move
+        if debit.amount_residual == 0:
+            di += 1
+        if credit.amount_residual == 0:
+            ci += 1
+    env.session.flush()
+    refresh_payment_state(env, list(touched.values()))
+    return matched
+
+
+def reconcile_pair_lines(env: Env, first: Any, second: Any) -> Decimal:
+    """Match the open receivable/payable lines of two entries (an invoice and its reversal)."""
+    lines = [
+        line
+        for line in (*first.lines, *second.lines)
+        if line.account.type in PARTNER_TYPES and line.account.reconcilable
+    ]
+    matched = ZERO
+    for account_id in {line.account_id for line in lines}:
+        mine = [line for line in lines if line.account_id == account_id]
+        matched += reconcile(
+            env,
+            [line for line in mine if line.amount_residual > 0],
+            [line for line in mine if line.amount_residual < 0],
+        )
+    return matched
+
+
+def refresh_payment_state(env: Env, moves: Iterable[Any]) -> None:
+    """Recompute how much of each invoice is open and its payment state; tell sales orders."""
+    Move = env["account.move"]
+    paid_origins: list[Any] = []
+    for move in moves:
+        if move.move_type == "entry":
+            continue
+        partner_lines = [line for line in move.lines if line.account.type in PARTNER_TYPES]
+        residual = abs(sum((line.amount_residual for line in partner_lines), ZERO))
+        total = abs(sum((line.debit - line.credit for line in partner_lines), ZERO))
+        move.amount_residual = residual
+        if residual == 0:
+            reversed_by = env.session.scalar(
+                select(Move.id).where(Move.reversed_entry_id == move.id, Move.state == "posted")
+            )
+            move.payment_state = "reversed" if reversed_by else "paid"
+        elif residual < total:
+            move.payment_state = "partial"
+        else:
+            move.payment_state = "not_paid"
+        if move.origin_model:
+            paid_origins.append(move)
+    env.session.flush()
+    if paid_origins and "sale.order" in env:
+        from addons.accounting.services.sale import sync_orders
+
+        sync_orders(env, paid_origins)
