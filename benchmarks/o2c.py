@@ -72,7 +72,10 @@ def make_db(url: str | None) -> tuple[str, Callable[[], None]]:
         return url, lambda: None
     base, _sep, _db = url.rpartition("/")
     name = f"suanpan_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(f"{base}/postgres".replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        f"{base}/postgres".replace("postgresql://", "postgresql+psycopg://"),
+        isolation_level="AUTOCOMMIT",
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
 
@@ -112,24 +115,46 @@ def seed(instance: Any, rng: random.Random) -> dict[str, Any]:
         for i in range(N_PRODUCTS):
             cost = Decimal(rng.randint(500, 5000)) / 100
             product = Product(
-                default_code=f"BENCH-{i:03d}", name=f"Bench product {i}", type="stockable", uom_id=unit.id,
-                list_price=(cost * Decimal("1.6")).quantize(Decimal("0.01")), standard_price=cost, sale_tax_id=tax.id,
+                default_code=f"BENCH-{i:03d}",
+                name=f"Bench product {i}",
+                type="stockable",
+                uom_id=unit.id,
+                list_price=(cost * Decimal("1.6")).quantize(Decimal("0.01")),
+                standard_price=cost,
+                sale_tax_id=tax.id,
             )
             env.session.add(product)
             products.append(product)
-        customers = [Partner(name=f"Bench customer {i}", is_company=True, is_customer=True) for i in range(N_CUSTOMERS)]
+        customers = [
+            Partner(name=f"Bench customer {i}", is_company=True, is_customer=True)
+            for i in range(N_CUSTOMERS)
+        ]
         env.session.add_all(customers)
         env.session.flush()
         for product in products:
             receive(env, product.id, Decimal(100000))
         ids = {"products": [p.id for p in products], "customers": [c.id for c in customers]}
     ids["user"] = make_user(
-        instance, "bench", ["sales_order.group_manager", "stock.group_manager", "accounting.group_manager", "purchase.group_manager"],
+        instance,
+        "bench",
+        [
+            "sales_order.group_manager",
+            "stock.group_manager",
+            "accounting.group_manager",
+            "purchase.group_manager",
+        ],
     )
     return ids
 
 
-def run_services(instance: Any, ids: dict[str, Any], n_orders: int, n_lines: int, rng: random.Random, counter: Counter) -> dict[str, Any]:
+def run_services(
+    instance: Any,
+    ids: dict[str, Any],
+    n_orders: int,
+    n_lines: int,
+    rng: random.Random,
+    counter: Counter,
+) -> dict[str, Any]:
     """Drive each order through the cycle with the Python services, one unit of work per step."""
     from benchmarks import steps
 
@@ -139,19 +164,42 @@ def run_services(instance: Any, ids: dict[str, Any], n_orders: int, n_lines: int
     start = time.perf_counter()
     for _ in range(n_orders):
         customer = rng.choice(ids["customers"])
-        lines = [{"product_id": rng.choice(ids["products"]), "quantity": Decimal(rng.randint(1, 20))} for _ in range(n_lines)]
+        lines = [
+            {"product_id": rng.choice(ids["products"]), "quantity": Decimal(rng.randint(1, 20))}
+            for _ in range(n_lines)
+        ]
         for line in lines:
             delivered[line["product_id"]] += line["quantity"]
-        order_id = counter.measure("create", lambda c=customer, ls=lines: instance.run(lambda env: steps.create(env, c, ls), uid), timings)
-        counter.measure("submit", lambda: instance.run(lambda env: steps.submit(env, order_id), uid), timings)
-        counter.measure("approve", lambda: instance.run(lambda env: steps.approve(env, order_id), uid), timings)
-        counter.measure("deliver", lambda: instance.run(lambda env: steps.deliver(env, order_id), uid), timings)
-        counter.measure("pay", lambda: instance.run(lambda env: steps.pay(env, order_id), uid), timings)
+        order_id = counter.measure(
+            "create",
+            lambda c=customer, ls=lines: instance.run(lambda env: steps.create(env, c, ls), uid),
+            timings,
+        )
+        counter.measure(
+            "submit", lambda: instance.run(lambda env: steps.submit(env, order_id), uid), timings
+        )
+        counter.measure(
+            "approve", lambda: instance.run(lambda env: steps.approve(env, order_id), uid), timings
+        )
+        counter.measure(
+            "deliver", lambda: instance.run(lambda env: steps.deliver(env, order_id), uid), timings
+        )
+        counter.measure(
+            "pay", lambda: instance.run(lambda env: steps.pay(env, order_id), uid), timings
+        )
     elapsed = time.perf_counter() - start
     return {"elapsed": elapsed, "timings": timings, "delivered": delivered}
 
 
-def run_api(instance: Any, url: str, ids: dict[str, Any], n_orders: int, n_lines: int, rng: random.Random, counter: Counter) -> dict[str, Any]:
+def run_api(
+    instance: Any,
+    url: str,
+    ids: dict[str, Any],
+    n_orders: int,
+    n_lines: int,
+    rng: random.Random,
+    counter: Counter,
+) -> dict[str, Any]:
     """The same steps through the HTTP JSON API with an API key, against a server we start."""
     from benchmarks import api_steps
 
@@ -186,7 +234,9 @@ def summarize(counter: Counter, result: dict[str, Any], n_orders: int) -> dict[s
     }
 
 
-def bench(db: str | None, n_orders: int, n_lines: int, via: str, seed_value: int = 7) -> dict[str, Any]:
+def bench(
+    db: str | None, n_orders: int, n_lines: int, via: str, seed_value: int = 7
+) -> dict[str, Any]:
     url, drop = make_db(db)
     try:
         instance, setup_seconds = setup_instance(url)
@@ -216,16 +266,26 @@ def bench(db: str | None, n_orders: int, n_lines: int, via: str, seed_value: int
 
 
 def machine() -> dict[str, Any]:
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default=None, help="sqlite (default: a temp file) or a PostgreSQL server URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="sqlite (default: a temp file) or a PostgreSQL server URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres",
+    )
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--lines", type=int, default=3)
     parser.add_argument("--via", choices=["services", "api"], default="services")
-    parser.add_argument("--scaling", action="store_true", help="also run with 1, 10 and 100 lines per order")
+    parser.add_argument(
+        "--scaling", action="store_true", help="also run with 1, 10 and 100 lines per order"
+    )
     parser.add_argument("--out", default="benchmarks/results", help="folder for the JSON report")
     args = parser.parse_args(argv)
     os.environ.setdefault("SUANPAN_FAST_HASH", "1")

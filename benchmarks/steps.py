@@ -64,21 +64,31 @@ def pay(env: Env, order_id: int) -> None:
         raise AssertionError(f"{order.name} did not close after payment (state {order.state})")
 
 
-def consistency(env: Env, ids: dict[str, Any], delivered: dict[int, Decimal]) -> dict[str, dict[str, Any]]:
+def consistency(
+    env: Env, ids: dict[str, Any], delivered: dict[int, Decimal]
+) -> dict[str, dict[str, Any]]:
     """Stock fell by exactly what was delivered; receivables equal invoices minus payments."""
     from addons.accounting.services.orders import receivable_balance_check
+
     from addons.stock.services.availability import availability
 
     start = Decimal(100000)
     figures = availability(env, ids["products"])
-    wrong = {pid: (start - figures[pid]["on_hand"], qty) for pid, qty in delivered.items() if start - figures[pid]["on_hand"] != qty}
+    wrong = {
+        pid: (start - figures[pid]["on_hand"], qty)
+        for pid, qty in delivered.items()
+        if start - figures[pid]["on_hand"] != qty
+    }
     SaleOrder = env["sale.order"]
-    not_closed = env.session.scalar(select(func.count()).select_from(SaleOrder).where(SaleOrder.state != "closed"))
+    not_closed = env.session.scalar(
+        select(func.count()).select_from(SaleOrder).where(SaleOrder.state != "closed")
+    )
     receivable = receivable_balance_check(env, ids["customers"])
     return {
         "stock_fell_by_delivered": {
             "ok": not wrong,
-            "detail": f"{len(delivered)} products checked" + (f", mismatches {wrong}" if wrong else ""),
+            "detail": f"{len(delivered)} products checked"
+            + (f", mismatches {wrong}" if wrong else ""),
         },
         "receivables_equal_invoices_minus_payments": receivable,
         "every_order_closed": {"ok": not_closed == 0, "detail": f"{not_closed} not closed"},
