@@ -271,8 +271,13 @@ class AddonConformance:
         from kernel import schema
         from kernel.addons.discovery import discover
 
-        deps = [d for d in discover(self.addons_path)[self.addon].depends]
-        instance = make_instance(deps, addons_path=self.addons_path)
+        manifest = discover(self.addons_path)[self.addon]
+        instance = make_instance(list(manifest.depends), addons_path=self.addons_path)
+        if manifest.auto_install:
+            # A glue addon arrives with its dependencies; the picture without it
+            # is the one after removing it.
+            assert self.addon in instance.installed_names()
+            lifecycle.uninstall(instance, [self.addon], cascade=True)
         with instance.engine.connect() as conn:
             before = schema.snapshot(conn)
         before_rows = table_counts(instance)

@@ -113,18 +113,19 @@ def addon_static_dirs(instance: Instance) -> list[tuple[str, Path]]:
     return found
 
 
+def addon_static_router(prefix: str, path: Path) -> Router:
+    """``/static/<prefix>/`` serving one addon's folder (no long caching: addons change)."""
+    return create_static_files_router(
+        path=f"/static/{prefix}",
+        directories=[path],
+        name=f"static_{prefix}",
+        cache_control=None,
+        include_in_schema=False,
+    )
+
+
 def static_routers(instance: Instance) -> list[Router]:
-    routers: list[Router] = []
-    for prefix, path in addon_static_dirs(instance):
-        routers.append(
-            create_static_files_router(
-                path=f"/static/{prefix}",
-                directories=[path],
-                name=f"static_{prefix}",
-                cache_control=None,
-                include_in_schema=False,
-            )
-        )
+    routers = [addon_static_router(prefix, path) for prefix, path in addon_static_dirs(instance)]
     routers.append(
         create_static_files_router(
             path="/static",
@@ -189,6 +190,7 @@ def create_app(
     )
     app.state.jinja = make_environment(instance)
     app.state.addon_handlers = {id(h) for h in handlers}
+    app.state.static_prefixes = {prefix for prefix, _path in addon_static_dirs(instance)}
     _watch_new_routes(app, instance)
     return app
 
@@ -208,6 +210,12 @@ def _watch_new_routes(app: Litestar, instance: Instance) -> None:
 
 
 def _register_new_routes(ref: _AppRef, changed: Instance) -> None:
+    """Routes and static folders of addons installed since start-up (their screens,
+    menus and templates are looked up per request and need nothing here).
+
+    Litestar cannot remove a route: after an uninstall the addon's own handlers
+    stay registered until the workers restart (its screens and menus go at once).
+    """
     app = ref.app
     if app.state.instance is not changed:
         return
@@ -220,3 +228,25 @@ def _register_new_routes(ref: _AppRef, changed: Instance) -> None:
             known.add(id(handler))
         except Exception:
             log.exception("could not register a route of a newly installed addon")
+    prefixes: set[str] = app.state.static_prefixes
+    for prefix, path in addon_static_dirs(changed):
+        if prefix in prefixes:
+            continue
+        try:
+            app.register(addon_static_router(prefix, path))
+            prefixes.add(prefix)
+        except Exception:
+            log.exception("could not serve the static files of a newly installed addon")
+    _forget_routing(app)
+
+
+def _forget_routing(app: Litestar) -> None:
+    """Drop Litestar's memo of path → handler, which ``register`` does not clear.
+
+    Why: ``/static/<new addon>/x.css`` was answered before by the kernel's
+    ``/static/{path}`` handler (a 404 from a handler, so remembered); without
+    this the new, more specific route would never be reached.
+    """
+    cache_clear = getattr(app.asgi_router.handle_routing, "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()

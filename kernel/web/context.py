@@ -70,7 +70,8 @@ _reload_listeners: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictiona
 
 
 def instance_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Instance:
-    return connection.app.state.instance  # type: ignore[no-any-return]
+    instance: Instance = connection.app.state.instance
+    return instance
 
 
 def on_registry_reload(owner: Any, listener: Any) -> None:
@@ -209,7 +210,8 @@ def principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | Non
     """
     state = connection.scope.setdefault("state", {})
     if "suanpan_principal" in state:
-        return state["suanpan_principal"]  # type: ignore[no-any-return]
+        cached: Principal | None = state["suanpan_principal"]
+        return cached
     instance = instance_of(connection)
     ensure_fresh(instance)
     found: Principal | None = None

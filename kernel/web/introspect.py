@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,24 @@ class FieldMeta:
     widget: str | None = None
     nullable: bool = True
     default: Any = None  # the column's scalar default, shown on new records
+    # a callable default without arguments (``date.today``), evaluated for a new form
+    default_factory: Callable[[], Any] | None = None
+    has_default: bool = False  # left empty on a new record, the column's default applies
+
+    def initial(self) -> Any:
+        """What a new record's form shows: the scalar default, or today's date/time.
+
+        Why only dates: other callable defaults may depend on the insert's context
+        (or be secrets); "today" is what a person expects to see pre-filled.
+        """
+        if self.default is not None or self.default_factory is None:
+            return self.default
+        if self.type not in ("date", "datetime"):
+            return None
+        try:
+            return self.default_factory()
+        except Exception:
+            return None
 
     @property
     def numeric(self) -> bool:
@@ -200,6 +219,8 @@ def _build(registry: Registry, name: str) -> ModelMeta:
             default=column.default.arg
             if column.default is not None and getattr(column.default, "is_scalar", False)
             else None,
+            default_factory=_default_factory(column),
+            has_default=column.default is not None or column.server_default is not None,
         )
     rec_name = getattr(cls, "__rec_name__", "name")
     return ModelMeta(
@@ -211,6 +232,19 @@ def _build(registry: Registry, name: str) -> ModelMeta:
         one2many=one2many,
         state_field=state_field,
     )
+
+
+def _default_factory(column: Any) -> Callable[[], Any] | None:
+    """A zero-argument callable default of ``column`` (SQLAlchemy wraps it to take a context)."""
+    default = column.default
+    if default is None or not getattr(default, "is_callable", False):
+        return None
+    wrapped = default.arg
+
+    def call() -> Any:
+        return wrapped(None)
+
+    return call
 
 
 def _kind(column: Any, tables: dict[str, str]) -> tuple[str, int | None, str | None]:

@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 from kernel.fields import utcnow
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
+
     from kernel.instance import Instance
 
 IDLE = dt.timedelta(hours=8)
@@ -184,7 +186,7 @@ def revoke_user_sessions(instance: Instance, user_id: int, *, keep: int | None =
             )
             .values(revoked=True)
         )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
 # --- flash messages: shown once on the next page, kept in the session row ----------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false
+from sqlalchemy.orm import InstrumentedAttribute
 
 from kernel.errors import ValidationError
 from kernel.i18n import _
@@ -45,7 +46,7 @@ def _value(meta: FieldMeta, raw: str) -> Any:
 def condition(meta_model: ModelMeta, name: str, op: str, raw: str) -> ColumnElement[bool]:
     """One filter as a bound SQL condition."""
     meta = meta_model.field(name)
-    column: Any = getattr(meta_model.cls, name)
+    column: InstrumentedAttribute[Any] = getattr(meta_model.cls, name)
     if meta.type == "json":
         raise ValidationError(_("%(field)s cannot be filtered", field=name), field=name)
     if op not in OPERATORS:
@@ -66,13 +67,13 @@ def condition(meta_model: ModelMeta, name: str, op: str, raw: str) -> ColumnElem
             raise ValidationError(
                 _("%(field)s is not a text field: like does not apply", field=name), field=name
             )
-        return column.ilike(like_pattern(raw), escape="\\")  # type: ignore[no-any-return]
+        return column.ilike(like_pattern(raw), escape="\\")
     value = _value(meta, raw)
     if value is None:
         if op == "eq":
-            return column.is_(None)  # type: ignore[no-any-return]
+            return column.is_(None)
         if op == "ne":
-            return column.is_not(None)  # type: ignore[no-any-return]
+            return column.is_not(None)
         raise ValidationError(
             _("%(field)s: null can only be compared with eq or ne", field=name), field=name
         )

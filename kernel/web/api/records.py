@@ -76,7 +76,7 @@ def convert_values(
             problems[prefix + name] = exc.message
             continue
         if value is None and not meta_field.nullable:
-            if creating and meta_field.default is not None:
+            if creating and meta_field.has_default:
                 continue  # left empty on a new record: the column's default applies
             problems[prefix + name] = _("%(field)s is required", field=text_of(meta_field.label))
             continue

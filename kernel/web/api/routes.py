@@ -26,6 +26,7 @@ from kernel.errors import AccessDenied, NotFound, ValidationError, WorkflowError
 from kernel.i18n import _, text_of
 from kernel.security import check_access
 from kernel.web.api import query as list_query
+from kernel.web.api.docs import DOCS_ROUTES
 from kernel.web.api.records import apply, flush, serialize, serialize_full
 from kernel.web.context import unit_for
 from kernel.web.introspect import ModelMeta, collect_views, model_meta
@@ -337,4 +338,5 @@ API_ROUTES: list[Any] = [
     api_delete,
     api_action,
     api_history,
+    *DOCS_ROUTES,
 ]

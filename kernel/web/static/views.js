@@ -86,14 +86,42 @@
     var text = picker.querySelector("[data-sp-picker-text]");
     text.value = item.dataset.label;
     text.classList.remove("is-invalid");
+    picker.dataset.spChosen = item.dataset.label;  // a late answer to earlier typing must not reopen the list
     closePickers();
     text.focus();
   }
 
+  // a list inside a scrolling table (order lines) would be clipped: float it over the page
+  function place(results) {
+    if (!results.closest(".table-responsive") || !results.children.length) { return; }
+    var text = results.closest("[data-sp-picker]").querySelector("[data-sp-picker-text]");
+    var rect = text.getBoundingClientRect();
+    results.classList.add("sp-floating");
+    results.style.top = rect.bottom + "px";
+    results.style.left = rect.left + "px";
+    results.style.width = Math.max(rect.width, 256) + "px";
+  }
+
+  window.addEventListener("scroll", function () {
+    if (document.querySelector(".sp-floating:not(:empty)")) { closePickers(); }
+  }, { passive: true });
+
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var target = ev.detail && ev.detail.target;
+    if (!(target && target.matches && target.matches("[data-sp-picker-results]"))) { return; }
+    var picker = target.closest("[data-sp-picker]");
+    var text = picker.querySelector("[data-sp-picker-text]");
+    if (picker.dataset.spChosen !== undefined && picker.dataset.spChosen === text.value) {
+      ev.detail.shouldSwap = false;
+    }
+  });
+
   document.addEventListener("input", function (ev) {
     var el = ev.target;
-    if (el.matches && el.matches("[data-sp-picker-text]") && el.value.trim() === "") {
-      el.closest("[data-sp-picker]").querySelector("[data-sp-picker-value]").value = "";
+    if (el.matches && el.matches("[data-sp-picker-text]")) {
+      var picker = el.closest("[data-sp-picker]");
+      delete picker.dataset.spChosen;
+      if (el.value.trim() === "") { picker.querySelector("[data-sp-picker-value]").value = ""; }
     }
   });
 
@@ -119,6 +147,7 @@
     if (target && target.matches && target.matches("[data-sp-picker-results]")) {
       var text = target.closest("[data-sp-picker]").querySelector("[data-sp-picker-text]");
       text.setAttribute("aria-expanded", target.children.length ? "true" : "false");
+      place(target);
     }
     if (target && target.matches && target.matches("tbody")) {
       var last = target.querySelector("tr:last-child input:not([type=hidden]), tr:last-child select");

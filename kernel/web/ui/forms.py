@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -62,6 +63,7 @@ class Widget:
     required: bool
     error: str = ""
     options: list[tuple[str, str]] = dc_field(default_factory=list)
+    placeholder: str = ""  # a number's default, shown greyed while the input is empty
 
     @property
     def input_id(self) -> str:
@@ -152,13 +154,23 @@ def widget(
         if fm.type == "many2one":
             display = str(submitted.get(f"{input_name}__label", "") or text)
     else:
-        value = getattr(record, name, None) if record is not None else fm.default
+        value = getattr(record, name, None) if record is not None else fm.initial()
         raw = value
         text = as_text(fm, value, env.tz)
         if fm.type == "many2one" and value is not None:
             related = getattr(record, fm.relationship, None) if fm.relationship else None
+            if related is None and not fm.relationship and fm.relation:
+                related = _referenced(env, fm.relation, value)
             display = display_name(related) if related is not None else f"#{value}"
     kind = WIDGETS.get(fm.type, "text")
+    placeholder = ""
+    editable = not (readonly or fm.readonly)
+    if record is None and submitted is None and kind == "decimal" and editable and raw == 0:
+        # Why empty: a zero default means "nothing typed". Left empty, the column
+        # default applies when saved, and addons tell "typed by the user" from
+        # "left for us to fill" (a line's price from the price list) by the value
+        # being absent; a pre-filled 0 would read as a price typed by hand.
+        placeholder, text = text, ""
     options: list[tuple[str, str]] = []
     if kind == "select":
         options = [(k, text_of(v)) for k, v in fm.selection or []]
@@ -181,7 +193,28 @@ def widget(
         required=fm.required,
         error=text_of(err),
         options=options,
+        placeholder=placeholder,
     )
+
+
+_referenced_cache: weakref.WeakKeyDictionary[Env, dict[tuple[str, Any], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _referenced(env: Env, relation: str, value: Any) -> Any | None:
+    """The record a bare foreign key (one without a relationship attribute) points to.
+
+    Why: "approved by #3" tells nobody anything. Looked up once per value and
+    unit of work, and only when the user may read the target model.
+    """
+    if relation not in env.registry or not env.can(relation, "read"):
+        return None
+    cache = _referenced_cache.setdefault(env, {})
+    key = (relation, value)
+    if key not in cache:
+        cache[key] = env.session.get(env[relation], value)
+    return cache[key]
 
 
 def is_readonly(view: View, meta: ModelMeta, record: Any | None) -> bool:

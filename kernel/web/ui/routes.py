@@ -26,9 +26,9 @@ from sqlalchemy import select
 from kernel import workflow
 from kernel.env import Env
 from kernel.errors import NotFound, UserError, ValidationError
-from kernel.i18n import _, text_of
+from kernel.i18n import _, text_of, use_locale
 from kernel.web.api.records import apply, flush
-from kernel.web.context import instance_of, principal, unit_for
+from kernel.web.context import instance_of, principal, request_lang, unit_for
 from kernel.web.introspect import display_name, like_pattern, model_meta, view_by_url
 from kernel.web.templating import render
 from kernel.web.ui import export, forms, listing
@@ -226,6 +226,18 @@ async def form_view(
     return await _run(lambda: _render_form(request, url, record_id))
 
 
+def _error_texts(request: Request[Any, Any, Any], exc: UserError) -> tuple[dict[str, str], str]:
+    """The error's field messages and summary as text in the request's language.
+
+    Why here: the unit of work that raised has ended, and with it the locale it
+    set, so the lazy messages must be rendered under the request's locale again
+    (else a zh_CN user reads English).
+    """
+    with use_locale(request_lang(request)):
+        errors = {k: text_of(v) for k, v in exc.fields.items()}
+        return errors, text_of(exc.message)
+
+
 def _save(
     request: Request[Any, Any, Any], url: str, record_id: int | None, form: dict[str, Any]
 ) -> Response[Any]:
@@ -249,7 +261,7 @@ def _save(
     except UserError as exc:
         if isinstance(exc, NotFound):
             raise
-        errors = {k: text_of(v) for k, v in exc.fields.items()}
+        errors, message = _error_texts(request, exc)
         return _render_form(
             request,
             url,
@@ -258,7 +270,7 @@ def _save(
             submitted=submitted or None,
             submitted_lines=submitted_lines or None,
             errors=errors,
-            message=text_of(exc.message),
+            message=message,
         )
     return Redirect(path=f"/app/{url}/{new_id}", status_code=303)
 
@@ -293,13 +305,9 @@ def _on_record(
     except NotFound:
         raise
     except UserError as exc:
+        errors, message = _error_texts(request, exc)
         return _render_form(
-            request,
-            url,
-            record_id,
-            status_code=exc.status,
-            errors={k: text_of(v) for k, v in exc.fields.items()},
-            message=text_of(exc.message),
+            request, url, record_id, status_code=exc.status, errors=errors, message=message
         )
     return Redirect(path=target or f"/app/{url}/{record_id}", status_code=303)
 

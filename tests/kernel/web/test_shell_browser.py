@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from live_server import ARGS, CHROMIUM, artifact, require_chromium, serve
 from shell_helpers import SHELL_ADDONS
 
 from kernel.instance import Instance
 from kernel.testing import MakeInstance, make_user
-from kernel.web.app import create_app
-from kernel.web.context import ensure_fresh
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 
@@ -35,40 +17,16 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server(make_instance: MakeInstance) -> Iterator[tuple[Instance, str]]:
     """The app served by uvicorn on a free local port, in a thread."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required in CI")
-        pytest.skip("Chromium is not installed")
-    import uvicorn
-
+    require_chromium()
     instance = make_instance(["webshell"], addons_path=SHELL_ADDONS)
     make_user(instance, "clerk", [], password="pw")
     make_user(instance, "wang", [], lang="zh_CN", password="pw")
-    ensure_fresh(instance, force=True)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(instance), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "the server did not start"
-    yield instance, f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve(instance) as base:
+        yield instance, base
 
 
 def _artifact(name: str) -> str | None:
-    folder = os.environ.get("SUANPAN_TEST_ARTIFACTS")
-    if not folder:
-        return None
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    return str(Path(folder) / name)
+    return artifact(name)
 
 
 def test_shell_pages_in_chromium(server: tuple[Instance, str]) -> None:

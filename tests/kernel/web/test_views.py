@@ -192,6 +192,23 @@ def test_form_shows_validation_errors_next_to_fields_and_keeps_input(demo: Any) 
         assert env.session.get(env["webdemo.order"], 1).name == "SO001"
 
 
+def test_validation_errors_are_in_the_users_language(demo: Any) -> None:
+    """A zh_CN user reads the field errors (and the refusal of a workflow step) in Chinese."""
+    instance, browser = demo
+    make_user(instance, "wang", ["webdemo.group_user"], lang="zh_CN")
+    wang = browser("wang")
+    response = wang.post(
+        "/app/demo-orders/1",
+        {"name": "", "amount_total": "1", "priority": "normal", "lines-lines-present": "1"},
+    )
+    assert response.status_code == 422
+    assert field_error(response.text, "name") == "单号 为必填项"
+    assert "is required" not in response.text
+    no_reason = wang.post("/app/demo-orders/1/action/cancel", {"reason": ""})
+    assert no_reason.status_code == 422
+    assert "需要填写原因" in no_reason.text
+
+
 def test_create_with_lines_then_edit_and_remove_a_line(demo: Any) -> None:
     instance, browser = demo
     clerk = browser("clerk")
@@ -199,6 +216,9 @@ def test_create_with_lines_then_edit_and_remove_a_line(demo: Any) -> None:
     assert new.status_code == 200 and 'value="normal" selected' in new.text
     row = clerk.get("/app/demo-orders/_line/lines?index=1")
     assert 'name="lines-lines-1-description"' in row.text and 'value="1"' in row.text
+    # a zero default is a hint, not a typed value: left empty, the default (or an addon) fills it
+    price = re.search(r'<input[^>]*name="lines-lines-1-price_unit"[^>]*>', row.text)
+    assert price and 'value=""' in price.group(0) and 'placeholder="0"' in price.group(0)
     created = clerk.post(
         "/app/demo-orders/new",
         {

@@ -7,46 +7,24 @@ script that breaks it shows up as a console error.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from fixtures.webclient import ADDONS
+from live_server import ARGS, CHROMIUM, serve
 
 from kernel.testing import make_user
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed"),
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def live(make_instance: Any) -> Iterator[tuple[str, str, Any]]:
-    import uvicorn
-
-    from kernel.web.app import create_app
     from kernel.web.sessions import create_session
 
     instance = make_instance(["webdemo"], addons_path=ADDONS)
@@ -57,18 +35,8 @@ def live(make_instance: Any) -> Iterator[tuple[str, str, Any]]:
         )
         env.session.add(env["webdemo.order"](name="SO1", amount_total=Decimal("10")))
     sid = create_session(instance, uid)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(instance, allowed_hosts=["*"]), port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 10
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", sid, instance
-    server.should_exit = True
-    thread.join(timeout=5)
+    with serve(instance, allowed_hosts=["*"]) as base:
+        yield base, sid, instance
 
 
 def test_keyboard_picker_lines_and_reason_modal(live: tuple[str, str, Any]) -> None:
