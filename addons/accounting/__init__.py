@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def register(parts: AddonParts) -> None:
-    from addons.accounting import delivery_hooks, hooks, sale_hooks, stock_hooks
+    from addons.accounting import delivery_hooks, hooks, hookspecs, sale_hooks, stock_hooks
     from addons.accounting.models.account import Account
     from addons.accounting.models.company import CompanyAccounting
     from addons.accounting.models.fiscal_year import FiscalYear
@@ -40,6 +40,7 @@ def register(parts: AddonParts) -> None:
         TaxAccounting,
     )
     parts.model(SaleOrderAccounting, when=("sales_order",))
+    parts.hookspec(hookspecs)
     parts.plugin(hooks)
     parts.plugin(sale_hooks, when=("sales_order",))
     parts.plugin(stock_hooks, when=("stock",))

@@ -148,3 +148,5 @@ def refresh_payment_state(env: Env, moves: Iterable[Any]) -> None:
         from addons.accounting.services.sale import sync_orders
 
         sync_orders(env, paid_origins)
+    if paid_origins:
+        env.hook.account_payment_state_changed(env=env, invoices=paid_origins)
