@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from kernel.env import Env
@@ -60,13 +60,22 @@ def create_move(
         move_type=move_type,
         **values,
     )
+    env.session.add(move)
+    env.session.flush()
+    rows = []
     for seq, data in enumerate(lines, start=1):
         row = dict(data)
         row.setdefault("partner_id", partner_id)
         row.setdefault("sequence", seq * 10)
-        move.lines.append(Line(**row))
-    env.session.add(move)
-    env.session.flush()
+        row["move_id"] = move.id
+        rows.append(row)
+    if rows:
+        # One executemany per kind of line: the ORM would insert them one by one on
+        # SQLite (it cannot batch INSERT … RETURNING there), a statement per invoice
+        # line. A Core-level insert skips the flush-time access check: check it here.
+        env.check("account.move.line", "create")
+        env.session.execute(insert(Line), rows)
+    env.session.expire(move, ["lines"])
     return move
 
 

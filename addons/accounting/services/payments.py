@@ -64,17 +64,30 @@ def register_payment(
     return post_payment(env, payment, invoices=invoices)
 
 
+# session.info key: the invoices post_payment was asked to match, by payment id
+CHOSEN_INVOICES = "accounting_payment_invoices"
+
+
 def post_payment(env: Env, payment: Any, *, invoices: Sequence[Any] | None = None) -> Any:
     """Post a draft payment (its workflow's ``post``) and match it with open invoices."""
     if payment.state != "draft":
         raise ConflictError(_("payment %(name)s is already posted", name=payment.name))
-    fire(env, payment, "post")
-    match_payment(env, payment, invoices=invoices)
+    chosen = env.session.info.setdefault(CHOSEN_INVOICES, {})
+    chosen[payment.id] = invoices
+    try:
+        fire(env, payment, "post")
+    finally:
+        chosen.pop(payment.id, None)
     return payment
 
 
 def book_payment(env: Env, payment: Any) -> None:
-    """The journal entry of a payment: Dr bank / Cr receivable (or the reverse when paying out)."""
+    """The journal entry of a payment: Dr bank / Cr receivable (or the reverse when paying out).
+
+    This is the ``post`` action, so it also matches the payment with open invoices
+    (those :func:`post_payment` was given, else oldest first): a payment posted
+    with the form's button or the API's ``actions/post`` settles invoices too.
+    """
     journal = payment.journal
     if not journal.default_account_id:
         raise ValidationError(
@@ -111,6 +124,7 @@ def book_payment(env: Env, payment: Any) -> None:
     payment.move_id = move.id
     payment.name = move.name
     env.session.flush()
+    match_payment(env, payment, invoices=env.session.info.get(CHOSEN_INVOICES, {}).get(payment.id))
 
 
 def match_payment(env: Env, payment: Any, *, invoices: Sequence[Any] | None = None) -> Decimal:

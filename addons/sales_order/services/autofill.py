@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from kernel.i18n import _
@@ -22,6 +22,11 @@ from kernel.i18n import _
 _installed = False
 ORDER = "sale.order"
 LINE = "sale.order.line"
+# the line fields (and relationships) its amounts, and so the order totals, come from
+AMOUNT_FIELDS = (
+    *("quantity", "price_unit", "discount", "tax_id", "product_id", "uom_id", "order_id"),
+    *("tax", "product", "uom", "order"),
+)
 
 
 def install() -> None:
@@ -42,11 +47,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         return
     new_orders = [o for o in session.new if _model(o) == ORDER]
     new_lines = [o for o in session.new if _model(o) == LINE]
-    changed_lines = [
-        o
-        for o in session.dirty
-        if _model(o) == LINE and session.is_modified(o, include_collections=False)
-    ]
+    changed_lines = [o for o in session.dirty if _model(o) == LINE and _amounts_changed(o)]
     deleted_lines = [o for o in session.deleted if _model(o) == LINE]
     if not (new_orders or new_lines or changed_lines or deleted_lines):
         return
@@ -76,6 +77,17 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             if order.currency is None and order.currency_id is not None:
                 order.currency = env.session.get(env["res.currency"], order.currency_id)
             compute_order(env, order)
+
+
+def _amounts_changed(line: Any) -> bool:
+    """Whether a change to ``line`` can change its amounts (not, say, a delivered quantity).
+
+    Stock writes reserved and delivered quantities on lines at every reservation
+    and delivery; recomputing the order for those would load all its lines and
+    taxes for nothing.
+    """
+    attrs = inspect(line).attrs
+    return any(attrs[key].history.has_changes() for key in AMOUNT_FIELDS)
 
 
 def _complete_order(env: Any, order: Any) -> None:
