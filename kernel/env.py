@@ -111,10 +111,11 @@ class Env:
 
     @cached_property
     def user(self) -> Any:
+        from kernel.security import load_user
+
         if self.uid is None:
             return None
-        with self.unchecked():
-            return self.session.get(self.registry["res.user"], self.uid)
+        return load_user(self)
 
     @contextmanager
     def unchecked(self) -> Iterator[None]:
@@ -130,12 +131,11 @@ class Env:
     @cached_property
     def group_xmlids(self) -> frozenset[str]:
         """The user's groups, implied ones included."""
-        from kernel.security import user_group_xmlids
+        from kernel.security import group_xmlids_of
 
         if self.uid is None:
             return frozenset()
-        with self.unchecked():
-            return user_group_xmlids(self.session, self.registry, self.uid)
+        return group_xmlids_of(self)
 
     @property
     def is_superuser(self) -> bool:

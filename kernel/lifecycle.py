@@ -17,7 +17,7 @@ from sqlalchemy import Connection, delete, inspect, select
 from sqlalchemy.orm import Session
 
 from kernel import data as data_files
-from kernel import migrations, schema
+from kernel import migrations, schema, security
 from kernel.addons.resolve import closure, dependents, order, unknown_addon, with_auto_install
 from kernel.env import Env
 from kernel.errors import AddonError
@@ -45,6 +45,7 @@ def _maintenance(instance: Instance, registry: Registry) -> Iterator[tuple[Conne
                 instance._registry = registry
                 yield conn, env
                 session.flush()
+                security.bump_stamp(session, registry)
                 if instance.dialect == "sqlite":
                     problems = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if problems:

@@ -14,9 +14,10 @@ Superusers and code inside ``env.sudo(reason)`` pass. Sessions without an env
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from kernel.errors import AccessDenied, ConflictError
@@ -27,6 +28,18 @@ if TYPE_CHECKING:
     from kernel.models.registry import Registry
 
 OPERATIONS = ("read", "create", "write", "delete")
+
+#: The ``ir.setting`` key whose value changes whenever users' groups, implied
+#: groups or access rights change. Units of work read it together with their
+#: user (one statement) and reuse the groups and access map computed by an
+#: earlier unit of any user with the same stamp, instead of five queries each.
+STAMP_KEY = "kernel.security_stamp"
+SECURITY_MODELS = frozenset(
+    {"res.user", "res.user.group", "res.group", "res.group.implied", "ir.access"}
+)
+SECURITY_TABLES = frozenset(
+    {"res_user", "res_user_group", "res_group", "res_group_implied", "ir_access"}
+)
 _OP_LABELS = {"read": _("read"), "create": _("create"), "write": _("change"), "delete": _("delete")}
 
 
@@ -50,16 +63,73 @@ def user_group_xmlids(session: Session, registry: Registry, uid: int) -> frozens
     return frozenset(session.scalars(select(Group.xmlid).where(Group.id.in_(closure))))
 
 
+def load_user(env: Env) -> Any:
+    """The unit's user, read together with the security stamp in one statement."""
+    User = env.registry["res.user"]
+    Setting = env.registry["ir.setting"]
+    with env.unchecked():
+        row = env.session.execute(
+            select(User, Setting.value)
+            .select_from(User)
+            .outerjoin(Setting, Setting.key == STAMP_KEY)
+            .where(User.id == env.uid)
+        ).first()
+    if row is None:
+        return None
+    env.session.info["security_stamp"] = row[1]
+    return row[0]
+
+
+def _shared_cache(env: Env) -> dict[Any, Any] | None:
+    """Process-wide memo valid for the stamp this unit read (``None``: do not cache)."""
+    env.user  # noqa: B018 - loads the stamp
+    stamp = env.session.info.get("security_stamp")
+    if not stamp:
+        return None
+    holder = env.instance.__dict__.setdefault("_security_cache", {})
+    key = (stamp, id(env.registry))
+    if holder.get("key") != key:
+        holder.clear()
+        holder["key"] = key
+    memo: dict[Any, Any] = holder.setdefault("memo", {})
+    return memo
+
+
+def group_xmlids_of(env: Env) -> frozenset[str]:
+    """The user's groups with implied ones, shared across units while the stamp holds."""
+    memo = _shared_cache(env)
+    if memo is not None and ("groups", env.uid) in memo:
+        found: frozenset[str] = memo[("groups", env.uid)]
+        return found
+    assert env.uid is not None
+    with env.unchecked():
+        groups = user_group_xmlids(env.session, env.registry, env.uid)
+    if memo is not None:
+        memo[("groups", env.uid)] = groups
+    return groups
+
+
 def _access_map(env: Env) -> dict[str, set[str]]:
     cached = env.session.info.get("access_map")
     if cached is not None and cached[0] == env.uid:
         known: dict[str, set[str]] = cached[1]
         return known
+    mine = env.group_xmlids
+    memo = _shared_cache(env)
+    if memo is not None and ("access", mine) in memo:
+        perms: dict[str, set[str]] = memo[("access", mine)]
+    else:
+        perms = _compute_access_map(env, mine)
+        if memo is not None:
+            memo[("access", mine)] = perms
+    env.session.info["access_map"] = (env.uid, perms)
+    return perms
+
+
+def _compute_access_map(env: Env, mine: frozenset[str]) -> dict[str, set[str]]:
     Access = env.registry["ir.access"]
     Group = env.registry["res.group"]
-    mine = env.group_xmlids
     perms: dict[str, set[str]] = {}
-    info = env.session.info
     with env.unchecked():
         rows = env.session.execute(
             select(
@@ -78,8 +148,28 @@ def _access_map(env: Env) -> dict[str, set[str]]:
         for op, flag in zip(OPERATIONS, (r, c, w, d), strict=True):
             if flag:
                 ops.add(op)
-    info["access_map"] = (env.uid, perms)
     return perms
+
+
+def bump_stamp(session: Session, registry: Registry) -> None:
+    """Invalidate every worker's memo of groups and access rights (next unit recomputes).
+
+    A fresh random value, not a counter: concurrent bumps need no read and never
+    collide. Written with Core on the session's connection, so no ORM event recurses.
+    """
+    Setting = registry["ir.setting"]
+    token = uuid.uuid4().hex
+    conn = session.connection()
+    done = conn.execute(
+        update(Setting.__table__).where(Setting.__table__.c.key == STAMP_KEY).values(value=token)
+    )
+    if not done.rowcount:
+        conn.execute(Setting.__table__.insert().values(key=STAMP_KEY, value=token))
+    session.info["security_stamp"] = None
+
+
+def _touches_security(objs: Any) -> bool:
+    return any(getattr(o, "__model_name__", None) in SECURITY_MODELS for o in objs)
 
 
 def can_access(env: Env, model: str, operation: str) -> bool:
@@ -111,6 +201,10 @@ def _env_of(session: Session) -> Env | None:
 
 
 def on_execute(state: ORMExecuteState) -> None:
+    if not state.is_select and _dml_table(state) in SECURITY_TABLES:
+        registry = _registry_of(state.session)
+        if registry is not None:
+            bump_stamp(state.session, registry)
     env = _env_of(state.session)
     if env is None or not state.is_select or env.is_superuser:
         return
@@ -120,7 +214,29 @@ def on_execute(state: ORMExecuteState) -> None:
             check_access(env, name, "read")
 
 
+def _dml_table(state: ORMExecuteState) -> str | None:
+    table = getattr(state.statement, "table", None)
+    return getattr(table, "name", None)
+
+
+def _registry_of(session: Session) -> Registry | None:
+    env = session.info.get("env")
+    if env is not None:
+        found: Registry = env.registry
+        return found
+    registry: Registry | None = session.info.get("registry")
+    return registry
+
+
 def on_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    if (
+        _touches_security(session.new)
+        or _touches_security(session.dirty)
+        or _touches_security(session.deleted)
+    ):
+        registry = _registry_of(session)
+        if registry is not None:
+            bump_stamp(session, registry)
     env = session.info.get("env")
     if env is None:
         return

@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from kernel.errors import AccessDenied, ValidationError, WorkflowError
 from kernel.fields import utcnow
@@ -270,37 +271,59 @@ def add_comment(env: Env, record: Any, text: str) -> None:
 # --- Milestones ----------------------------------------------------------------------
 
 
+def _milestone_rows(env: Env, record: Any) -> dict[str, Any]:
+    """The document's milestones by name, read once per unit of work.
+
+    Steps consult milestones many times (each hook that expects or reaches one,
+    then ``advance`` for every automatic transition); the dictionary is kept in
+    the session and updated by the functions below, so those are dictionary
+    look-ups, not queries. A rollback forgets it (see :func:`_forget_milestones`).
+    """
+    cache: dict[tuple[str, int], dict[str, Any]] = env.session.info.setdefault("milestones", {})
+    key = (record.__model_name__, record.id)
+    rows = cache.get(key)
+    if rows is None:
+        Milestone = env["workflow.milestone"]
+        found = env.session.scalars(
+            select(Milestone).where(
+                Milestone.model == record.__model_name__, Milestone.res_id == record.id
+            )
+        ).all()
+        rows = cache[key] = {row.name: row for row in found}
+    return rows
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_milestones(session: Session, _previous: Any) -> None:
+    session.info.pop("milestones", None)
+
+
 def expect_milestone(env: Env, record: Any, name: str, addon: str, note: str = "") -> None:
     """Record that ``name`` must be done before the document can move past its phase."""
-    Milestone = env["workflow.milestone"]
-    existing = env.session.scalar(
-        select(Milestone).where(
-            Milestone.model == record.__model_name__,
-            Milestone.res_id == record.id,
-            Milestone.name == name,
+    rows = _milestone_rows(env, record)
+    if name not in rows:
+        Milestone = env["workflow.milestone"]
+        rows[name] = Milestone(
+            model=record.__model_name__, res_id=record.id, name=name, addon=addon, note=note
         )
-    )
-    if existing is None:
-        env.session.add(
-            Milestone(
-                model=record.__model_name__, res_id=record.id, name=name, addon=addon, note=note
-            )
-        )
-        env.session.flush()
+        env.session.add(rows[name])
 
 
-def reach_milestone(env: Env, record: Any, name: str, addon: str, note: str = "") -> None:
-    """Mark milestone ``name`` done (creating it if needed), then advance the workflow if it can."""
-    Milestone = env["workflow.milestone"]
-    existing = env.session.scalar(
-        select(Milestone).where(
-            Milestone.model == record.__model_name__,
-            Milestone.res_id == record.id,
-            Milestone.name == name,
-        )
-    )
+def reach_milestone(
+    env: Env, record: Any, name: str, addon: str, note: str = "", *, advance_now: bool = True
+) -> None:
+    """Mark milestone ``name`` done (creating it if needed), then advance the workflow if it can.
+
+    ``advance_now=False`` only records it: for hooks running in the middle of a
+    transition (the document must not move on before the other addons' hooks ran).
+    """
+    rows = _milestone_rows(env, record)
+    existing = rows.get(name)
     if existing is None:
-        existing = Milestone(model=record.__model_name__, res_id=record.id, name=name, addon=addon)
+        Milestone = env["workflow.milestone"]
+        existing = rows[name] = Milestone(
+            model=record.__model_name__, res_id=record.id, name=name, addon=addon
+        )
         env.session.add(existing)
     if existing.done_at is None:
         existing.done_at = utcnow()
@@ -318,31 +341,18 @@ def reach_milestone(env: Env, record: Any, name: str, addon: str, note: str = ""
                 at=utcnow(),
             )
         )
-    env.session.flush()
-    advance(env, record)
+    if advance_now:
+        advance(env, record)
 
 
 def reopen_milestone(env: Env, record: Any, name: str) -> None:
-    Milestone = env["workflow.milestone"]
-    existing = env.session.scalar(
-        select(Milestone).where(
-            Milestone.model == record.__model_name__,
-            Milestone.res_id == record.id,
-            Milestone.name == name,
-        )
-    )
+    existing = _milestone_rows(env, record).get(name)
     if existing is not None:
         existing.done_at = None
 
 
 def milestones(env: Env, record: Any) -> dict[str, Any]:
-    Milestone = env["workflow.milestone"]
-    rows = env.session.scalars(
-        select(Milestone).where(
-            Milestone.model == record.__model_name__, Milestone.res_id == record.id
-        )
-    ).all()
-    return {row.name: row for row in rows}
+    return dict(_milestone_rows(env, record))
 
 
 def phase_done(env: Env, record: Any, phase: str) -> bool:

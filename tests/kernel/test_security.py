@@ -176,3 +176,46 @@ def test_immutable_records_refuse_changes_and_deletes_even_for_the_superuser(
     ):
         env.session.delete(env.get("lib.book", book_id))
     assert snapshot(library) == before
+
+
+def test_rights_are_memoized_but_changes_apply_to_the_next_unit(
+    library: Instance, users: dict[str, int], book_id: int
+) -> None:
+    """A revoked group stops working in the very next unit, however it was revoked.
+
+    Units reuse the groups and access rights an earlier unit computed while the
+    security stamp is unchanged; every write to memberships, implied groups or
+    access rights (ORM or Core statement, any worker) changes the stamp.
+    """
+    from sqlalchemy import delete
+
+    from kernel.testing import StatementCounter
+
+    with library.unit(users["reader"]) as env:
+        assert env.get("lib.book", book_id).title
+    with StatementCounter(library.engine) as counted, library.unit(users["reader"]) as env:
+        assert env.can("lib.book", "read")
+    reads = [s for s in counted.statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1, f"a memoized unit reads only its user (with the stamp): {reads}"
+
+    with library.unit(None, su=True) as env:  # ORM delete of the membership
+        Membership = env["res.user.group"]
+        for row in env.session.scalars(
+            select(Membership).where(Membership.user_id == users["reader"])
+        ):
+            env.session.delete(row)
+    with library.unit(users["reader"]) as env:
+        assert not env.can("lib.book", "read")
+
+    with library.unit(None, su=True) as env:
+        Group, Membership = env["res.group"], env["res.user.group"]
+        gid = env.session.scalar(select(Group.id).where(Group.xmlid == "library.group_reader"))
+        env.session.add(Membership(user_id=users["reader"], group_id=gid))
+    with library.unit(users["reader"]) as env:
+        assert env.can("lib.book", "read")
+
+    with library.unit(None, su=True) as env:  # Core statement on the access table
+        Access = env["ir.access"]
+        env.session.execute(delete(Access).where(Access.model == "lib.book"))
+    with library.unit(users["reader"]) as env:
+        assert not env.can("lib.book", "read")

@@ -23,7 +23,6 @@ from addons.stock.services.pickings import cancel_picking, confirm_picking, crea
 from addons.stock.services.quants import touch
 from addons.stock.services.units import convert
 from kernel import workflow
-from kernel.fields import utcnow
 from kernel.i18n import _
 
 if TYPE_CHECKING:
@@ -211,34 +210,7 @@ def _reach(env: Env, order: Any, name: str) -> None:
     it here would start it before the other addons' approval hooks ran. sales
     advances the order itself once approval is over, and sees the milestone done.
     """
-    if order.state != "approved":
-        workflow.reach_milestone(env, order, name, addon="stock")
-        return
-    Milestone = env["workflow.milestone"]
-    row = env.session.scalar(
-        select(Milestone).where(
-            Milestone.model == order.__model_name__,
-            Milestone.res_id == order.id,
-            Milestone.name == name,
-        )
-    )
-    if row is None:
-        row = Milestone(model=order.__model_name__, res_id=order.id, name=name, addon="stock")
-        env.session.add(row)
-    if row.done_at is None:
-        row.done_at = utcnow()
-        env.session.add(
-            env["workflow.history"](
-                model=order.__model_name__,
-                res_id=order.id,
-                addon="stock",
-                transition=f"milestone:{name}",
-                user_id=env.uid,
-                automatic=True,
-                at=utcnow(),
-            )
-        )
-    env.session.flush()
+    workflow.reach_milestone(env, order, name, addon="stock", advance_now=order.state != "approved")
 
 
 def order_ids_of(moves: Iterable[Any]) -> set[int]:
