@@ -74,3 +74,11 @@ def register_menus(register: Any) -> None:
     from addons.purchase.views import register_menus as menus
 
     menus(register)
+
+
+@hookimpl
+def register_routes(register: Any) -> None:
+    from addons.purchase.routes import ROUTES
+
+    for handler in ROUTES:
+        register(handler)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kernel.i18n import _
-from kernel.web.views import Filter, FormView, Lines, ListView, Section, View
+from kernel.web.views import Filter, FormView, Lines, Link, ListView, Section, View
 
 PURCHASE_ORDER = View(
     model="purchase.order",
@@ -70,6 +70,7 @@ PURCHASE_ORDER = View(
             )
         ],
         readonly_states=("confirmed", "received", "done", "cancelled"),
+        links=[Link(_("Print"), "/purchase/order/{id}/pdf")],
     ),
 )
 
@@ -121,13 +122,14 @@ SUPPLIER_PRICE = View(
         columns=[
             "partner_id",
             "product_id",
+            "product_code",
             "min_qty",
             "price",
             "delay_days",
             "date_start",
             "date_end",
         ],
-        search=[],
+        search=["product_code"],
         group_by=["partner_id", "product_id"],
     ),
     form=FormView(
@@ -137,6 +139,7 @@ SUPPLIER_PRICE = View(
                 [
                     "partner_id",
                     "product_id",
+                    "product_code",
                     "sequence",
                     "min_qty",
                     "price",

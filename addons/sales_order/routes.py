@@ -7,7 +7,6 @@ access checks apply; database work runs in a worker thread.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import anyio.to_thread
 from litestar import Request, Response, get, post
@@ -25,20 +24,10 @@ def _json(data: Any, status_code: int = 200) -> Response[Any]:
 @get("/sales/order/{order_id:int}/pdf", name="sales_order.pdf", include_in_schema=False)
 async def order_pdf(request: Request[Any, Any, Any], order_id: FromPath[int]) -> Response[Any]:
     """The quotation / order confirmation as a PDF, labelled in the reader's language."""
+    from addons.base.services.printing import serve_pdf
+    from addons.sales_order.services.pdf import render_order_pdf
 
-    def work() -> tuple[bytes, str]:
-        from addons.sales_order.services.pdf import render_order_pdf
-
-        with unit_for(request, readonly=True) as env:
-            order = env.get("sale.order", order_id)
-            return render_order_pdf(env, order), order.name
-
-    pdf, name = await anyio.to_thread.run_sync(work)
-    return Response(
-        content=pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(name or 'order')}.pdf"},
-    )
+    return await serve_pdf(request, "sale.order", order_id, render_order_pdf)
 
 
 @get("/sales/orders/search", name="sales_order.search", tags=["Sales"])

@@ -52,11 +52,23 @@ class Lines:
     label: str | LazyString | None = None
 
 
+@dataclass(frozen=True)
+class Link:
+    """A link beside a saved record's workflow buttons, e.g. Print → the PDF route.
+
+    ``url`` is formatted with the record's ``id``: ``"/purchase/order/{id}/pdf"``.
+    """
+
+    label: str | LazyString
+    url: str
+
+
 @dataclass
 class FormView:
     sections: list[Section]
     lines: list[Lines] = field(default_factory=list)
     readonly_states: tuple[str, ...] = ()  # states in which the document is read-only
+    links: list[Link] = field(default_factory=list)
 
 
 @dataclass

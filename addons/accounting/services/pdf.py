@@ -1,9 +1,7 @@
 """The printable customer invoice / vendor bill (PDF through WeasyPrint), bilingual.
 
-Labels show the reader's language with the other one underneath, as Chinese
-business documents exchanged with foreign partners usually do. The font family
-"Noto Sans CJK SC" is set on ``html`` *and* on the ``@page`` margin boxes,
-otherwise header and page numbers fall back to a font without Chinese glyphs.
+The layout (company header, page numbers, fonts) is the shared one of
+:mod:`addons.base.services.printing`.
 """
 
 from __future__ import annotations
@@ -12,16 +10,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from addons.base.services.printing import Printer, is_chinese
+from addons.base.services.printing import money as _money
 from kernel.env import Env
-from kernel.i18n import LazyString, _, gettext
+from kernel.i18n import LazyString, _
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "accounting"
-FONT_FAMILY = "Noto Sans CJK SC"
+PRINTER = Printer(Path(__file__).resolve().parents[1] / "templates" / "accounting")
 
 LABELS: dict[str, LazyString] = {
     "out_invoice": _("Invoice"),
@@ -47,32 +44,6 @@ LABELS: dict[str, LazyString] = {
     "page": _("Page"),
 }
 
-_jinja = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"])
-)
-
-
-def _css(value: object) -> Markup:
-    """A value quoted for a CSS ``content:`` string (HTML escaping does not apply there)."""
-    text = str(value or "")
-    escaped = "".join(
-        c if c.isalnum() or c in " -_./:()" or ord(c) > 127 else f"\\{ord(c):x} " for c in text
-    )
-    return Markup(f'"{escaped}"')
-
-
-_jinja.filters["css"] = _css
-
-
-def _bilingual(message: LazyString, lang: str) -> tuple[str, str]:
-    own = gettext(message.message, locale=lang)
-    other = gettext(message.message, locale="en" if lang.startswith("zh") else "zh_CN")
-    return own, ("" if other == own else other)
-
-
-def _money(amount: Decimal | None, decimals: int) -> str:
-    return f"{(amount or Decimal(0)).quantize(Decimal(1).scaleb(-decimals)):,}"
-
 
 def invoice_html(env: Env, move: Any) -> str:
     Move = env["account.move"]
@@ -81,8 +52,7 @@ def invoice_html(env: Env, move: Any) -> str:
     )
     lang = env.lang or "en"
     decimals = int(move.currency.decimals if move.currency is not None else 2)
-    labels = {key: _bilingual(label, lang) for key, label in LABELS.items()}
-    zh = lang.startswith("zh")
+    zh = is_chinese(lang)
     sign = Decimal(-1) if move.move_type in ("out_invoice", "in_refund") else Decimal(1)
     lines = [
         {
@@ -99,11 +69,12 @@ def invoice_html(env: Env, move: Any) -> str:
         if line.tax_line_id
     ]
     customer = move.move_type in ("out_invoice", "out_refund")
-    return _jinja.get_template("invoice_pdf.html").render(
-        font=FONT_FAMILY,
-        lang="zh-CN" if zh else "en",
-        labels=labels,
-        title=labels[move.move_type],
+    return PRINTER.html(
+        "invoice_pdf.html",
+        lang=lang,
+        labels=LABELS,
+        title=move.move_type,
+        number=move.name,
         partner_label="customer" if customer else "supplier",
         move=move,
         company=move.company,
@@ -121,7 +92,4 @@ def invoice_html(env: Env, move: Any) -> str:
 
 def render_invoice_pdf(env: Env, move: Any) -> bytes:
     """The invoice as a PDF document (bytes starting with ``%PDF``)."""
-    from weasyprint import HTML
-
-    html = invoice_html(env, move)
-    return bytes(HTML(string=html, base_url=str(TEMPLATES)).write_pdf())
+    return PRINTER.pdf(invoice_html(env, move))

@@ -34,10 +34,12 @@ def load(env: Env) -> None:
     for index, product in enumerate(products):
         supplier = suppliers[index % len(suppliers)]
         cost = product.standard_price or Decimal("10")
+        code = f"S{supplier.id}-{product.default_code or product.id}"  # the supplier's catalogue number
         env.session.add(
             Price(
                 partner_id=supplier.id,
                 product_id=product.id,
+                product_code=code,
                 min_qty=Decimal(0),
                 price=cost,
                 delay_days=rng.choice([3, 5, 7, 10, 14]),
@@ -47,6 +49,7 @@ def load(env: Env) -> None:
             Price(
                 partner_id=supplier.id,
                 product_id=product.id,
+                product_code=code,
                 min_qty=Decimal(100),
                 price=(cost * Decimal("0.95")).quantize(Decimal("0.01")),
                 delay_days=14,

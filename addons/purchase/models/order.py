@@ -106,6 +106,14 @@ class PurchaseOrder:
         return many2one(cls, "Currency", "currency_id")
 
     @declared_attr
+    def company(cls) -> Mapped[Any]:
+        return many2one(cls, "Company", "company_id")
+
+    @declared_attr
+    def warehouse(cls) -> Mapped[Any]:
+        return many2one(cls, "Warehouse", "warehouse_id")
+
+    @declared_attr
     def lines(cls) -> Mapped[list[Any]]:
         return one2many(
             cls,
@@ -180,6 +188,14 @@ class PurchaseOrderLine:
     @declared_attr
     def product(cls) -> Mapped[Any]:
         return many2one(cls, "Product", "product_id")
+
+    @declared_attr
+    def uom(cls) -> Mapped[Any]:
+        return many2one(cls, "Uom", "uom_id")
+
+    @declared_attr
+    def tax(cls) -> Mapped[Any]:
+        return many2one(cls, "Tax", "tax_id")
 
     @property
     def qty_to_receive(self) -> Decimal:

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from kernel import Money, Quantity, _, info, many2one, model
@@ -25,6 +25,11 @@ class SupplierPrice:
     )
     product_id: Mapped[int] = mapped_column(
         ForeignKey("product_product.id"), index=True, info=info(_("Product"))
+    )
+    product_code: Mapped[str] = mapped_column(
+        String(64),
+        default="",
+        info=info(_("Supplier's product code"), help=_("Printed on purchase orders")),
     )
     sequence: Mapped[int] = mapped_column(
         Integer, default=10, info=info(_("Priority"), help=_("Lower comes first"))

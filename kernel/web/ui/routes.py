@@ -174,6 +174,12 @@ def _form_context(
             readonly=readonly,
         ),
         "buttons": forms.buttons(env, record),
+        "links": [
+            {"label": text_of(link.label), "url": link.url.format(id=record.id)}
+            for link in view.form.links
+        ]
+        if record is not None
+        else [],
         "status_bar": forms.status_bar(env, record, meta),
         "history": forms.history(env, meta, record),
         "attachments": forms.attachments(env, meta, record),
