@@ -173,15 +173,34 @@ class Env:
 
     def ref(self, xmlid: str) -> Any:
         """The record created by a data file under external id ``addon.name``."""
-        addon, _sep, name = xmlid.partition(".")
-        Data = self.registry["ir.model.data"]
-        row = self.session.scalar(select(Data).where(Data.addon == addon, Data.name == name))
-        if row is None:
-            raise NotFound(_("no record with external id %(xmlid)s", xmlid=xmlid))
-        return self.session.get(self.registry[row.model], row.res_id)
+        from kernel.security import shared_cache
+
+        memo = shared_cache(self) if self.uid is not None else None
+        target = memo.get(("ref", xmlid)) if memo is not None else None
+        if target is None:
+            addon, _sep, name = xmlid.partition(".")
+            Data = self.registry["ir.model.data"]
+            row = self.session.execute(
+                select(Data.model, Data.res_id).where(Data.addon == addon, Data.name == name)
+            ).first()
+            if row is None:
+                raise NotFound(_("no record with external id %(xmlid)s", xmlid=xmlid))
+            target = (row.model, row.res_id)
+            if memo is not None:
+                memo[("ref", xmlid)] = target
+        return self.session.get(self.registry[target[0]], target[1])
 
     def setting(self, key: str, default: Any = None) -> Any:
-        return self.instance.settings(self.session).get(key, default)
+        """An instance setting; read once per configuration stamp (see :mod:`kernel.security`)."""
+        from kernel.security import shared_cache
+
+        memo = shared_cache(self) if self.uid is not None else None
+        settings = memo.get("settings") if memo is not None else None
+        if settings is None:
+            settings = self.instance.settings(self.session)
+            if memo is not None:
+                memo["settings"] = settings
+        return settings.get(key, default)
 
     def next_number(self, code: str, company_id: int | None = None, when: Any = None) -> str:
         """Draw the next gapless number of sequence ``code`` (see :mod:`kernel.sequence`)."""

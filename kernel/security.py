@@ -30,12 +30,21 @@ if TYPE_CHECKING:
 OPERATIONS = ("read", "create", "write", "delete")
 
 #: The ``ir.setting`` key whose value changes whenever users' groups, implied
-#: groups or access rights change. Units of work read it together with their
-#: user (one statement) and reuse the groups and access map computed by an
-#: earlier unit of any user with the same stamp, instead of five queries each.
+#: groups, access rights, settings or external ids change. Units of work read
+#: it together with their user (one statement) and reuse what an earlier unit
+#: of any user computed from those tables under the same stamp (groups, access
+#: map, settings, external ids) instead of querying them again.
 STAMP_KEY = "kernel.security_stamp"
 SECURITY_MODELS = frozenset(
-    {"res.user", "res.user.group", "res.group", "res.group.implied", "ir.access"}
+    {
+        "res.user",
+        "res.user.group",
+        "res.group",
+        "res.group.implied",
+        "ir.access",
+        "ir.setting",
+        "ir.model.data",
+    }
 )
 SECURITY_TABLES = frozenset(
     {"res_user", "res_user_group", "res_group", "res_group_implied", "ir_access"}
@@ -80,7 +89,7 @@ def load_user(env: Env) -> Any:
     return row[0]
 
 
-def _shared_cache(env: Env) -> dict[Any, Any] | None:
+def shared_cache(env: Env) -> dict[Any, Any] | None:
     """Process-wide memo valid for the stamp this unit read (``None``: do not cache)."""
     env.user  # noqa: B018 - loads the stamp
     stamp = env.session.info.get("security_stamp")
@@ -97,7 +106,7 @@ def _shared_cache(env: Env) -> dict[Any, Any] | None:
 
 def group_xmlids_of(env: Env) -> frozenset[str]:
     """The user's groups with implied ones, shared across units while the stamp holds."""
-    memo = _shared_cache(env)
+    memo = shared_cache(env)
     if memo is not None and ("groups", env.uid) in memo:
         found: frozenset[str] = memo[("groups", env.uid)]
         return found
@@ -115,7 +124,7 @@ def _access_map(env: Env) -> dict[str, set[str]]:
         known: dict[str, set[str]] = cached[1]
         return known
     mine = env.group_xmlids
-    memo = _shared_cache(env)
+    memo = shared_cache(env)
     if memo is not None and ("access", mine) in memo:
         perms: dict[str, set[str]] = memo[("access", mine)]
     else:
@@ -229,34 +238,25 @@ def _registry_of(session: Session) -> Registry | None:
 
 
 def on_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    if (
-        _touches_security(session.new)
-        or _touches_security(session.dirty)
-        or _touches_security(session.deleted)
-    ):
+    # ``session.dirty`` walks the identity map: take each collection once.
+    new, deleted = list(session.new), list(session.deleted)
+    dirty = [o for o in session.dirty if session.is_modified(o, include_collections=False)]
+    if _touches_security(new) or _touches_security(dirty) or _touches_security(deleted):
         registry = _registry_of(session)
         if registry is not None:
             bump_stamp(session, registry)
     env = session.info.get("env")
     if env is None:
         return
-    for obj in session.deleted:
+    for obj in deleted:
         _check_immutable(obj, deleting=True)
-    for obj in session.dirty:
-        if session.is_modified(obj, include_collections=False):
-            _check_immutable(obj, deleting=False)
+    for obj in dirty:
+        _check_immutable(obj, deleting=False)
     if _env_of(session) is None or env.is_superuser:
         return
-    for op, objs in (("create", session.new), ("delete", session.deleted)):
+    for op, objs in (("create", new), ("write", dirty), ("delete", deleted)):
         for name in {str(o.__model_name__) for o in objs if hasattr(o, "__model_name__")}:
             check_access(env, name, op)
-    dirty = {
-        str(o.__model_name__)
-        for o in session.dirty
-        if hasattr(o, "__model_name__") and session.is_modified(o, include_collections=False)
-    }
-    for name in dirty:
-        check_access(env, name, "write")
 
 
 def _check_immutable(obj: Any, *, deleting: bool) -> None:
@@ -270,7 +270,8 @@ def _check_immutable(obj: Any, *, deleting: bool) -> None:
     if deleting:
         changed = {"__delete__"}
     else:
-        changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+        # only attributes set since load can have changed (cheaper than every attribute)
+        changed = {key for key in state.committed_state if state.attrs[key].history.has_changes()}
     message = rule(changed)
     if message:
         raise ConflictError(message)
