@@ -151,6 +151,8 @@ def sale_price_rule(
     Called when a line is priced (order entry), before the ``sale.pricelist``
     rules. ``quantity`` is in the product's unit. Return a
     :class:`~addons.sales_order.types.PriceSuggestion` to impose its price and
-    discount (the first answer wins), or ``None`` to let the rules decide.
+    discount (the first answer wins), or ``None`` to let the rules decide. The
+    line shows its source as "Contract or promotion" (``source="special"``, the
+    default); put a reference such as the contract number in ``note``.
     Read-only: do not write.
     """

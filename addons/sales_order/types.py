@@ -37,11 +37,16 @@ class PriceSuggestion:
     """What the pricing engine proposes for one line.
 
     ``price_unit`` is per unit of the product's own unit of measure, before
-    ``discount`` (percent). ``note`` says which rule gave it — it is stored on
-    the line (``pricing_note``) and shown to the user.
+    ``discount`` (percent). ``source`` says where it came from (a code of
+    ``PRICE_SOURCES``: ``list``, ``rule`` with ``rule_id``, or ``special`` — the
+    default, for prices imposed through the ``sale_price_rule`` hook); it is stored
+    on the line (``price_source``) and shown translated. ``note`` is an optional
+    detail from the addon that imposed the price (a contract number), stored in
+    ``pricing_note`` as given.
     """
 
     price_unit: Decimal
     discount: Decimal = Decimal(0)
     note: str = ""
     rule_id: int | None = None
+    source: str = "special"

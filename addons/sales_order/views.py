@@ -104,12 +104,14 @@ ORDER_VIEW = View(
                     "tax_id",
                     "price_subtotal",
                     "price_total",
-                    "pricing_note",
+                    "price_source",
+                    "pricing_rule_id",
                     "below_cost_reason",
                 ],
                 label=_("Order lines"),
             ),
-            Lines("checks", ["code", "severity", "message"], label=_("Checks")),
+            # read-only: sales users may only read check results (see data/security.toml)
+            Lines("checks", ["severity", "message"], label=_("Checks")),
             Lines(
                 "exceptions",
                 ["kind", "description", "group_id", "due_date", "status"],

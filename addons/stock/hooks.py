@@ -14,10 +14,16 @@ from kernel.i18n import _
 
 @hookimpl
 def register_views(register: Callable[..., None]) -> None:
-    from addons.stock.views import SALE_ORDER_EXTENSION, SALE_ORDER_LINE_EXTENSION, VIEWS
+    from addons.stock.views import (
+        PRODUCT_EXTENSION,
+        SALE_ORDER_EXTENSION,
+        SALE_ORDER_LINE_EXTENSION,
+        VIEWS,
+    )
 
     for view in VIEWS:
         register(view)
+    register(PRODUCT_EXTENSION)
     register(SALE_ORDER_EXTENSION)
     register(SALE_ORDER_LINE_EXTENSION)
 

@@ -36,7 +36,7 @@ QUANT_VIEW = View(
     create=False,
     list=ListView(
         columns=["product_id", "location_id", "lot_id", "quantity", "reserved_quantity", "in_date"],
-        search=[],
+        search=["product_id", "location_id", "lot_id"],
         filters=[
             Filter("internal", _("Internal locations"), _internal),
             Filter("positive", _("In stock"), lambda env, M: M.quantity > 0),
@@ -251,6 +251,11 @@ SALE_ORDER_EXTENSION = ViewExtension(
     list_columns=["stock_status"],
     form_section=Section(_("Stock"), ["stock_status"]),
     filters=[Filter("short", _("Short of stock"), lambda env, M: M.stock_status == "short")],
+)
+
+PRODUCT_EXTENSION = ViewExtension(
+    model="product.product",
+    form_section=Section(_("Inventory"), ["tracking", "cost_method"]),
 )
 
 SALE_ORDER_LINE_EXTENSION = ViewExtension(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, select
-from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+from sqlalchemy import Boolean, ForeignKey, String, Text, column, select, table
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, object_session
 
 from addons.base.models.checks import check_not_negative, require
 from kernel import Money, Quantity, _, info, many2one, model
@@ -17,6 +17,18 @@ PRODUCT_TYPES = [
     ("consumable", _("Consumable")),
     ("service", _("Service")),
 ]
+
+DEFAULT_UOM = ("base", "uom_unit")
+"""A new product counts in units (pieces) unless told otherwise."""
+_MODEL_DATA = table("ir_model_data", column("addon"), column("name"), column("res_id"))
+_DEFAULT_UOM_ID = select(_MODEL_DATA.c.res_id).where(
+    _MODEL_DATA.c.addon == DEFAULT_UOM[0], _MODEL_DATA.c.name == DEFAULT_UOM[1]
+)
+
+
+def _default_uom_id(context: Any) -> int | None:
+    """Column default for rows inserted without the ORM's ``__defaults__`` (bulk inserts)."""
+    return context.connection.scalar(_DEFAULT_UOM_ID) if context is not None else None
 
 
 @model("product.product", _("Product"), rec_name="name", order="default_code,name")
@@ -36,7 +48,10 @@ class Product:
         info=info(_("Product type"), selection=PRODUCT_TYPES),
     )
     uom_id: Mapped[int] = mapped_column(
-        ForeignKey("uom_uom.id"), index=True, info=info(_("Unit of measure"))
+        ForeignKey("uom_uom.id"),
+        index=True,
+        default=_default_uom_id,
+        info=info(_("Unit of measure"), _("Unit (pieces) when left empty")),
     )
     list_price: Mapped[Decimal] = mapped_column(
         Money(), default=Decimal(0), info=info(_("Sales price"), widget="monetary")
@@ -98,6 +113,14 @@ class Product:
             lang = get_locale()
         name = self.name_zh if lang == "zh_CN" and self.name_zh else self.name
         return f"[{self.default_code}] {name}" if self.default_code else name
+
+    def __defaults__(self) -> None:
+        """A product created without a unit counts in units (``base.uom_unit``)."""
+        if self.uom_id is not None or self.uom is not None:
+            return
+        session = object_session(self)
+        if session is not None:
+            self.uom_id = session.scalar(_DEFAULT_UOM_ID)
 
     def __validate__(self) -> None:
         require(self, "name", _("Name"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from addons.base.tests.test_import_page import signed_in
 from kernel.testing import MakeInstance, make_user
 
@@ -82,3 +84,32 @@ def test_creating_a_partner_on_the_form_reports_the_bad_field(make_instance: Mak
             follow_redirects=False,
         )
         assert good.status_code in (302, 303), good.text[:300]
+
+
+def test_a_product_saved_without_a_unit_counts_in_units(make_instance: MakeInstance) -> None:
+    """The unit is not asked for: left empty on the form (or the API), it is Unit."""
+    instance = make_instance(["base"])
+    make_user(instance, "clerk", ["base.group_user"])
+    with signed_in(instance, "clerk") as client:
+        form = client.get("/app/products/new")
+        assert "Unit (pieces) when left empty" in form.text
+        saved = client.post(
+            "/app/products/new",
+            data={
+                "_csrf_token": str(client.cookies.get("csrftoken")),
+                "name": "Paper cup",
+                "type": "consumable",
+                "uom_id": "",
+            },
+            follow_redirects=False,
+        )
+        assert saved.status_code in (302, 303), saved.text[:300]
+    with instance.unit(None, su=True) as env:
+        Product = env["product.product"]
+        cup = env.session.scalars(select(Product).where(Product.name == "Paper cup")).one()
+        assert cup.uom_id == env.ref("base.uom_unit").id
+        kg = env.ref("base.uom_kg").id
+        rice = Product(name="Rice", uom_id=kg)
+        env.session.add(rice)
+        env.session.flush()
+        assert rice.uom_id == kg  # a unit given is kept

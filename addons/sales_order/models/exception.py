@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, object_session
 
 from kernel import UTCDateTime, _, info, many2one, model, utcnow
+from kernel.errors import ValidationError
 
 EXCEPTION_KINDS = [
     ("delay", _("Delay")),
@@ -63,3 +64,23 @@ class SaleOrderException:
     @declared_attr
     def group(cls) -> Mapped[Any]:
         return many2one(cls, "Group", "group_id")
+
+    def __defaults__(self) -> None:
+        """Whoever records an exception (on its screen or the order's) is its reporter."""
+        if self.reported_by_id is None:
+            session = object_session(self)
+            env = session.info.get("env") if session is not None else None
+            self.reported_by_id = getattr(env, "uid", None)
+
+    def __validate__(self) -> None:
+        """The same rules on the generic screens and the API as in ``services.exceptions``."""
+        if not (self.description or "").strip():
+            raise ValidationError(_("Description: say what went wrong"), field="description")
+        if self.kind not in {key for key, _label in EXCEPTION_KINDS}:
+            raise ValidationError(
+                _("Type: %(kind)s is not a known exception type", kind=self.kind), field="kind"
+            )
+        if self.status == "resolved" and not (self.resolution or "").strip():
+            raise ValidationError(
+                _("Resolution: say how the problem was solved"), field="resolution"
+            )

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from addons.sales_order.models.selections import PRICE_SOURCES
 from kernel import Exact, Money, Quantity, _, info, many2one, model
 
 
@@ -55,8 +56,19 @@ class SaleOrderLine:
         default=Decimal(0),
         info=info(_("Unit cost"), _("product cost per unit of this line"), readonly=True),
     )
+    price_source: Mapped[str] = mapped_column(
+        String(16),
+        default="manual",
+        info=info(_("Price source"), selection=PRICE_SOURCES, readonly=True),
+    )
     pricing_note: Mapped[str] = mapped_column(
-        String(255), default="", info=info(_("Price source"), readonly=True)
+        String(255),
+        default="",
+        info=info(
+            _("Price details"),
+            _("what the app that imposed a contract or promotion price said about it"),
+            readonly=True,
+        ),
     )
     pricing_rule_id: Mapped[int | None] = mapped_column(
         ForeignKey("sale_pricelist_rule.id", ondelete="SET NULL"),
@@ -82,6 +94,10 @@ class SaleOrderLine:
     @declared_attr
     def tax(cls) -> Mapped[Any]:
         return many2one(cls, "Tax", "tax_id")
+
+    @declared_attr
+    def pricing_rule(cls) -> Mapped[Any]:
+        return many2one(cls, "PricelistRule", "pricing_rule_id")
 
     def __immutable__(self, changed: set[str]) -> Any:
         """Lines of a submitted order keep what was agreed (other addons' columns stay writable)."""

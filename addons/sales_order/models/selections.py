@@ -31,3 +31,12 @@ SHIPPING_METHODS = [
 ]
 
 SEVERITY = [("ok", _("OK")), ("review", _("Needs review")), ("block", _("Blocking"))]
+
+PRICE_SOURCES = [
+    ("list", _("List price")),
+    ("rule", _("Price list rule")),
+    ("manual", _("Entered by hand")),
+    ("special", _("Contract or promotion")),
+]
+"""Where a line's price came from; ``rule`` names the rule in ``pricing_rule_id``,
+``special`` is a price imposed through the ``sale_price_rule`` hook by another addon."""

@@ -17,8 +17,6 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from kernel.i18n import _
-
 _installed = False
 ORDER = "sale.order"
 LINE = "sale.order.line"
@@ -127,7 +125,7 @@ def _complete_line(env: Any, line: Any) -> None:
     if line.tax is None and line.tax_id is not None:
         line.tax = env.session.get(env["res.tax"], line.tax_id)
     if not line.name:
-        line.name = product.specification or product.name
+        line.name = product.specification or ""
     if line.quantity is None:
         line.quantity = Decimal(1)
     if line.discount is None:
@@ -162,8 +160,8 @@ def _price_lines(env: Any, lines: list[Any]) -> None:
                     PRICE_QUANTUM
                 )
         for line, *_rest in items:
-            if line.price_unit is not None and not line.pricing_note:
-                line.pricing_note = str(_("entered by hand"))
+            if line.price_unit is not None and not line.price_source:
+                line.price_source = "manual"
         unpriced = [item for item in items if item[0].price_unit is None]
         if not unpriced:
             continue
@@ -174,5 +172,6 @@ def _price_lines(env: Any, lines: list[Any]) -> None:
             line.price_unit = (suggestion.price_unit * per_unit).quantize(PRICE_QUANTUM)
             if not line.discount:
                 line.discount = suggestion.discount
+            line.price_source = suggestion.source
             line.pricing_note = suggestion.note[:255]
             line.pricing_rule_id = suggestion.rule_id

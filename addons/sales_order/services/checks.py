@@ -162,11 +162,12 @@ def gather(env: Env, order: Any) -> list[CheckResult]:
     for answer in env.hook.sale_order_checks(env=env, order=order):
         results.extend(answer or [])
     Check = env["sale.order.check"]
-    order.checks.clear()
-    for result in results:
-        order.checks.append(
-            Check(code=result.code, severity=result.severity, message=text_of(result.message))
-        )
+    with env.sudo("check results are the system's findings, which users may only read"):
+        order.checks.clear()
+        for result in results:
+            order.checks.append(
+                Check(code=result.code, severity=result.severity, message=text_of(result.message))
+            )
     findings = [r for r in results if r.severity != "ok"]
     if findings:
         add_comment(env, order, "\n".join(f"[{r.severity}] {text_of(r.message)}" for r in findings))

@@ -75,8 +75,9 @@ def format_address(partner: Any) -> str:
         " ".join(x for x in (partner.zip or "", partner.city or "") if x),
     ]
     country = getattr(partner, "country", None)
-    if country is not None:
-        parts.append(country.name)
+    if country is not None:  # in the language the customer reads (a courier label)
+        chinese = getattr(partner, "lang", "") == "zh_CN" and getattr(country, "name_zh", "")
+        parts.append(country.name_zh if chinese else country.name)
     return "\n".join(p for p in parts if p)
 
 
@@ -197,8 +198,7 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
         if "price_unit" in item and item["price_unit"] is not None:
             price_unit = Decimal(str(item["price_unit"]))
             discount = Decimal(str(item.get("discount", 0) or 0))
-            note = str(_("entered by hand"))
-            rule_id = None
+            source, note, rule_id = "manual", "", None
         else:
             price_unit = (suggestion.price_unit * per_unit).quantize(PRICE_QUANTUM)
             discount = (
@@ -206,8 +206,7 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
                 if item.get("discount") is not None
                 else suggestion.discount
             )
-            note = suggestion.note
-            rule_id = suggestion.rule_id
+            source, note, rule_id = suggestion.source, suggestion.note, suggestion.rule_id
         quantity = Decimal(str(item.get("quantity", 1)))
         tax_id = int(item["tax_id"]) if item.get("tax_id") else product.sale_tax_id
         tax = env.session.get(Tax, tax_id) if tax_id else None  # identity map: no query
@@ -217,7 +216,7 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
                 "order_id": order.id,
                 "sequence": int(item.get("sequence") or next_sequence),
                 "product_id": product.id,
-                "name": item.get("name") or product.specification or product.name,
+                "name": item.get("name") or product.specification or "",
                 "quantity": quantity,
                 "uom_id": line_uom.id,
                 "price_unit": price_unit,
@@ -229,6 +228,7 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
                 "cost_price": ((product.standard_price or Decimal(0)) * per_unit).quantize(
                     PRICE_QUANTUM
                 ),
+                "price_source": source,
                 "pricing_note": note[:255],
                 "pricing_rule_id": rule_id,
                 "below_cost_reason": item.get("below_cost_reason") or "",

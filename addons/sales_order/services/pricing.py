@@ -24,7 +24,6 @@ from sqlalchemy import and_, or_, select
 
 from addons.sales_order.services.totals import HUNDRED
 from addons.sales_order.types import PriceSuggestion
-from kernel.i18n import _, text_of
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -127,30 +126,23 @@ def pick_rule(env: Env, rules: list[Any], product: Any, quantity: Decimal) -> An
 
 
 def apply_rule(rule: Any, product: Any) -> PriceSuggestion:
-    """The price a rule gives for ``product`` (per unit of the product's unit)."""
+    """The price a rule gives for ``product`` (per unit of the product's unit).
+
+    The line keeps the rule's id (shown by its name, in the rule's own words),
+    never a sentence about it: a sentence would be stored in the language of
+    whoever priced the line.
+    """
     list_price = product.list_price or Decimal(0)
-    label = rule.name or f"#{rule.id}"
     if rule.kind == "fixed":
         price = rule.fixed_price or Decimal(0)
-        note = _("price rule %(rule)s: fixed price", rule=label)
-        return PriceSuggestion(price.quantize(PRICE_QUANTUM), Decimal(0), text_of(note), rule.id)
+        return PriceSuggestion(price.quantize(PRICE_QUANTUM), Decimal(0), "", rule.id, "rule")
     if rule.kind == "discount":
-        note = _(
-            "price rule %(rule)s: %(discount)s%% off list price", rule=label, discount=rule.discount
-        )
-        return PriceSuggestion(list_price, rule.discount or Decimal(0), text_of(note), rule.id)
+        return PriceSuggestion(list_price, rule.discount or Decimal(0), "", rule.id, "rule")
     cost = product.standard_price or Decimal(0)
     price = cost * (HUNDRED + (rule.margin or Decimal(0))) / HUNDRED + (
         rule.surcharge or Decimal(0)
     )
-    note = _(
-        "price rule %(rule)s: cost %(cost)s + %(margin)s%% + %(surcharge)s",
-        rule=label,
-        cost=cost,
-        margin=rule.margin,
-        surcharge=rule.surcharge,
-    )
-    return PriceSuggestion(price.quantize(PRICE_QUANTUM), Decimal(0), text_of(note), rule.id)
+    return PriceSuggestion(price.quantize(PRICE_QUANTUM), Decimal(0), "", rule.id, "rule")
 
 
 def suggest_prices(
@@ -175,9 +167,7 @@ def suggest_prices(
             result.append(apply_rule(rule, product))
         else:
             result.append(
-                PriceSuggestion(
-                    product.list_price or Decimal(0), Decimal(0), text_of(_("list price"))
-                )
+                PriceSuggestion(product.list_price or Decimal(0), Decimal(0), source="list")
             )
     return result
 

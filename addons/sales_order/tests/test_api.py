@@ -94,7 +94,7 @@ def test_order_from_entry_to_approval_and_rejection(shop: dict[str, Any]) -> Non
         assert small["state"] == "draft"
         assert str(small["amount_untaxed"]) in ("398.00", "398.0000", "398")
         line = small["lines"][0]
-        assert str(line["price_unit"]).startswith("199") and line["pricing_note"] == "list price"
+        assert str(line["price_unit"]).startswith("199") and line["price_source"] == "list"
         moved = _ok(clerk.post(f"/api/v1/sale.order/{small['id']}/actions/submit"))
         assert moved["state"] == "closed" and moved["auto_approved"] is True
 

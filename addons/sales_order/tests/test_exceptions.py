@@ -64,3 +64,41 @@ def test_widget_is_registered(world: World) -> None:
         register=lambda key, title, render, group=None: found.append((key, group))
     )
     assert ("sales_order.open_exceptions", "base.group_user") in found
+
+
+def test_exception_recorded_on_its_screen_names_its_reporter(world: World) -> None:
+    """The Exceptions screen (Sales › Exceptions › New) follows the same rules as the service."""
+    from addons.base.tests.test_import_page import signed_in
+
+    order_id = _running_order(world)
+    with world.unit(world.manager) as env:
+        group_id = env.ref("sales_order.group_manager").id
+    form = {"order_id": str(order_id), "kind": "quality", "group_id": str(group_id)}
+    with signed_in(world.instance, "clerk") as client:
+        token = str(client.cookies.get("csrftoken"))
+        empty = client.post(
+            "/app/sales/exceptions/new",
+            data={**form, "_csrf_token": token, "description": " "},
+            follow_redirects=False,
+        )
+        assert empty.status_code == 422 and "Description is required" in empty.text
+        saved = client.post(
+            "/app/sales/exceptions/new",
+            data={**form, "_csrf_token": token, "description": "Two cups broken"},
+            follow_redirects=False,
+        )
+        assert saved.status_code in (302, 303), saved.text[:300]
+        unresolved = client.post(
+            saved.headers["location"],
+            data={
+                **form,
+                "_csrf_token": token,
+                "description": "Two cups broken",
+                "status": "resolved",
+            },
+            follow_redirects=False,
+        )
+        assert unresolved.status_code == 422 and "say how the problem was solved" in unresolved.text
+    with world.unit() as env:
+        (record,) = exceptions.open_exceptions_of_order(env, order_id)
+        assert (record.reported_by_id, record.status) == (world.clerk, "open")

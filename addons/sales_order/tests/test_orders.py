@@ -26,6 +26,8 @@ def test_new_order_takes_number_and_customer_defaults(world: World) -> None:
         assert order.phone == "138-0000-1111"
         assert order.shipping_partner_id == world.delivery
         assert "5 Harbour Rd" in order.shipping_address and "Ningbo" in order.shipping_address
+        # the country in the language the customer reads (partners read Chinese by default)
+        assert order.shipping_address.splitlines()[-1] == "中国"
         assert order.payment_term_id == env.ref("base.term_30").id
         assert order.currency_id == env.ref("base.main_company").currency_id
         assert order.salesperson_id == world.clerk
@@ -68,8 +70,9 @@ def test_lines_are_priced_taxed_and_totalled(world: World) -> None:
             ],
         )
         widget, gadget, service = order.lines
-        assert widget.price_unit == Decimal("100") and widget.pricing_note == "list price"
-        assert widget.name == "Steel, 10 cm"
+        assert widget.price_unit == Decimal("100") and widget.price_source == "list"
+        # the specification comes from the product's, never repeats its name
+        assert (widget.name, gadget.name, service.name) == ("Steel, 10 cm", "", "")
         assert widget.tax_id == env.ref("base.vat_13_sale").id
         assert (widget.price_subtotal, widget.price_tax, widget.price_total) == (
             Decimal("300.00"),
@@ -78,7 +81,7 @@ def test_lines_are_priced_taxed_and_totalled(world: World) -> None:
         )
         # 2 × 25.50 − 10 % = 45.90; 13 % = 5.967 → 5.97
         assert (gadget.price_subtotal, gadget.price_tax) == (Decimal("45.90"), Decimal("5.97"))
-        assert service.price_unit == Decimal("75.00") and service.pricing_note == "entered by hand"
+        assert service.price_unit == Decimal("75.00") and service.price_source == "manual"
         assert service.price_tax == Decimal("4.50")
         assert order.amount_untaxed == Decimal("420.90")
         assert order.amount_tax == Decimal("49.47")
@@ -197,9 +200,11 @@ def test_orders_written_by_any_path_are_completed_at_flush(world: World) -> None
         assert order.name.startswith("SO") and order.company_id and order.currency_id
         assert order.contact_name == "Li Wei" and order.shipping_partner_id == world.delivery
         gadget, widget = order.lines
-        assert gadget.price_unit == Decimal("240.0000") and "Dozen deal" in gadget.pricing_note
+        assert (gadget.name, widget.name) == ("", "Steel, 10 cm")
+        assert gadget.price_unit == Decimal("240.0000") and gadget.price_source == "rule"
+        assert gadget.pricing_rule.name == "Dozen deal"
         assert gadget.tax_id == env.ref("base.vat_13_sale").id
-        assert widget.price_unit == Decimal("90") and widget.pricing_note == "entered by hand"
+        assert widget.price_unit == Decimal("90") and widget.price_source == "manual"
         assert order.amount_untaxed == Decimal("570.00")  # 2 × 240 + 90
         assert order.amount_total == Decimal("644.10")
         # changing a line later recomputes the order

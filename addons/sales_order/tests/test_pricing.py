@@ -54,7 +54,7 @@ def test_fixed_price_for_customer(world: World) -> None:
     )
     s = _price(world, world.widget)
     assert (s.price_unit, s.rule_id) == (Decimal("88.50"), rid)
-    assert "Huaxin contract" in s.note
+    assert s.source == "rule" and s.note == ""
     assert _price(world, world.widget, partner=False).price_unit == Decimal("100")
 
 
@@ -187,8 +187,33 @@ def test_rule_is_stored_and_shown_on_the_line(world: World) -> None:
             env, world.customer, [{"product_id": world.widget, "quantity": 1}]
         )
         line = order.lines[0]
-        assert line.pricing_rule_id == rid and "VIP" in line.pricing_note
+        assert (line.price_source, line.pricing_rule_id) == ("rule", rid)
         assert line.price_subtotal == Decimal("93.00")
+        order_id = order.id
+    # the order form's lines say where the price came from in the reader's language,
+    # and name the rule in its own words
+    for lang, source in (("en", "Price list rule"), ("zh_CN", "价目表规则")):
+        with world.unit(lang=lang) as env:
+            row = _form_line(env, order_id)
+            assert (row["price_source"], row["pricing_rule_id"]) == (source, "VIP")
+    with world.unit(lang="zh_CN") as env:
+        order = orders.create_order(
+            env, world.customer, [{"product_id": world.gadget, "quantity": 1, "price_unit": "20"}]
+        )
+        row = _form_line(env, order.id)
+        assert (row["price_source"], row["pricing_rule_id"]) == ("手工录入", "")
+
+
+def _form_line(env, order_id: int) -> dict[str, str]:
+    """The first line of the order form as a reader sees it: column → displayed text."""
+    from kernel.web.introspect import collect_views, model_meta
+    from kernel.web.ui import forms
+
+    view = collect_views(env.registry)["sale.order"]
+    meta = model_meta(env.registry, "sale.order")
+    record = forms.load_record(env, view, meta, order_id)
+    table = next(t for t in forms.line_tables(env, view, meta, record) if t.relation == "lines")
+    return {w.field: w.display for w in table.rows[0]["widgets"]}
 
 
 def test_hook_overrides_rules(world: World) -> None:
@@ -207,7 +232,8 @@ def test_hook_overrides_rules(world: World) -> None:
     plugin = Promo()
     world.instance.registry.pm.register(plugin)
     try:
-        assert _price(world, world.widget).price_unit == Decimal("50")
+        promoted = _price(world, world.widget)
+        assert (promoted.price_unit, promoted.source) == (Decimal("50"), "special")
         assert _price(world, world.gadget).price_unit == Decimal("25.50")
     finally:
         world.instance.registry.pm.unregister(plugin)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from addons.sales_order.services import orders
 from addons.sales_order.tests.conftest import World
 from kernel import hookimpl
-from kernel.errors import ValidationError
+from kernel.errors import AccessDenied, ValidationError
 
 
 def _new(env, world: World, quantity: str = "1", **fields):
@@ -172,6 +172,23 @@ def test_restricted_country_blocks_approval(world: World) -> None:
     with world.unit(world.manager) as env, pytest.raises(ValidationError) as err:
         orders.approve(env, order.id)
     assert "export licence missing" in str(err.value)
+    # nobody removes the blocking finding: sales users only read check results,
+    # and the order form shows them without "Add a line"
+    for uid in (world.clerk, world.manager):
+        with pytest.raises(AccessDenied), world.unit(uid) as env:
+            check = env.get("sale.order", order.id).checks[0]
+            check.severity = "ok"
+            env.session.flush()
+    with world.unit() as env:
+        from kernel.web.introspect import collect_views, model_meta
+        from kernel.web.ui import forms
+
+        view = collect_views(env.registry)["sale.order"]
+        meta = model_meta(env.registry, "sale.order")
+        record = forms.load_record(env, view, meta, order.id)
+        tables = {t.relation: t for t in forms.line_tables(env, view, meta, record)}
+        assert tables["checks"].readonly and len(tables["checks"].rows) == 1
+        assert [c for c, _label, _meta in tables["checks"].columns] == ["severity", "message"]
 
 
 def test_checks_of_other_addons_are_stored_and_in_history(world: World) -> None:

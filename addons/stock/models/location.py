@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, String
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import Boolean, ForeignKey, String, func, inspect, update
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, object_session, relationship
 
 from addons.stock.models.selections import LOCATION_ROLES, LOCATION_USAGES
 from kernel import _, info, many2one, model
+from kernel.errors import ValidationError
 
 
 @model("stock.location", _("Location"), rec_name="full_name", order="full_name")
@@ -52,7 +53,13 @@ class Location:
 
     @declared_attr
     def parent(cls) -> Mapped[Any]:
-        return many2one(cls, "Location", "parent_id")
+        # Self-referential: without remote_side SQLAlchemy would read parent_id → id as
+        # one-to-many (the children) and warn when a location has several.
+        return relationship(
+            "Location",
+            foreign_keys=lambda: [cls.parent_id],  # type: ignore[attr-defined]
+            remote_side=lambda: [cls.id],  # type: ignore[attr-defined]
+        )
 
     @declared_attr
     def warehouse(cls) -> Mapped[Any]:
@@ -61,3 +68,37 @@ class Location:
     @property
     def is_internal(self) -> bool:
         return self.usage == "internal"
+
+    def __validate__(self) -> None:
+        """Keep ``full_name`` (``WH/Stock``), the name every screen shows, in step with the tree.
+
+        Locations made on the generic form name only themselves; a renamed or moved
+        location renames the ones below it too (one UPDATE).
+        """
+        state = inspect(self)
+        moved = any(state.attrs[key].history.has_changes() for key in ("name", "parent_id"))
+        if self.full_name and state.persistent and not moved:
+            return
+        session = object_session(self)
+        parent = self.parent
+        if parent is None and self.parent_id is not None and session is not None:
+            parent = session.get(type(self), self.parent_id)
+        ancestor = parent
+        while ancestor is not None:
+            if ancestor is self or (self.id is not None and ancestor.id == self.id):
+                raise ValidationError(
+                    _("Parent: a location cannot be inside itself"), field="parent_id"
+                )
+            ancestor = ancestor.parent
+        name = (self.name or "").strip()
+        full_name = f"{parent.full_name or parent.name}/{name}" if parent is not None else name
+        old = self.full_name
+        self.full_name = full_name
+        if state.persistent and old and old != full_name and session is not None:
+            cls = type(self)
+            session.execute(
+                update(cls)
+                .where(cls.full_name.startswith(old + "/", autoescape=True))
+                .values(full_name=full_name + func.substr(cls.full_name, len(old) + 1))
+                .execution_options(synchronize_session=False)
+            )

@@ -34,6 +34,12 @@ def test_views_name_real_fields_and_filters_run(make_instance: MakeInstance) -> 
         order_view = views["sale.order"]
         assert "stock_status" in order_view.list.columns
         assert any(f.name == "short" for f in order_view.list.filters)
+        # tracking and cost method are set on the product form
+        product_fields = [f for s in views["product.product"].form.sections for f in s.fields]
+        assert {"tracking", "cost_method"} <= set(product_fields)
+        # the stock on hand can be searched by product and location
+        quants = views["stock.quant"]
+        assert {"product_id", "location_id"} <= set(quants.list.search)
 
 
 def test_menus_are_registered_under_inventory(stock: Instance) -> None:

@@ -82,3 +82,27 @@ def test_serial_numbers_move_one_unit_each(stock: Instance) -> None:
             receive(env, pid, 2, lot_id=lot.id)
         receive(env, pid, 1, lot_id=lot.id)
         assert availability(env, [pid])[pid]["on_hand"] == D(1)
+
+
+def test_locations_made_on_the_form_are_named_by_their_place_in_the_tree(stock: Instance) -> None:
+    """A shelf under WH/Stock reads ``WH/Stock/A-01``; renaming Stock renames what is below."""
+    with stock.unit(None, su=True) as env:
+        Location = env["stock.location"]
+        stock_location = env.ref("stock.location_stock")
+        shelves = [Location(name=f"A-0{i}", parent_id=stock_location.id) for i in (1, 2)]
+        env.session.add_all(shelves)
+        env.session.flush()
+        assert [s.full_name for s in shelves] == ["WH/Stock/A-01", "WH/Stock/A-02"]
+        # several children: the parent is still one location (no SAWarning, no list)
+        assert [s.parent.full_name for s in shelves] == ["WH/Stock", "WH/Stock"]
+        stock_location.name = "Main stock"
+        env.session.flush()
+        env.session.expire_all()
+        assert {s.full_name for s in shelves} == {"WH/Main stock/A-01", "WH/Main stock/A-02"}
+        assert env.ref("stock.location_input").full_name == "WH/Input"
+        shelf_id = shelves[0].id
+    with (
+        pytest.raises(ValidationError, match="inside itself"),
+        stock.unit(None, su=True) as env,
+    ):
+        env.ref("stock.location_stock").parent_id = shelf_id
