@@ -63,8 +63,7 @@ def create_order(env: Env, partner_id: int, lines: list[dict[str, Any]], **field
 
 
 def _products(env: Env, ids: list[int]) -> dict[int, Any]:
-    Product = env["product.product"]
-    found = {p.id: p for p in env.session.scalars(select(Product).where(Product.id.in_(ids)))}
+    found = env.browse("product.product", ids)
     missing = [i for i in ids if i not in found]
     if missing:
         raise ValidationError(

@@ -159,9 +159,7 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
     Uom = env["uom.uom"]
     Tax = env["res.tax"]
     product_ids = {int(i["product_id"]) for i in items}
-    products = {
-        p.id: p for p in env.session.scalars(select(Product).where(Product.id.in_(product_ids)))
-    }
+    products = env.browse(Product, product_ids)
     missing = product_ids - set(products)
     if missing:
         raise ValidationError(
@@ -171,12 +169,12 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
     uom_ids = {p.uom_id for p in products.values()} | {
         int(i["uom_id"]) for i in items if i.get("uom_id")
     }
-    uoms = {u.id: u for u in env.session.scalars(select(Uom).where(Uom.id.in_(uom_ids)))}
+    uoms = env.browse(Uom, uom_ids)
     tax_ids = {p.sale_tax_id for p in products.values() if p.sale_tax_id} | {
         int(i["tax_id"]) for i in items if i.get("tax_id")
     }
     if tax_ids:
-        list(env.session.scalars(select(Tax).where(Tax.id.in_(tax_ids))))  # into the identity map
+        env.browse(Tax, tax_ids)  # into the identity map
     partner = order.partner if order.partner_id else None
     pricing_input = []
     for item in items:

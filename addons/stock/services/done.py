@@ -31,9 +31,7 @@ ZERO = Decimal(0)
 
 
 def load_products(env: Env, product_ids: Sequence[int]) -> dict[int, Any]:
-    Product = env["product.product"]
-    ids = sorted(set(product_ids))
-    return {p.id: p for p in env.session.scalars(select(Product).where(Product.id.in_(ids)))}
+    return env.browse("product.product", product_ids)
 
 
 def shortage_error(

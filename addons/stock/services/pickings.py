@@ -52,11 +52,7 @@ def create_picking(
     if not lines:
         raise ValidationError(_("a transfer needs at least one product"), field="moves")
     wanted = {line["product_id"] for line in lines if "product" not in line}
-    products = (
-        {p.id: p for p in env.session.scalars(select(Product).where(Product.id.in_(wanted)))}
-        if wanted
-        else {}
-    )
+    products = env.browse(Product, wanted) if wanted else {}
     picking = Picking(
         name=env.next_number(SEQUENCE_CODES[picking_type], company_id),
         picking_type=picking_type,
@@ -199,14 +195,9 @@ def _refresh_product_qty(env: Env, moves: list[Any]) -> None:
         return
     Product = env["product.product"]
     Uom = env["uom.uom"]
-    products = {
-        p.id: p
-        for p in env.session.scalars(
-            select(Product).where(Product.id.in_({m.product_id for m in moves}))
-        )
-    }
+    products = env.browse(Product, {m.product_id for m in moves})
     uom_ids = {m.uom_id for m in moves} | {p.uom_id for p in products.values()}
-    uoms = {u.id: u for u in env.session.scalars(select(Uom).where(Uom.id.in_(uom_ids)))}
+    uoms = env.browse(Uom, uom_ids)
     for m in moves:
         if m.quantity is None or m.quantity <= 0:
             raise ValidationError(

@@ -38,10 +38,7 @@ def load_locations(env: Env, location_ids: Iterable[int]) -> dict[int, Any]:
     ids = sorted(set(location_ids))
     if not ids:
         return {}
-    Location = env["stock.location"]
-    return {
-        loc.id: loc for loc in env.session.scalars(select(Location).where(Location.id.in_(ids)))
-    }
+    return env.browse("stock.location", ids)
 
 
 def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> list[Any]:

@@ -38,9 +38,7 @@ def _order_datetime(order: Any) -> dt.datetime:
 
 
 def _load_uoms(env: Env, ids: Iterable[int]) -> dict[int, Any]:
-    Uom = env["uom.uom"]
-    wanted = sorted(set(ids))
-    return {u.id: u for u in env.session.scalars(select(Uom).where(Uom.id.in_(wanted)))}
+    return env.browse("uom.uom", ids)
 
 
 def reserve_order(env: Env, order: Any) -> Any | None:
