@@ -45,8 +45,8 @@ PARTNER_VIEW = View(
         columns=["ref", "name", "city", "phone", "email", "customer_group_id", "salesperson_id"],
         search=["name", "ref", "phone", "email", "city"],
         filters=[
-            Filter("customers", _("Customers"), _customers),
-            Filter("suppliers", _("Suppliers"), _suppliers),
+            Filter("customers", _("Customers"), _customers, defaults={"is_customer": True}),
+            Filter("suppliers", _("Suppliers"), _suppliers, defaults={"is_supplier": True}),
             Filter("companies", _("Companies only"), _companies),
             Filter("archived", _("Archived"), _archived),
         ],

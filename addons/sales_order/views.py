@@ -111,11 +111,13 @@ ORDER_VIEW = View(
                 label=_("Order lines"),
             ),
             # read-only: sales users may only read check results (see data/security.toml)
-            Lines("checks", ["severity", "message"], label=_("Checks")),
+            Lines("checks", ["severity", "message"], label=_("Checks"), readonly=True),
+            # recorded and handled on their own screen (Sales › Exceptions)
             Lines(
                 "exceptions",
                 ["kind", "description", "group_id", "due_date", "status"],
                 label=_("Exceptions"),
+                readonly=True,
             ),
         ],
         readonly_states=(
@@ -230,7 +232,7 @@ MENUS: list[dict[str, Any]] = [
     {
         "key": "sales.to_approve",
         "label": _("To approve"),
-        "url": "/app/sales/orders?filter=to_approve",
+        "url": "/app/sales/orders?f=to_approve",
         "parent": "sales",
         "sequence": 20,
         "group": "sales_order.group_manager",

@@ -84,17 +84,13 @@ def web_secret(instance: Instance) -> str:
     raise RuntimeError("could not create the web secret")
 
 
-def _optional_routes(module: str) -> list[Any]:
-    """W2's generic screens and API; the app still starts (without them) if they fail to import."""
+def _kernel_routes(module: str) -> list[Any]:
+    """The generic screens' or the API's routes: a failure to import them stops start-up."""
     import importlib
 
-    try:
-        mod = importlib.import_module(module)
-    except Exception:
-        log.exception("could not import %s; continuing without its routes", module)
-        return []
+    mod = importlib.import_module(module)
     attr = "UI_ROUTES" if module.endswith("ui.routes") else "API_ROUTES"
-    return list(getattr(mod, attr, []))
+    return list(getattr(mod, attr))
 
 
 def addon_routes(instance: Instance) -> list[Any]:
@@ -163,8 +159,8 @@ def create_app(
     handlers: list[Any] = [
         *AUTH_ROUTES,
         *SHELL_ROUTES,
-        *_optional_routes("kernel.web.ui.routes"),
-        *_optional_routes("kernel.web.api.routes"),
+        *_kernel_routes("kernel.web.ui.routes"),
+        *_kernel_routes("kernel.web.api.routes"),
         *addon_routes(instance),
         *static_routers(instance),
     ]

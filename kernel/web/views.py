@@ -6,11 +6,16 @@ grouping with sub-totals, pagination, column choice, CSV/XLSX export) and a form
 buttons, status bar, history and attachments). Addons contribute them through
 the ``register_views`` hook; a later addon may register a view for the same model
 to replace it, or use ``extra_fields`` in a ``ViewExtension`` to add its fields.
+
+A new form starts from the columns' defaults, a many-to-one's ``default_ref``
+(``info(_("Unit"), default_ref="base.uom_unit")``), and ``default_<field>`` values
+in its address (``/app/partners/new?default_is_customer=1``), which are checked
+like typed input and limited to the fields on the form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +24,17 @@ from kernel.i18n import LazyString
 
 @dataclass(frozen=True)
 class Filter:
-    """A predefined filter: ``where(env, Model)`` returns a SQLAlchemy condition."""
+    """A predefined filter: ``where(env, Model)`` returns a SQLAlchemy condition.
+
+    ``defaults``: values a record created from the filtered list starts with — the
+    "New" button of Partners › Customers opens a partner already marked customer
+    (``Filter("customers", _("Customers"), where, defaults={"is_customer": True})``).
+    """
 
     name: str
     label: str | LazyString
     where: Callable[[Any, Any], Any]
+    defaults: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass
@@ -45,11 +56,16 @@ class Section:
 
 @dataclass
 class Lines:
-    """A one-to-many edited inline (order lines): relationship name and its columns."""
+    """A one-to-many edited inline (order lines): relationship name and its columns.
+
+    ``readonly``: shown, never edited or written through this form (an order's
+    check results, or exceptions recorded on their own screen).
+    """
 
     relation: str
     columns: list[str]
     label: str | LazyString | None = None
+    readonly: bool = False
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,9 @@ class Product:
         ForeignKey("uom_uom.id"),
         index=True,
         default=_default_uom_id,
-        info=info(_("Unit of measure"), _("Unit (pieces) when left empty")),
+        info=info(
+            _("Unit of measure"), _("Unit (pieces) when left empty"), default_ref="base.uom_unit"
+        ),
     )
     list_price: Mapped[Decimal] = mapped_column(
         Money(), default=Decimal(0), info=info(_("Sales price"), widget="monetary")

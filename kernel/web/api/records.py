@@ -25,6 +25,7 @@ from kernel.web.introspect import (
     display_name,
     line_relations,
     model_meta,
+    readonly_lines,
     to_json,
 )
 
@@ -37,7 +38,7 @@ def serialize(record: Any, meta: ModelMeta, fields: Iterable[str] | None = None)
 def serialize_full(env: Env, record: Any, meta: ModelMeta) -> dict[str, Any]:
     """All columns, the display name and the inline-edited lines of one record."""
     data = serialize(record, meta)
-    data["display_name"] = display_name(record)
+    data["display_name"] = display_name(record, env)
     for relation, o2m in line_relations(env.registry, meta.name).items():
         line_meta = model_meta(env.registry, o2m.relation)
         data[relation] = [serialize(line, line_meta) for line in getattr(record, relation)]
@@ -159,8 +160,12 @@ def apply(env: Env, meta: ModelMeta, record: Any | None, payload: dict[str, Any]
         meta, payload, creating=creating, skip=[*relations, "id", "display_name"]
     )
     line_plans: dict[str, list[tuple[int | None, dict[str, Any]]]] = {}
+    fixed = readonly_lines(env.registry, meta.name)
     for relation, o2m in relations.items():
         if relation not in payload:
+            continue
+        if relation in fixed:  # shown with the record, changed only on its own screen
+            problems[relation] = _("%(field)s cannot be changed", field=text_of(fixed[relation]))
             continue
         line_meta = model_meta(env.registry, o2m.relation)
         plan: list[tuple[int | None, dict[str, Any]]] = []

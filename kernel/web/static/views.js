@@ -85,6 +85,7 @@
     picker.querySelector("[data-sp-picker-value]").value = item.dataset.id;
     var text = picker.querySelector("[data-sp-picker-text]");
     text.value = item.dataset.label;
+    if (text.closest("[data-sp-lines]")) { text.title = item.dataset.label; }  // a narrow cell cuts long names
     text.classList.remove("is-invalid");
     picker.dataset.spChosen = item.dataset.label;  // a late answer to earlier typing must not reopen the list
     closePickers();

@@ -16,6 +16,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from dataclasses import replace as dc_replace
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,7 +27,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from kernel import workflow
 from kernel.env import Env
 from kernel.i18n import LazyString, text_of
-from kernel.web.introspect import FieldMeta, ModelMeta, display_name, model_meta
+from kernel.web.introspect import (
+    FieldMeta,
+    ModelMeta,
+    display_name,
+    model_meta,
+    prefetch_display,
+)
 from kernel.web.views import View
 
 WIDGETS = {
@@ -86,6 +93,13 @@ class Section:
     label: str
     widgets: list[Widget]
 
+    @property
+    def totals(self) -> bool:
+        """Only read-only amounts (an order's totals): shown as a compact, right-aligned block."""
+        return bool(self.widgets) and all(
+            w.readonly and w.meta.type in ("money", "quantity", "decimal") for w in self.widgets
+        )
+
 
 def _zone(tz: str) -> dt.tzinfo:
     try:
@@ -143,6 +157,7 @@ def widget(
     errors: Mapping[str, Any] | None = None,
     readonly: bool = False,
     error_key: str | None = None,
+    defaults: Mapping[str, Any] | None = None,
 ) -> Widget:
     fm = meta.fields[name]
     input_name = input_name or name
@@ -154,14 +169,23 @@ def widget(
         if fm.type == "many2one":
             display = str(submitted.get(f"{input_name}__label", "") or text)
     else:
-        value = getattr(record, name, None) if record is not None else fm.initial()
+        if record is not None:
+            value = getattr(record, name, None)
+        elif defaults is not None and name in defaults:
+            value = defaults[name]
+        else:
+            value = fm.initial()
+            if value is None and fm.default_ref and fm.relation:
+                value = _default_ref(env, fm.relation, fm.default_ref)
         raw = value
         text = as_text(fm, value, env.tz)
         if fm.type == "many2one" and value is not None:
-            related = getattr(record, fm.relationship, None) if fm.relationship else None
-            if related is None and not fm.relationship and fm.relation:
+            related = None
+            if record is not None and fm.relationship:
+                related = getattr(record, fm.relationship, None)
+            elif fm.relation:  # a bare foreign key, or a default on a new record
                 related = _referenced(env, fm.relation, value)
-            display = display_name(related) if related is not None else f"#{value}"
+            display = display_name(related, env) if related is not None else f"#{value}"
     kind = WIDGETS.get(fm.type, "text")
     placeholder = ""
     editable = not (readonly or fm.readonly)
@@ -215,6 +239,69 @@ def _referenced(env: Env, relation: str, value: Any) -> Any | None:
     if key not in cache:
         cache[key] = env.session.get(env[relation], value)
     return cache[key]
+
+
+def _default_ref(env: Env, relation: str, xmlid: str) -> int | None:
+    """The id of the record external id ``xmlid`` names, if it is a ``relation`` record.
+
+    Why unchecked: which record an external id names is configuration, not data
+    a user reads; the record itself is only named when the user may read it.
+    """
+    cache = _referenced_cache.setdefault(env, {})
+    key = ("ir.model.data", xmlid)
+    if key not in cache:
+        addon, _sep, name = xmlid.partition(".")
+        Data = env.registry["ir.model.data"]
+        with env.unchecked():
+            row = env.session.execute(
+                select(Data.model, Data.res_id).where(Data.addon == addon, Data.name == name)
+            ).first()
+        cache[key] = row.res_id if row is not None and row.model == relation else None
+    found = cache[key]
+    return int(found) if found is not None else None
+
+
+def url_defaults(
+    env: Env, view: View, meta: ModelMeta, params: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Values a new form starts with from its address (``?default_is_customer=1``).
+
+    Only editable fields shown on the form are taken, each converted and checked
+    like typed input: a bad value is reported next to its field and not used.
+    Returns the values and the problems by field.
+    """
+    from kernel.errors import ValidationError
+    from kernel.i18n import _
+    from kernel.web.introspect import coerce
+
+    shown = {n for s in view.form.sections for n in s.fields}
+    values: dict[str, Any] = {}
+    problems: dict[str, Any] = {}
+    for key, text in params.items():
+        name = key.removeprefix("default_")
+        if name == key or name not in shown or name not in meta.fields:
+            continue
+        fm = meta.fields[name]
+        if fm.readonly or fm.type == "json":
+            continue
+        try:
+            value = coerce(dc_replace(fm, required=False), str(text)[:1000])
+        except ValidationError as exc:
+            problems[name] = exc.message
+            continue
+        missing = (
+            fm.type == "many2one"
+            and value is not None
+            and fm.relation
+            and _referenced(env, fm.relation, value) is None
+        )
+        if missing:
+            problems[name] = _(
+                "%(field)s: there is no record #%(id)s", field=text_of(fm.label), id=value
+            )
+            continue
+        values[name] = value
+    return values, problems
 
 
 def is_readonly(view: View, meta: ModelMeta, record: Any | None) -> bool:
@@ -277,14 +364,26 @@ def sections(
     submitted: Mapping[str, Any] | None = None,
     errors: Mapping[str, Any] | None = None,
     readonly: bool = False,
+    defaults: Mapping[str, Any] | None = None,
 ) -> list[Section]:
     out = []
     for sec in view.form.sections:
         widgets = [
-            widget(env, meta, n, record, submitted=submitted, errors=errors, readonly=readonly)
+            widget(
+                env,
+                meta,
+                n,
+                record,
+                submitted=submitted,
+                errors=errors,
+                readonly=readonly,
+                defaults=defaults,
+            )
             for n in sec.fields
             if n in meta.fields
         ]
+        if widgets and all(w.readonly and not w.value and not w.raw for w in widgets):
+            continue  # nothing to read and nothing to type (a new order's approval details)
         out.append(Section(text_of(sec.label), widgets))
     return out
 
@@ -311,14 +410,19 @@ def line_tables(
             if c in line_meta.fields
         ]
         rows = []
-        ro = readonly or not (env.can(o2m.relation, "write") and env.can(o2m.relation, "create"))
-        if submitted_lines is not None and lines.relation in submitted_lines:
+        ro = (
+            readonly
+            or lines.readonly
+            or not (env.can(o2m.relation, "write") and env.can(o2m.relation, "create"))
+        )
+        if submitted_lines is not None and lines.relation in submitted_lines and not lines.readonly:
             source: list[tuple[Any, dict[str, Any] | None]] = [
                 (None, data) for data in submitted_lines[lines.relation]
             ]
         else:
             records = list(getattr(record, lines.relation)) if record is not None else []
             source = [(line, None) for line in records]
+            prefetch_display(env, _line_targets(env, line_meta, records, cols))
         for index, (line, data) in enumerate(source):
             rows.append(
                 line_row(
@@ -345,6 +449,22 @@ def line_tables(
             )
         )
     return tables
+
+
+def _line_targets(
+    env: Env, line_meta: ModelMeta, lines: list[Any], cols: list[tuple[str, str, FieldMeta]]
+) -> list[Any]:
+    """The records the lines' many-to-one columns name (loaded with the lines)."""
+    out: list[Any] = []
+    for _name, _label, fm in cols:
+        if (
+            fm.type == "many2one"
+            and fm.relationship
+            and fm.relation
+            and env.can(fm.relation, "read")
+        ):
+            out.extend(getattr(line, fm.relationship) for line in lines)
+    return out
 
 
 def line_row(
@@ -412,8 +532,8 @@ def parse_submission(
     raw_lines: dict[str, list[dict[str, Any]]] = {}
     for spec in view.form.lines:
         o2m = meta.one2many.get(spec.relation)
-        if o2m is None or f"lines-{spec.relation}-present" not in form:
-            continue
+        if spec.readonly or o2m is None or f"lines-{spec.relation}-present" not in form:
+            continue  # a read-only section is never written through the form
         line_meta = model_meta(env.registry, o2m.relation)
         items = []
         raws = []

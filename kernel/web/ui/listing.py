@@ -25,6 +25,8 @@ from kernel.web.introspect import (
     display_name,
     like_pattern,
     model_meta,
+    name_fields,
+    prefetch_display,
     selection_label,
 )
 from kernel.web.views import Filter, View
@@ -124,6 +126,7 @@ class ListPage:
     page_size: int
     filters: list[Filter]
     group_options: list[Column]
+    group_value_label: str = ""  # the opened group as people read it (a name, not an id)
 
     @property
     def pages(self) -> int:
@@ -136,6 +139,22 @@ class ListPage:
     @property
     def last(self) -> int:
         return min(self.total, self.state.page * self.page_size)
+
+    @property
+    def new_query(self) -> str:
+        """The "New" button's ``default_<field>=…``: what the active filters say a record is.
+
+        Why: a person on Customers who presses New means a customer.
+        """
+        pairs: list[tuple[str, str]] = []
+        for flt in self.filters:
+            if flt.name not in self.state.filters:
+                continue
+            for name, value in flt.defaults.items():
+                if name in self.meta.fields:
+                    text = ("1" if value else "0") if isinstance(value, bool) else str(value)
+                    pairs.append((f"default_{name}", text))
+        return urlencode(pairs)
 
 
 def _known(meta: ModelMeta, names: Sequence[str]) -> list[str]:
@@ -154,25 +173,27 @@ def columns_of(meta: ModelMeta, view: View, state: ListState) -> tuple[list[Colu
 
 
 def search_condition(
-    env: Env, meta: ModelMeta, view: View, text: str
+    env: Env, meta: ModelMeta, view: View | None, text: str, names: Sequence[str] | None = None
 ) -> ColumnElement[bool] | None:
-    """ILIKE over the view's search fields; a many-to-one searches the target's name."""
+    """ILIKE over the search fields (``names``, else the view's); a many-to-one searches
+    the target's name in both languages (``name`` and ``name_zh``)."""
     if not text:
         return None
     pattern = like_pattern(text)
     parts: list[ColumnElement[bool]] = []
-    for name in _known(meta, view.list.search):
+    wanted = names if names is not None else (view.list.search if view is not None else [])
+    for name in _known(meta, wanted):
         fmeta = meta.fields[name]
         column = getattr(meta.cls, name)
         if fmeta.type in ("char", "text", "selection"):
             parts.append(column.ilike(pattern, escape="\\"))
         elif fmeta.type == "many2one" and fmeta.relation and env.can(fmeta.relation, "read"):
             target = model_meta(env.registry, fmeta.relation)
-            if target.rec_name in target.fields:
-                rec = getattr(target.cls, target.rec_name)
-                parts.append(
-                    column.in_(select(target.cls.id).where(rec.ilike(pattern, escape="\\")))
-                )
+            matches = [
+                getattr(target.cls, n).ilike(pattern, escape="\\") for n in name_fields(target)
+            ]
+            if matches:
+                parts.append(column.in_(select(target.cls.id).where(or_(*matches))))
     return or_(*parts) if parts else false()
 
 
@@ -278,6 +299,20 @@ def _with_m2o(env: Env, meta: ModelMeta, stmt: Select[Any], columns: list[Column
     return stmt
 
 
+def _related(env: Env, records: list[Any], columns: list[Column]) -> Iterator[Any]:
+    """The many-to-one records the shown columns name (already joined into the page query)."""
+    for col in columns:
+        fm = col.meta
+        if (
+            fm.type == "many2one"
+            and fm.relationship
+            and fm.relation
+            and env.can(fm.relation, "read")
+        ):
+            for record in records:
+                yield getattr(record, fm.relationship)
+
+
 def cell(env: Env, record: Any, col: Column) -> dict[str, Any]:
     """One displayed value: ``value`` (raw, for formatting and export) and ``text``."""
     fm = col.meta
@@ -287,7 +322,9 @@ def cell(env: Env, record: Any, col: Column) -> dict[str, Any]:
         if value is not None and fm.relationship and fm.relation and env.can(fm.relation, "read"):
             related = getattr(record, fm.relationship)
         text = (
-            display_name(related) if related is not None else ("" if value is None else f"#{value}")
+            display_name(related, env)
+            if related is not None
+            else ("" if value is None else f"#{value}")
         )
         return {"value": value, "text": text, "type": fm.type}
     if fm.type == "selection":
@@ -331,7 +368,9 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
             stmt = stmt.limit(page_size).offset((state.page - 1) * page_size)
         else:
             stmt = stmt.limit(EXPORT_LIMIT)
-        for record in env.session.scalars(stmt).unique():
+        records = list(env.session.scalars(stmt).unique())
+        prefetch_display(env, _related(env, records, columns))
+        for record in records:
             rows.append({"id": record.id, "cells": [cell(env, record, c) for c in columns]})
     return ListPage(
         view=view,
@@ -346,7 +385,28 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
         page_size=page_size,
         filters=list(view.list.filters),
         group_options=group_options,
+        group_value_label=_group_value_label(env, key, state.group_value),
     )
+
+
+def _group_value_label(env: Env, key: tuple[Any, FieldMeta, str] | None, raw: str | None) -> str:
+    """The opened group's label: ``Acme`` rather than ``7``, ``Draft`` rather than ``draft``."""
+    if key is None or raw is None:
+        return ""
+    if raw == "":
+        return "—"
+    _expr, fm, granularity = key
+    if granularity:
+        return raw
+    if fm.type == "selection":
+        return selection_label(fm, raw)
+    if fm.type == "boolean":
+        return "✓" if raw.lower() in ("1", "true") else "✗"
+    if fm.type == "many2one" and fm.relation and env.can(fm.relation, "read") and raw.isdigit():
+        target = env.session.get(model_meta(env.registry, fm.relation).cls, int(raw))
+        if target is not None:
+            return display_name(target, env)
+    return raw
 
 
 def _groups(
@@ -364,10 +424,9 @@ def _groups(
         ids = [r[0] for r in result if r[0] is not None]
         target = model_meta(env.registry, fm.relation).cls
         if ids:
-            names = {
-                rec.id: display_name(rec)
-                for rec in env.session.scalars(select(target).where(target.id.in_(ids)))
-            }
+            found = list(env.session.scalars(select(target).where(target.id.in_(ids))))
+            prefetch_display(env, found)
+            names = {rec.id: display_name(rec, env) for rec in found}
     groups = []
     for row in result:
         value = row[0]

@@ -29,7 +29,14 @@ from kernel.errors import NotFound, UserError, ValidationError
 from kernel.i18n import _, text_of, use_locale
 from kernel.web.api.records import apply, flush
 from kernel.web.context import instance_of, principal, request_lang, unit_for
-from kernel.web.introspect import display_name, like_pattern, model_meta, view_by_url
+from kernel.web.introspect import (
+    collect_views,
+    display_name,
+    model_meta,
+    name_fields,
+    prefetch_display,
+    view_by_url,
+)
 from kernel.web.templating import render
 from kernel.web.ui import export, forms, listing
 from kernel.web.views import View
@@ -143,12 +150,17 @@ def _form_context(
     submitted_lines: dict[str, list[dict[str, Any]]] | None = None,
     errors: dict[str, Any] | None = None,
     message: str = "",
+    default_params: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     meta = model_meta(env.registry, view.model)
     readonly = forms.is_readonly(view, meta, record) or not env.can(
         view.model, "create" if record is None else "write"
     )
-    title = display_name(record) if record is not None else text_of(_("New"))
+    defaults: dict[str, Any] = {}
+    if record is None and default_params and submitted is None:
+        defaults, problems = forms.url_defaults(env, view, meta, default_params)
+        errors = {**{k: text_of(v) for k, v in problems.items()}, **(errors or {})}
+    title = display_name(record, env) if record is not None else text_of(_("New"))
     return {
         "view": view,
         "meta": meta,
@@ -162,7 +174,14 @@ def _form_context(
         else f"/app/{view.url}/new",
         "readonly": readonly,
         "sections": forms.sections(
-            env, view, meta, record, submitted=submitted, errors=errors, readonly=readonly
+            env,
+            view,
+            meta,
+            record,
+            submitted=submitted,
+            errors=errors,
+            readonly=readonly,
+            defaults=defaults,
         ),
         "line_tables": forms.line_tables(
             env,
@@ -215,13 +234,18 @@ def _render_form(
 
 
 async def new_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
+    # ``?default_is_customer=1``: values the new record starts with (checked like input)
+    default_params = {
+        key: value for key, value in request.query_params.items() if key.startswith("default_")
+    }
+
     def work() -> Response[Any]:
         with unit_for(request, readonly=True) as env:
             view = view_by_url(env.registry, url)
             if not view.create:
                 raise NotFound(_("records of this kind are not created here"))
             env.check(view.model, "create")
-        return _render_form(request, url, None)
+        return _render_form(request, url, None, default_params=default_params)
 
     return await _run(work)
 
@@ -377,7 +401,7 @@ async def line_view(
             view = view_by_url(env.registry, url)
             meta = model_meta(env.registry, view.model)
             spec = next((s for s in view.form.lines if s.relation == relation), None)
-            if spec is None or relation not in meta.one2many:
+            if spec is None or spec.readonly or relation not in meta.one2many:
                 raise NotFound(_("there are no lines %(relation)s here", relation=relation))
             line_model = meta.one2many[relation].relation
             env.check(line_model, "create")
@@ -407,15 +431,20 @@ async def picker_view(request: Request[Any, Any, Any], model: FromPath[str]) -> 
             env.check(model, "read")
             cls = meta.cls
             stmt = select(cls)
+            if text:
+                # the name in both languages, and what the model's own list searches
+                view = collect_views(env.registry).get(model)
+                names = [*name_fields(meta), *(view.list.search if view is not None else [])]
+                found = listing.search_condition(env, meta, view, text, list(dict.fromkeys(names)))
+                if found is not None:
+                    stmt = stmt.where(found)
             if meta.rec_name in meta.fields:
-                rec = getattr(cls, meta.rec_name)
-                if text:
-                    stmt = stmt.where(rec.ilike(like_pattern(text), escape="\\"))
-                stmt = stmt.order_by(rec, cls.id)
+                stmt = stmt.order_by(getattr(cls, meta.rec_name), cls.id)
             else:
                 stmt = stmt.order_by(cls.id)
             records = env.session.scalars(stmt.limit(PICKER_LIMIT)).all()
-            items = [{"id": r.id, "label": display_name(r)} for r in records]
+            prefetch_display(env, records)
+            items = [{"id": r.id, "label": display_name(r, env)} for r in records]
             return render(request, "views/_picker.html", {"items": items, "q": text}, env=env)
 
     return await _run(work)

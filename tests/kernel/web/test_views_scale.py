@@ -73,8 +73,7 @@ def test_ten_thousand_orders_page_with_bounded_statements(make_instance: Any) ->
     # session lookup, user, groups, access map, menus, count+sums, page (m2o names joined)
     assert max(counts.values()) <= 12, counts
     assert counts["first"] == counts["deep"], counts
-    for label, seconds in timings.items():
-        assert seconds < 2.0, (label, seconds)
+    # timings are printed for the reader, not asserted: speed is measured by benchmarks/
 
     with api_client(instance, clerk_id) as api, StatementCounter(instance.engine) as counter:
         response = api.get("/api/v1/webdemo.order?limit=500&offset=9000&order=-amount_total")
