@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,9 +26,10 @@ class Account:
     reconcilable: Mapped[bool] = mapped_column(Boolean, default=False, info=info(_("Reconcilable")))
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=info(_("Active")))
 
-    @property
-    def display_name(self) -> str:
-        return f"{self.code} {self.name}"
+    def display_name(self, env: Any) -> str:
+        """Code and name, the Chinese name for zh_CN readers (小企业会计准则 accounts carry both)."""
+        name = self.name_zh if env.lang == "zh_CN" and self.name_zh else self.name
+        return f"{self.code} {name}"
 
     def __validate__(self) -> None:
         if not (self.code or "").strip():

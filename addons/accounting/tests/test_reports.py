@@ -128,3 +128,18 @@ def test_invoice_pdf_is_bilingual(books: Books) -> None:
         assert "3,590.00" in html and "3,000.00" in html
         pdf = render_invoice_pdf(env, move)
         assert pdf.startswith(b"%PDF")
+
+
+def test_accounts_are_named_in_the_readers_language(books: Books) -> None:
+    """Lists, pickers and reports name an account by code and the reader's language."""
+    from kernel.web.introspect import display_name
+
+    with books.unit(books.manager) as env:
+        account = fiscal.account_by_code(env, "1002")
+        assert account.name_zh, "the generic chart carries Chinese names"
+        english = display_name(account, env)
+    with books.unit(books.manager, lang="zh_CN") as env:
+        account = fiscal.account_by_code(env, "1002")
+        chinese = display_name(account, env)
+    assert english == f"1002 {account.name}"
+    assert chinese == f"1002 {account.name_zh}"
