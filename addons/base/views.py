@@ -174,10 +174,12 @@ TAX_VIEW = View(
     title=_("Taxes"),
     list=ListView(
         columns=["name", "amount", "price_include", "scope", "active"],
-        search=["name"],
+        search=["name", "name_zh"],
         group_by=["scope"],
     ),
-    form=FormView(sections=[Section(None, ["name", "amount", "price_include", "scope", "active"])]),
+    form=FormView(
+        sections=[Section(None, ["name", "name_zh", "amount", "price_include", "scope", "active"])]
+    ),
 )
 
 TERM_VIEW = View(
@@ -185,7 +187,7 @@ TERM_VIEW = View(
     url="payment-terms",
     title=_("Payment terms"),
     list=ListView(columns=["name", "days", "end_of_month", "active"]),
-    form=FormView(sections=[Section(None, ["name", "days", "end_of_month", "active"])]),
+    form=FormView(sections=[Section(None, ["name", "name_zh", "days", "end_of_month", "active"])]),
 )
 
 COMPANY_VIEW = View(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,11 +17,18 @@ class PaymentTerm:
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), info=info(_("Name")))
+    name_zh: Mapped[str] = mapped_column(String(64), default="", info=info(_("Chinese name")))
     days: Mapped[int] = mapped_column(Integer, default=0, info=info(_("Days")))
     end_of_month: Mapped[bool] = mapped_column(
         Boolean, default=False, info=info(_("From end of month"))
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=info(_("Active")))
+
+    def display_name(self, env: Any) -> str:
+        """The Chinese name for zh_CN readers, where one is set."""
+        if env.lang == "zh_CN" and self.name_zh:
+            return str(self.name_zh)
+        return str(self.name)
 
     def __validate__(self) -> None:
         if self.days is not None and int(self.days) < 0:

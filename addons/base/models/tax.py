@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,6 +18,7 @@ TAX_SCOPES = [("sale", _("Sales")), ("purchase", _("Purchases"))]
 class Tax:
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), info=info(_("Name")))
+    name_zh: Mapped[str] = mapped_column(String(64), default="", info=info(_("Chinese name")))
     amount: Mapped[Decimal] = mapped_column(Exact(4), default=Decimal(0), info=info(_("Rate (%)")))
     price_include: Mapped[bool] = mapped_column(
         Boolean, default=False, info=info(_("Included in price"))
@@ -25,6 +27,12 @@ class Tax:
         String(16), default="sale", info=info(_("Used for"), selection=TAX_SCOPES)
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=info(_("Active")))
+
+    def display_name(self, env: Any) -> str:
+        """The Chinese name for zh_CN readers, where one is set."""
+        if env.lang == "zh_CN" and self.name_zh:
+            return str(self.name_zh)
+        return str(self.name)
 
     def __validate__(self) -> None:
         if self.amount is None or not Decimal(0) <= Decimal(self.amount) < Decimal(100):

@@ -247,3 +247,15 @@ def test_tax_and_currency_rules(make_instance: MakeInstance) -> None:
         env.session.flush()
 
     assert "rate" in _error(instance, bad_rate).fields
+
+
+def test_taxes_and_payment_terms_read_in_chinese(make_instance) -> None:
+    """Order and invoice screens name the tax and the terms in the reader's language."""
+    from kernel.web.introspect import display_name
+
+    instance = make_instance(["base"])
+    with instance.unit(None, su=True, lang="zh_CN") as env:
+        assert display_name(env.ref("base.vat_13_sale"), env) == "增值税 13%"
+        assert display_name(env.ref("base.term_30"), env) == "30 天"
+    with instance.unit(None, su=True) as env:
+        assert display_name(env.ref("base.vat_13_sale"), env) == "VAT 13%"
