@@ -17,6 +17,7 @@ from typing import Any
 
 from addons.accounting.services.chart import company_account, journal_of
 from addons.accounting.services.moves import ZERO, create_move, debit_credit
+from addons.base.services import currency as currency_service
 from addons.base.services import tax as tax_engine
 from addons.base.services.company import main_company
 from kernel.env import Env
@@ -36,6 +37,22 @@ def due_date(env: Env, date: dt.date, payment_term_id: int | None) -> dt.date:
     if term.end_of_month:
         start = date.replace(day=calendar.monthrange(date.year, date.month)[1])
     return start + dt.timedelta(days=int(term.days or 0))
+
+
+def in_company_currency(
+    env: Env, amounts: Iterable[Decimal], currency_id: int | None, company: Any, date: Any
+) -> list[Decimal]:
+    """A document's amounts (in ``currency_id``) in the company's currency at ``date``.
+
+    Sales and purchase documents book in the company currency; their amounts stay
+    as entered when the document is in that currency (or names none).
+    """
+    if not currency_id or currency_id == company.currency_id:
+        return list(amounts)
+    return [
+        currency_service.convert(env, amount, currency_id, company.currency_id, date)
+        for amount in amounts
+    ]
 
 
 def tax_account(tax: Any) -> int:

@@ -16,10 +16,9 @@ from typing import Any
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import selectinload
 
-from addons.accounting.services.invoices import make_invoice
+from addons.accounting.services.invoices import in_company_currency, make_invoice
 from addons.accounting.services.moves import post
 from addons.accounting.services.payments import apply_open_credits
-from addons.base.services import currency as currency_service
 from kernel.env import Env
 from kernel.errors import ValidationError
 from kernel.fields import Money
@@ -69,15 +68,13 @@ def invoice_order(env: Env, order: Any) -> Any:
     convert = order.currency_id != company.currency_id
     items = []
     for line in order.lines:
-        untaxed = Decimal(line.price_subtotal or 0)
-        tax_amount = Decimal(line.price_tax or 0)
-        if convert:
-            untaxed = currency_service.convert(
-                env, untaxed, order.currency_id, company.currency_id, order.date_order
-            )
-            tax_amount = currency_service.convert(
-                env, tax_amount, order.currency_id, company.currency_id, order.date_order
-            )
+        untaxed, tax_amount = in_company_currency(
+            env,
+            (Decimal(line.price_subtotal or 0), Decimal(line.price_tax or 0)),
+            order.currency_id,
+            company,
+            order.date_order,
+        )
         items.append(
             {
                 "name": line.name or (line.product.name if line.product else ""),

@@ -16,8 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from addons.accounting.services.chart import company_account
-from addons.accounting.services.invoices import build_invoice_lines
-from addons.base.services import currency as currency_service
+from addons.accounting.services.invoices import build_invoice_lines, in_company_currency
 from addons.base.services import tax as tax_engine
 from kernel.env import Env
 
@@ -38,11 +37,7 @@ def bill_items(env: Env, company: Any, order: Any, rows: list[Any]) -> list[dict
     Tax = env["res.tax"]
     Product = env["product.product"]
     tax_ids = {r.tax_id for r in rows if r.tax_id}
-    taxes = (
-        {t.id: t for t in env.session.scalars(select(Tax).where(Tax.id.in_(tax_ids)))}
-        if tax_ids
-        else {}
-    )
+    taxes = env.browse(Tax, tax_ids)
     product_ids = {r.product_id for r in rows}
     goods = set(
         env.session.scalars(
@@ -52,7 +47,6 @@ def bill_items(env: Env, company: Any, order: Any, rows: list[Any]) -> list[dict
     interim = None
     if goods and company.stock_valuation == "perpetual":
         interim = company_account(env, company, "stock_interim")
-    convert = bool(order.currency_id) and order.currency_id != company.currency_id
     order_currency = order.currency if order.currency_id else company.currency
     items = []
     for row in rows:
@@ -61,14 +55,9 @@ def bill_items(env: Env, company: Any, order: Any, rows: list[Any]) -> list[dict
             row.price_unit, tax, quantity=row.quantity, currency=order_currency
         )
         row.price_subtotal = result.untaxed
-        untaxed, tax_amount = result.untaxed, result.tax
-        if convert:
-            untaxed = currency_service.convert(
-                env, untaxed, order.currency_id, company.currency_id, order.date_order
-            )
-            tax_amount = currency_service.convert(
-                env, tax_amount, order.currency_id, company.currency_id, order.date_order
-            )
+        untaxed, tax_amount = in_company_currency(
+            env, (result.untaxed, result.tax), order.currency_id, company, order.date_order
+        )
         items.append(
             {
                 "name": row.description,
