@@ -285,8 +285,8 @@ def _sum_fields(meta: ModelMeta, view: View, columns: list[Column]) -> list[str]
     return [n for n in names if meta.fields[n].summable]
 
 
-def _with_m2o(env: Env, meta: ModelMeta, stmt: Select[Any], columns: list[Column]) -> Select[Any]:
-    """Join the names of the many-to-one columns shown, when the user may read them."""
+def _readable_m2o(env: Env, columns: list[Column]) -> Iterator[Column]:
+    """The many-to-one columns shown whose target records the user may read."""
     for col in columns:
         fm = col.meta
         if (
@@ -295,22 +295,21 @@ def _with_m2o(env: Env, meta: ModelMeta, stmt: Select[Any], columns: list[Column
             and fm.relation
             and env.can(fm.relation, "read")
         ):
-            stmt = stmt.options(joinedload(getattr(meta.cls, fm.relationship)))
+            yield col
+
+
+def _with_m2o(env: Env, meta: ModelMeta, stmt: Select[Any], columns: list[Column]) -> Select[Any]:
+    """Join the names of the many-to-one columns shown, when the user may read them."""
+    for col in _readable_m2o(env, columns):
+        stmt = stmt.options(joinedload(getattr(meta.cls, str(col.meta.relationship))))
     return stmt
 
 
 def _related(env: Env, records: list[Any], columns: list[Column]) -> Iterator[Any]:
     """The many-to-one records the shown columns name (already joined into the page query)."""
-    for col in columns:
-        fm = col.meta
-        if (
-            fm.type == "many2one"
-            and fm.relationship
-            and fm.relation
-            and env.can(fm.relation, "read")
-        ):
-            for record in records:
-                yield getattr(record, fm.relationship)
+    for col in _readable_m2o(env, columns):
+        for record in records:
+            yield getattr(record, str(col.meta.relationship))
 
 
 def cell(env: Env, record: Any, col: Column) -> dict[str, Any]:
