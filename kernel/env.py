@@ -201,33 +201,26 @@ class Env:
 
     def ref(self, xmlid: str) -> Any:
         """The record created by a data file under external id ``addon.name``."""
-        from kernel.security import shared_cache
+        from kernel.security import memoized
 
-        memo = shared_cache(self) if self.uid is not None else None
-        target = memo.get(("ref", xmlid)) if memo is not None else None
-        if target is None:
-            addon, _sep, name = xmlid.partition(".")
-            Data = self.registry["ir.model.data"]
-            row = self.session.execute(
-                select(Data.model, Data.res_id).where(Data.addon == addon, Data.name == name)
-            ).first()
-            if row is None:
-                raise NotFound(_("no record with external id %(xmlid)s", xmlid=xmlid))
-            target = (row.model, row.res_id)
-            if memo is not None:
-                memo[("ref", xmlid)] = target
+        target = memoized(self, ("ref", xmlid), lambda: self._external_id(xmlid))
         return self.session.get(self.registry[target[0]], target[1])
+
+    def _external_id(self, xmlid: str) -> tuple[str, int]:
+        addon, _sep, name = xmlid.partition(".")
+        Data = self.registry["ir.model.data"]
+        row = self.session.execute(
+            select(Data.model, Data.res_id).where(Data.addon == addon, Data.name == name)
+        ).first()
+        if row is None:
+            raise NotFound(_("no record with external id %(xmlid)s", xmlid=xmlid))
+        return str(row.model), int(row.res_id)
 
     def setting(self, key: str, default: Any = None) -> Any:
         """An instance setting; read once per configuration stamp (see :mod:`kernel.security`)."""
-        from kernel.security import shared_cache
+        from kernel.security import memoized
 
-        memo = shared_cache(self) if self.uid is not None else None
-        settings = memo.get("settings") if memo is not None else None
-        if settings is None:
-            settings = self.instance.settings(self.session)
-            if memo is not None:
-                memo["settings"] = settings
+        settings = memoized(self, "settings", lambda: self.instance.settings(self.session))
         return settings.get(key, default)
 
     def next_number(self, code: str, company_id: int | None = None, when: Any = None) -> str:

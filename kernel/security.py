@@ -15,7 +15,8 @@ Superusers and code inside ``env.sudo(reason)`` pass. Sessions without an env
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -26,6 +27,8 @@ from kernel.i18n import _
 if TYPE_CHECKING:
     from kernel.env import Env
     from kernel.models.registry import Registry
+
+T = TypeVar("T")
 
 OPERATIONS = ("read", "create", "write", "delete")
 
@@ -89,8 +92,10 @@ def load_user(env: Env) -> Any:
     return row[0]
 
 
-def shared_cache(env: Env) -> dict[Any, Any] | None:
+def _shared_cache(env: Env) -> dict[Any, Any] | None:
     """Process-wide memo valid for the stamp this unit read (``None``: do not cache)."""
+    if env.uid is None:
+        return None  # system units read no user, hence no stamp
     env.user  # noqa: B018 - loads the stamp
     stamp = env.session.info.get("security_stamp")
     if not stamp:
@@ -104,18 +109,28 @@ def shared_cache(env: Env) -> dict[Any, Any] | None:
     return memo
 
 
+def memoized(env: Env, key: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, shared by every unit of this process that read the same stamp."""
+    memo = _shared_cache(env)
+    if memo is not None and key in memo:
+        found: T = memo[key]
+        return found
+    value = compute()
+    if memo is not None:
+        memo[key] = value
+    return value
+
+
 def group_xmlids_of(env: Env) -> frozenset[str]:
     """The user's groups with implied ones, shared across units while the stamp holds."""
-    memo = shared_cache(env)
-    if memo is not None and ("groups", env.uid) in memo:
-        found: frozenset[str] = memo[("groups", env.uid)]
-        return found
-    assert env.uid is not None
-    with env.unchecked():
-        groups = user_group_xmlids(env.session, env.registry, env.uid)
-    if memo is not None:
-        memo[("groups", env.uid)] = groups
-    return groups
+    uid = env.uid
+    assert uid is not None
+
+    def compute() -> frozenset[str]:
+        with env.unchecked():
+            return user_group_xmlids(env.session, env.registry, uid)
+
+    return memoized(env, ("groups", uid), compute)
 
 
 def _access_map(env: Env) -> dict[str, set[str]]:
@@ -124,13 +139,7 @@ def _access_map(env: Env) -> dict[str, set[str]]:
         known: dict[str, set[str]] = cached[1]
         return known
     mine = env.group_xmlids
-    memo = shared_cache(env)
-    if memo is not None and ("access", mine) in memo:
-        perms: dict[str, set[str]] = memo[("access", mine)]
-    else:
-        perms = _compute_access_map(env, mine)
-        if memo is not None:
-            memo[("access", mine)] = perms
+    perms = memoized(env, ("access", mine), lambda: _compute_access_map(env, mine))
     env.session.info["access_map"] = (env.uid, perms)
     return perms
 
