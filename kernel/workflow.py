@@ -317,14 +317,8 @@ def reach_milestone(
     ``advance_now=False`` only records it: for hooks running in the middle of a
     transition (the document must not move on before the other addons' hooks ran).
     """
-    rows = _milestone_rows(env, record)
-    existing = rows.get(name)
-    if existing is None:
-        Milestone = env["workflow.milestone"]
-        existing = rows[name] = Milestone(
-            model=record.__model_name__, res_id=record.id, name=name, addon=addon
-        )
-        env.session.add(existing)
+    expect_milestone(env, record, name, addon)
+    existing = _milestone_rows(env, record)[name]
     if existing.done_at is None:
         existing.done_at = utcnow()
         existing.note = note or existing.note
