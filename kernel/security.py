@@ -170,7 +170,7 @@ def _compute_access_map(env: Env, mine: frozenset[str]) -> dict[str, set[str]]:
 
 
 def bump_stamp(session: Session, registry: Registry) -> None:
-    """Invalidate every worker's memo of groups and access rights (next unit recomputes).
+    """Invalidate every worker's memo (groups, access map, settings, external ids).
 
     A fresh random value, not a counter: concurrent bumps need no read and never
     collide. Written with Core on the session's connection, so no ORM event recurses.
