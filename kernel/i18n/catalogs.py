@@ -83,10 +83,19 @@ def update(addon: str, addons_path: tuple[str, ...] = ()) -> dict[str, int]:
                 catalog = read_po(fh, locale=locale)
         else:
             catalog = Catalog(locale=locale, project="suanpan", domain="messages")
-        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        # Neither the creation date nor line numbers are written: both change with
+        # every edit and made parallel branches conflict on every catalog line.
+        catalog.update(
+            template,
+            no_fuzzy_matching=True,
+            update_header_comment=False,
+            update_creation_date=False,
+        )
         catalog.obsolete.clear()
         with path.open("wb") as fh:
-            write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
+            write_po(
+                fh, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False
+            )
         result[locale] = sum(1 for m in catalog if m.id and not m.string)
     return result
 
