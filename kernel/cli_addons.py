@@ -22,6 +22,7 @@ SOURCE_LABELS = {
     "path": _("addons path"),
     "entry_point": _("entry point"),
 }
+MISSING_LABEL = _("missing: code not found")
 
 
 @click.group("addons")
@@ -73,7 +74,30 @@ def list_addons() -> None:
             str(SOURCE_LABELS.get(manifest.source, manifest.source)),
             ", ".join(manifest.depends),
         )
+    for name in sorted(set(installed) - set(instance.available)):
+        row = installed[name]
+        when = row["installed_at"]
+        table.add_row(
+            name,
+            "",
+            "",
+            str(row["version"]),
+            str(when)[:16] if when else "",
+            str(row["installed_by"]),
+            str(MISSING_LABEL),
+            "",
+            style="red",
+        )
     console().print(table)
+    missing = sorted(set(installed) - set(instance.available))
+    if missing:
+        echo(
+            _(
+                "Installed but not found: %(names)s. Fix the addons path, or remove them "
+                "with `suanpan addons uninstall --force %(names)s`.",
+                names=" ".join(missing),
+            )
+        )
 
 
 @addons.command("install")
@@ -95,11 +119,27 @@ def install(names: tuple[str, ...], demo: bool) -> None:
 @click.argument("names", nargs=-1, required=True)
 @click.option("--cascade", is_flag=True, help="Also remove the installed addons that need them.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Remove installed addons whose code is gone, from what they recorded in the database.",
+)
 @instance_options
-def uninstall(names: tuple[str, ...], cascade: bool, yes: bool) -> None:
+def uninstall(names: tuple[str, ...], cascade: bool, yes: bool, force: bool) -> None:
     """Remove addons with their tables and data (asks first: the data is lost)."""
     instance = state().initialized()
+    if force:
+        _confirm_removal(list(names), yes)
+        removed = lifecycle.remove_missing(instance, list(names))
+        echo(_("Uninstalled: %(names)s", names=", ".join(removed)))
+        return
     plan = lifecycle.uninstall_plan(instance, list(names), cascade=cascade)
+    _confirm_removal(plan, yes)
+    removed = lifecycle.uninstall(instance, list(names), cascade=cascade)
+    echo(_("Uninstalled: %(names)s", names=", ".join(removed)))
+
+
+def _confirm_removal(plan: list[str], yes: bool) -> None:
     echo(
         _(
             "These addons will be removed, with all their tables and data: %(names)s",
@@ -109,8 +149,6 @@ def uninstall(names: tuple[str, ...], cascade: bool, yes: bool) -> None:
     if not yes and not click.confirm(str(_("Remove them?")), default=False):
         echo(_("Nothing was removed."))
         raise click.exceptions.Exit(1)
-    removed = lifecycle.uninstall(instance, list(names), cascade=cascade)
-    echo(_("Uninstalled: %(names)s", names=", ".join(removed)))
 
 
 @addons.command("upgrade")

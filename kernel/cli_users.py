@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import sys
 from typing import Any
 
 import click
@@ -29,21 +30,48 @@ def _user(env: Env, login: str) -> Any:
     return user
 
 
+def _password(given: str | None) -> str:
+    """``--password``, else asked twice in a terminal, else the first line of standard input.
+
+    Why not click's prompt alone: without a terminal (a script, a pipe that is
+    empty) it ends with a bare "Aborted!", which tells the user nothing.
+    """
+    if given is None:
+        if sys.stdin.isatty():
+            given = click.prompt(
+                str(_("Password")), hide_input=True, confirmation_prompt=True, default=""
+            )
+        else:
+            given = sys.stdin.readline().rstrip("\r\n")
+            if not given:
+                raise ValidationError(
+                    _(
+                        "no password given: pass --password, pipe it on standard input, "
+                        "or run the command in a terminal to be asked"
+                    ),
+                    field="password",
+                )
+    if not given:
+        raise ValidationError(_("the password must not be empty"), field="password")
+    return given
+
+
 @users.command("create")
 @click.argument("login")
 @click.option("--name", required=True, help="Full name shown in the application.")
 @click.option(
     "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="Initial password (asked when omitted).",
+    default=None,
+    help="Initial password (asked in a terminal when omitted, else read from standard input).",
 )
 @click.option("--group", "groups", multiple=True, metavar="XMLID", help="Group external id.")
 @click.option("--lang", "user_lang", default="en", help="The user's language (en, zh_CN).")
 @instance_options
-def create(login: str, name: str, password: str, groups: tuple[str, ...], user_lang: str) -> None:
+def create(
+    login: str, name: str, password: str | None, groups: tuple[str, ...], user_lang: str
+) -> None:
     """Create user LOGIN, an internal user plus the groups given."""
+    password = _password(password)
     instance = state().initialized()
     with instance.unit(None, su=True) as env:
         User = env["res.user"]
@@ -75,16 +103,13 @@ def create(login: str, name: str, password: str, groups: tuple[str, ...], user_l
 @click.argument("login")
 @click.option(
     "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="New password (asked when omitted).",
+    default=None,
+    help="New password (asked in a terminal when omitted, else read from standard input).",
 )
 @instance_options
-def passwd(login: str, password: str) -> None:
+def passwd(login: str, password: str | None) -> None:
     """Set the password of user LOGIN."""
-    if not password:
-        raise ValidationError(_("the password must not be empty"), field="password")
+    password = _password(password)
     instance = state().initialized()
     with instance.unit(None, su=True) as env:
         _user(env, login).password_hash = hash_password(password)

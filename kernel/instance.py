@@ -103,17 +103,25 @@ class Instance:
         with self.engine.connect() as conn:
             return "ir_addon" in inspect(conn).get_table_names()
 
-    def installed_names(self) -> list[str]:
-        """Installed addons in dependency order (read from the database)."""
+    def _installed_rows(self) -> list[str]:
         if not self.is_initialized():
             return []
         with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql("SELECT name FROM ir_addon").scalars().all()
+            return list(conn.exec_driver_sql("SELECT name FROM ir_addon").scalars().all())
+
+    def missing_addons(self) -> list[str]:
+        """Installed addons whose code this process cannot find (removed, or a wrong addons_path)."""
+        return sorted(n for n in self._installed_rows() if n not in self.available)
+
+    def installed_names(self) -> list[str]:
+        """Installed addons in dependency order (read from the database)."""
+        rows = self._installed_rows()
         missing = [n for n in rows if n not in self.available]
         if missing:
             raise AddonError(
                 _(
-                    "installed addons cannot be found: %(names)s (check addons_path)",
+                    "installed addons cannot be found: %(names)s (check addons_path, or "
+                    "remove them with `suanpan addons uninstall --force %(names)s`)",
                     names=", ".join(missing),
                 )
             )

@@ -239,12 +239,80 @@ def uninstall(instance: Instance, names: list[str], *, cascade: bool = False) ->
     return removing
 
 
+def remove_missing(instance: Instance, names: list[str]) -> list[str]:
+    """Remove installed addons whose code is gone: their tables, columns, data and rows.
+
+    The addon cannot be imported, so nothing of it runs (no uninstall hooks): what it
+    put in the database is known from the ownership records (tables, columns) and
+    external ids (data records). Refused while an addon whose code is present still
+    depends on one of them.
+    """
+    missing = set(instance.missing_addons())
+    for name in names:
+        if name not in missing:
+            raise AddonError(
+                _(
+                    "addon %(name)s is not an installed addon with missing code; "
+                    "uninstall it without --force",
+                    name=name,
+                )
+            )
+    if missing - set(names):
+        raise AddonError(
+            _(
+                "the code of %(names)s is missing too: remove them in the same command",
+                names=", ".join(sorted(missing - set(names))),
+            )
+        )
+    remaining = [n for n in instance._installed_rows() if n not in missing]
+    for name in remaining:
+        needs = set(instance.available[name].depends) & missing
+        if needs:
+            raise AddonError(
+                _(
+                    "cannot remove %(missing)s: %(name)s depends on it; uninstall %(name)s first",
+                    missing=", ".join(sorted(needs)),
+                    name=name,
+                )
+            )
+    registry = instance.compose(order(remaining, instance.available))
+    try:
+        with _maintenance(instance, registry) as (conn, env):
+            owned = schema.recorded_ownership(conn, registry, set(names))
+            dropped_tables = {t for kind, t, _c in owned if kind == "table"}
+            keep = set(inspect(conn).get_table_names()) - dropped_tables
+            for name in names:
+                data_files.remove_addon_data(env, name, keep)
+            _remove_kernel_rows(env, registry, list(names), dropped_tables)
+            env.session.flush()
+            schema.drop_owned(conn, owned)
+            migrations.unstamp_unknown(conn, instance)
+            _bump_registry_version(env)
+    except BaseException:
+        instance._registry = None
+        instance._registry_key = ()
+        raise
+    instance._registry = None
+    instance._registry_key = ()
+    return sorted(names)
+
+
+def _models_of_tables(model_names: set[str], tables: set[str]) -> list[str]:
+    """Model names whose table is among ``tables`` (``sale.order`` lives in ``sale_order``)."""
+    return sorted(m for m in model_names if m.replace(".", "_") in tables)
+
+
 def _remove_kernel_rows(
     env: Env, registry: Registry, removing: list[str], dropped_tables: set[str]
 ) -> None:
     models_gone = [
         name for name, info in registry.models.items() if info.cls.__table__.name in dropped_tables
     ]
+    if dropped_tables:
+        # models no longer composed (their addon's code is gone) are known by table name only
+        Access = registry["ir.access"]
+        recorded = set(env.session.scalars(select(Access.model).distinct()))
+        models_gone += _models_of_tables(recorded - set(models_gone), dropped_tables)
     for model_name in ("workflow.milestone", "workflow.history"):
         cls = registry[model_name]
         env.session.execute(delete(cls).where(cls.addon.in_(removing)))

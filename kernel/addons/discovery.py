@@ -60,19 +60,87 @@ def _scan_folder(folder: Path, package: str | None, source: str) -> list[Manifes
 def _scan_entry_points() -> list[Manifest]:
     manifests = []
     for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        spec = importlib.util.find_spec(entry.value)
-        if spec is None or not spec.submodule_search_locations:
-            raise AddonError(
-                _(
-                    "entry point %(name)s points at %(module)s, which is not a package",
-                    name=entry.name,
-                    module=entry.value,
-                )
-            )
-        folder = Path(next(iter(spec.submodule_search_locations)))
-        manifests.append(load_manifest(folder, entry.value, "entry_point"))
+        manifests.append(load_manifest(_package_folder(entry), entry.value, "entry_point"))
     return manifests
 
 
+def _package_folder(entry: importlib.metadata.EntryPoint) -> Path:
+    """The folder of the package an entry point names, the one holding ``manifest.toml``.
+
+    Why not just ``find_spec``: a folder named like the package on ``sys.path``
+    (a project folder on the addons path, the current folder) is a namespace
+    package to Python, and it wins over an editable install, whose finder comes
+    last. Each finder is asked in turn and the first real package with a manifest wins.
+    """
+    candidates: list[Path] = []
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        try:
+            spec = find(entry.value, None) if find is not None else None
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for location in spec.submodule_search_locations:
+            folder = Path(location)
+            if (folder / MANIFEST_FILE).is_file():
+                return folder
+            candidates.append(folder)
+    if not candidates:
+        raise AddonError(
+            _(
+                "entry point %(name)s points at %(module)s, which is not a package",
+                name=entry.name,
+                module=entry.value,
+            )
+        )
+    raise AddonError(
+        _(
+            "entry point %(name)s: package %(module)s was found only at %(paths)s, without "
+            "%(manifest)s (a folder named like the package on the addons path or in the "
+            "current folder hides the installed one)",
+            name=entry.name,
+            module=entry.value,
+            paths=", ".join(str(c) for c in dict.fromkeys(candidates)),
+            manifest=MANIFEST_FILE,
+        )
+    )
+
+
 def import_addon(manifest: Manifest) -> object:
-    return importlib.import_module(manifest.module)
+    """The addon's package, loaded from the folder its manifest was read from.
+
+    Importing by name alone could load a same-named namespace folder instead
+    (see :func:`_package_folder`).
+    """
+    loaded = sys.modules.get(manifest.module)
+    if loaded is None or _folder_of(loaded) != manifest.path.resolve():
+        if loaded is not None:
+            del sys.modules[manifest.module]
+        try:
+            module = importlib.import_module(manifest.module)
+        except ImportError:
+            module = None
+        if module is None or _folder_of(module) != manifest.path.resolve():
+            sys.modules.pop(manifest.module, None)
+            return _load_from(manifest)
+        return module
+    return loaded
+
+
+def _folder_of(module: object) -> Path | None:
+    origin = getattr(module, "__file__", None)
+    return Path(origin).resolve().parent if origin else None
+
+
+def _load_from(manifest: Manifest) -> object:
+    init = manifest.path / "__init__.py"
+    spec = importlib.util.spec_from_file_location(
+        manifest.module, init, submodule_search_locations=[str(manifest.path)]
+    )
+    if spec is None or spec.loader is None:
+        raise AddonError(_("%(path)s cannot be imported", path=str(init)))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[manifest.module] = module
+    spec.loader.exec_module(module)
+    return module

@@ -88,6 +88,27 @@ def unstamp(conn: Connection, instance: Instance, names: list[str]) -> None:
             conn.execute(text("DROP TABLE alembic_version"))
 
 
+def unstamp_unknown(conn: Connection, instance: Instance) -> None:
+    """Forget version rows that no available addon's scripts know.
+
+    Used when an addon's code (and so its migration scripts) is gone: its
+    revisions cannot be traced to its branch any more, but every revision the
+    remaining addons know is kept.
+    """
+    from sqlalchemy import text
+
+    if "alembic_version" not in conn.dialect.get_table_names(conn):
+        return
+    script = ScriptDirectory.from_config(config(instance, conn))
+    known = {rev.revision for rev in script.walk_revisions()}
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    for rev in rows:
+        if rev not in known:
+            conn.execute(text("DELETE FROM alembic_version WHERE version_num = :v"), {"v": rev})
+    if not conn.execute(text("SELECT count(*) FROM alembic_version")).scalar():
+        conn.execute(text("DROP TABLE alembic_version"))
+
+
 def upgrade(conn: Connection, instance: Instance, names: list[str]) -> None:
     cfg = config(instance, conn)
     labels = _labels(ScriptDirectory.from_config(cfg))

@@ -419,3 +419,70 @@ def test_serve_answers_with_a_key_made_by_the_cli(make_instance: MakeInstance) -
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_users_create_without_password_or_terminal_says_what_to_do(
+    make_instance: MakeInstance,
+) -> None:
+    instance = make_instance()
+    blind = suanpan(instance.url, "users", "create", "clerk", "--name", "Clerk", input="")
+    assert blind.exit_code == 1
+    assert "--password" in blind.stderr and "Aborted" not in blind.output + blind.stderr
+    piped = suanpan(instance.url, "users", "create", "clerk", "--name", "Clerk", input="pw-1\n")
+    assert piped.exit_code == 0, piped.output
+    with instance.unit(None, su=True) as env:
+        User = env["res.user"]
+        clerk = env.session.scalar(select(User).where(User.login == "clerk"))
+        assert verify_password("pw-1", clerk.password_hash)[0]
+
+
+def test_installed_addon_whose_code_is_gone_is_listed_and_removed_by_force(
+    make_instance: MakeInstance, tmp_path: Path
+) -> None:
+    import shutil
+
+    from kernel import schema
+
+    bare = make_instance()
+    with bare.engine.connect() as conn:
+        before = schema.snapshot(conn)
+    shelf = tmp_path / "shelf"
+    shutil.copytree(Path(FIXTURES) / "library", shelf / "library")
+    installed = suanpan(bare.url, "addons", "install", "library", path=str(shelf))
+    assert installed.exit_code == 0, installed.output
+    shutil.rmtree(shelf / "library")  # the code is gone, its tables and rows are not
+
+    listed = suanpan(bare.url, "addons", "list", path=str(shelf))
+    assert listed.exit_code == 0, listed.output
+    row = next(line for line in listed.output.splitlines() if line.split()[:1] == ["library"])
+    assert "missing" in row
+    assert "uninstall --force library" in listed.output
+
+    plain = suanpan(bare.url, "addons", "uninstall", "library", "--yes", path=str(shelf))
+    assert plain.exit_code == 2 and "--force" in plain.stderr
+    forced = suanpan(
+        bare.url, "addons", "uninstall", "library", "--force", "--yes", path=str(shelf)
+    )
+    assert forced.exit_code == 0, forced.output
+    assert bare.installed_names() == []
+    with bare.engine.connect() as conn:
+        assert schema.snapshot(conn) == before
+    with bare.unit(None, su=True) as env:
+        Data, Access = env["ir.model.data"], env["ir.access"]
+        assert not env.session.scalars(select(Data).where(Data.addon == "library")).all()
+        assert not env.session.scalars(select(Access).where(Access.model.like("lib.%"))).all()
+
+
+def test_folder_named_like_an_addon_package_does_not_hide_the_installed_one(
+    db_url: str, tmp_path: Path
+) -> None:
+    import importlib.metadata
+
+    names = {ep.name for ep in importlib.metadata.entry_points(group="suanpan.addons")}
+    if "loyalty" not in names:
+        pytest.skip("the suanpan_loyalty fixture distribution is not installed")
+    (tmp_path / "suanpan_loyalty").mkdir()  # e.g. the project folder holding pyproject.toml
+    listed = run("addons", "list", "--db", db_url, "--addons-path", str(tmp_path))
+    assert listed.exit_code == 0, listed.output + listed.stderr
+    row = next(line for line in listed.output.splitlines() if line.split()[:1] == ["loyalty"])
+    assert "entry point" in row

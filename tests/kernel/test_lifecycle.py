@@ -175,7 +175,10 @@ def test_installing_again_changes_nothing(library: Instance) -> None:
 def test_an_installed_addon_that_vanished_is_reported(library: Instance) -> None:
     elsewhere = Instance(library.url, [])  # started without the fixtures' addons_path
     try:
-        with pytest.raises(AddonError, match=r"cannot be found: library \(check addons_path\)"):
+        with pytest.raises(
+            AddonError,
+            match=r"cannot be found: library \(check addons_path, or remove them with `suanpan addons uninstall --force library`\)",
+        ):
             elsewhere.installed_names()
     finally:
         elsewhere.engine.dispose()
