@@ -28,7 +28,13 @@ from typing import TYPE_CHECKING, Any
 from litestar.exceptions import NotAuthorizedException
 
 from kernel.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, normalize_locale
-from kernel.web.sessions import COOKIE_NAME, SessionUser, resolve_session, system_session
+from kernel.web.sessions import (
+    COOKIE_NAME,
+    SessionUser,
+    registry_version_column,
+    resolve_session,
+    system_session,
+)
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -51,6 +57,8 @@ class Principal:
     via: str  # "session" | "apikey"
     session_id: int | None = None
     flash_data: bytes = b""
+    #: ``registry_version`` read with the user (``None``: not read, check on the timer)
+    registry_version: int | None = None
 
 
 # --- the instance and its freshness ----------------------------------------------------
@@ -85,7 +93,7 @@ def on_registry_reload(owner: Any, listener: Any) -> None:
 def _read_settings(instance: Instance) -> tuple[int, str]:
     import json
 
-    with instance.engine.connect() as conn:
+    with instance.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
         rows = conn.exec_driver_sql(
             "SELECT key, value FROM ir_setting WHERE key IN ('registry_version', 'lang')"
         ).all()
@@ -126,6 +134,19 @@ def ensure_fresh(instance: Instance, *, force: bool = False) -> None:
             for owner, listener in list(_reload_listeners.items()):
                 listener(owner, instance)
         state.checked_at = time.monotonic()
+
+
+def note_registry_version(instance: Instance, version: int) -> None:
+    """A request read ``registry_version`` with its user: reload only when it moved.
+
+    Requests of signed-in users thus learn about installs without a query of
+    their own (and without a timer, so statement counts do not depend on timing).
+    """
+    state = _fresh.get(id(instance))
+    if state is None or state.checked_at == 0.0:
+        ensure_fresh(instance)
+    elif version != state.version:
+        ensure_fresh(instance, force=True)
 
 
 def default_lang(instance: Instance) -> str:
@@ -177,15 +198,22 @@ def _from_api_key(instance: Instance, token: str) -> Principal | None:
         key_id = _verified_keys.get(digest)
         if key_id is not None:
             row = session.execute(
-                select(User.id, User.name, User.lang, User.tz)
+                select(User.id, User.name, User.lang, User.tz, registry_version_column(instance))
                 .join(ApiKey, ApiKey.user_id == User.id)
                 .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None), User.active.is_(True))
             ).first()
             if row is None:
                 _verified_keys.pop(digest, None)
                 return None
-            uid, name, lang, tz = row
-            return Principal(int(uid), name, lang or "en", tz or "UTC", "apikey")
+            uid, name, lang, tz, version = row
+            return Principal(
+                int(uid),
+                name,
+                lang or "en",
+                tz or "UTC",
+                "apikey",
+                registry_version=_version_of(version),
+            )
         uid = verify_api_key(session, registry, token)
         if uid is None:
             return None
@@ -213,7 +241,6 @@ def principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | Non
         cached: Principal | None = state["suanpan_principal"]
         return cached
     instance = instance_of(connection)
-    ensure_fresh(instance)
     found: Principal | None = None
     if uses_bearer(connection):
         token = _bearer(connection)
@@ -222,10 +249,28 @@ def principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | Non
         user: SessionUser | None = resolve_session(instance, connection.cookies.get(COOKIE_NAME))
         if user is not None:
             found = Principal(
-                user.uid, user.name, user.lang, user.tz, "session", user.session_id, user.flash_data
+                user.uid,
+                user.name,
+                user.lang,
+                user.tz,
+                "session",
+                user.session_id,
+                user.flash_data,
+                registry_version=user.registry_version,
             )
+    if found is not None and found.registry_version is not None:
+        note_registry_version(instance, found.registry_version)
+    else:
+        ensure_fresh(instance)
     state["suanpan_principal"] = found
     return found
+
+
+def _version_of(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def forget_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> None:

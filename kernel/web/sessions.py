@@ -49,6 +49,8 @@ class SessionUser:
     lang: str
     tz: str
     flash_data: bytes = b""
+    #: the instance's ``registry_version`` setting, read in the same statement
+    registry_version: int | None = None
 
 
 def hash_sid(sid: str) -> str:
@@ -119,6 +121,22 @@ def create_session(instance: Instance, user_id: int, *, replaces: str | None = N
     return sid
 
 
+def registry_version_column(instance: Instance) -> Any:
+    """The ``registry_version`` setting as a scalar subquery, to read along another query.
+
+    Every request reads its user anyway; reading the version in that same
+    statement tells the worker whether another process installed or uninstalled
+    an addon, at no cost and without a timer.
+    """
+    Setting = instance.registry["ir.setting"]
+    return (
+        select(Setting.value)
+        .where(Setting.key == "registry_version")
+        .scalar_subquery()
+        .label("registry_version")
+    )
+
+
 def resolve_session(instance: Instance, sid: str | None) -> SessionUser | None:
     """The signed-in user of ``sid``, or None when it is unknown, revoked, expired or inactive."""
     if not sid or len(sid) > 200:
@@ -137,6 +155,7 @@ def resolve_session(instance: Instance, sid: str | None) -> SessionUser | None:
                 User.name,
                 User.lang,
                 User.tz,
+                registry_version_column(instance),
             )
             .join(User, User.id == WebSession.user_id)
             .where(
@@ -147,7 +166,7 @@ def resolve_session(instance: Instance, sid: str | None) -> SessionUser | None:
         ).first()
     if row is None:
         return None
-    session_id, created_at, expires_at, data, uid, name, lang, tz = row
+    session_id, created_at, expires_at, data, uid, name, lang, tz, version = row
     created_at, expires_at = _aware(created_at), _aware(expires_at)
     if expires_at <= now or created_at + ABSOLUTE <= now:
         return None
@@ -158,8 +177,21 @@ def resolve_session(instance: Instance, sid: str | None) -> SessionUser | None:
                 update(WebSession).where(WebSession.id == session_id).values(expires_at=new_expiry)
             )
     return SessionUser(
-        session_id, int(uid), name or "", lang or "en", tz or "UTC", flash_data=bytes(data or b"")
+        session_id,
+        int(uid),
+        name or "",
+        lang or "en",
+        tz or "UTC",
+        flash_data=bytes(data or b""),
+        registry_version=_as_int(version),
     )
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def revoke_session(instance: Instance, sid: str | None) -> None:

@@ -236,6 +236,40 @@ def test_shell_pages_cost_a_bounded_number_of_queries(shop: Instance) -> None:
         assert many.count == few.count, "one query for the list, whatever its length"
 
 
+def test_signed_in_requests_learn_of_installs_without_a_query_or_a_timer(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The registry version comes with the user's row: statement counts do not depend on time."""
+    from fixtures.webclient import ADDONS
+
+    from kernel.testing import StatementCounter
+    from kernel.web import context
+
+    both = [*ADDONS, *SHELL_ADDONS]
+    shop = make_instance(["webshell"], addons_path=both)
+    make_user(shop, "clerk", [], password="pw")
+    monkeypatch.setattr(context, "FRESHNESS_SECONDS", 0.0)  # as if every request came late
+    with browser(shop) as client:
+        sign_in(client, "clerk")
+        client.get("/")
+        counts = []
+        for _ in range(3):
+            with StatementCounter(shop.engine) as counter:
+                assert client.get("/").status_code == 200
+            counts.append(counter.count)
+            assert not [s for s in counter.statements if "FROM ir_setting WHERE key IN" in s]
+        assert len(set(counts)) == 1, counts
+        # another process (here: a fresh Instance on the same database) installs an addon
+        other = Instance(shop.url, both)
+        try:
+            lifecycle.install(other, ["webdemo"])
+        finally:
+            other.engine.dispose()
+        assert not shop.registry.has("webdemo")
+        client.get("/")
+        assert shop.registry.has("webdemo")
+
+
 def test_addon_installed_in_the_same_process_registers_its_routes(
     make_instance: MakeInstance,
 ) -> None:
