@@ -43,8 +43,9 @@ def _maintenance(instance: Instance, registry: Registry) -> Iterator[tuple[Conne
                 env = Env(instance, session, None, su=True)
                 env.registry_override = registry  # type: ignore[attr-defined]
                 instance._registry = registry
-                yield conn, env
-                session.flush()
+                with schema.sqlite_triggers_survive_rebuilds(conn):
+                    yield conn, env
+                    session.flush()
                 security.bump_stamp(session, registry)
                 if instance.dialect == "sqlite":
                     problems = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
@@ -336,7 +337,14 @@ def upgrade(instance: Instance, names: list[str] | None = None) -> list[str]:
             raise AddonError(_("addon %(name)s is not installed", name=name))
     registry = instance.compose(installed)
     with _maintenance(instance, registry) as (conn, env):
+        columns_before = schema.columns_of(conn)
         migrations.upgrade(conn, instance, order(targets, instance.available))
+        added = schema.columns_of(conn) - columns_before
+        schema.fill_defaults(
+            conn,
+            registry,
+            [c for c in sorted(added) if registry.column_owners.get(c) in set(targets)],
+        )
         schema.create_owned(conn, registry, set(targets))
         # what the migrations and create_owned added, so that uninstall removes it too
         _record_ownership(env, schema.unrecorded_ownership(conn, registry, set(targets)))

@@ -14,12 +14,16 @@ per addon) carry every change after that first install.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import Column, Connection, MetaData, Table, inspect, select
+from sqlalchemy import Column, Connection, MetaData, Table, func, inspect, select, update
 
+from kernel.errors import AddonError
+from kernel.i18n import _
 from kernel.models.registry import Registry
 
 
@@ -49,7 +53,101 @@ def create_owned(
                 continue
             _add_column(ops, conn, table, column)
             created.append((owner, "column", table.name, column.name))
+    fill_defaults(conn, registry, [(t, c) for _o, kind, t, c in created if kind == "column"])
     return created
+
+
+def columns_of(conn: Connection) -> set[tuple[str, str]]:
+    """Every (table, column) of the database, to tell afterwards what a migration added."""
+    inspector = inspect(conn)
+    return {
+        (table, column["name"])
+        for table in inspector.get_table_names()
+        for column in inspector.get_columns(table)
+    }
+
+
+def fill_defaults(conn: Connection, registry: Registry, added: list[tuple[str, str]]) -> None:
+    """Give the rows that existed before a column was added the column's default.
+
+    A model's ``default=`` lives in Python and only applies to new inserts: without
+    this, every existing order would read NULL in a column its addon declares as
+    ``default=12``. A required column without any default cannot be filled, so it is
+    refused on a table that has rows, naming the addon and the column.
+    """
+    ops = Operations(MigrationContext.configure(conn))
+    for table_name, column_name in added:
+        table = registry.metadata.tables.get(table_name)
+        if table is None or column_name not in table.c:
+            continue
+        column = table.c[column_name]
+        found, value = _default_for_existing_rows(column)
+        if found:
+            conn.execute(update(table).where(column.is_(None)).values({column_name: value}))
+        elif not column.nullable and column.server_default is None:
+            empty = conn.execute(select(func.count()).select_from(table)).scalar() == 0
+            if not empty:
+                owner = registry.column_owners.get((table_name, column_name), "?")
+                raise AddonError(
+                    _(
+                        "addon %(addon)s adds the required column %(column)s to %(table)s, "
+                        "which already has rows, without a default to fill them: give the "
+                        "column a default or make it nullable",
+                        addon=owner,
+                        column=column_name,
+                        table=table_name,
+                    )
+                )
+        if not column.nullable and conn.dialect.name == "postgresql":
+            # Added nullable so existing rows could be filled; now the declared rule holds.
+            ops.alter_column(table_name, column_name, nullable=False)
+
+
+def _default_for_existing_rows(column: Column[Any]) -> tuple[bool, Any]:
+    """(True, value) when the column's default can be computed without an insert context."""
+    default = column.default
+    if default is None:
+        return False, None
+    if default.is_scalar or default.is_clause_element:
+        return True, default.arg  # type: ignore[attr-defined]
+    if default.is_callable:
+        try:
+            return True, default.arg(None)  # type: ignore[attr-defined]
+        except (TypeError, AttributeError):
+            return False, None  # the default reads the row being inserted
+    return False, None
+
+
+@contextmanager
+def sqlite_triggers_survive_rebuilds(conn: Connection) -> Iterator[None]:
+    """Re-create the triggers of every SQLite table that schema work rebuilt.
+
+    SQLite cannot add a foreign-key column or drop a column in place, so Alembic's
+    batch mode copies the table into a new one, and the copy has none of the old
+    table's triggers (e.g. accounting's "posted lines are immutable"). A rebuilt
+    table has a new root page; a trigger that vanished from such a table is put
+    back, while one a migration dropped on a table it did not rebuild stays gone.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = _sqlite_master(conn)
+    yield
+    after = _sqlite_master(conn)
+    for (kind, name), (table, _rootpage, sql) in before.items():
+        if kind != "trigger" or (kind, name) in after or sql is None:
+            continue
+        now = after.get(("table", table))
+        if now is not None and now[1] != before.get(("table", table), (None, None, None))[1]:
+            conn.exec_driver_sql(sql)
+
+
+def _sqlite_master(conn: Connection) -> dict[tuple[str, str], tuple[str, int, str | None]]:
+    rows = conn.exec_driver_sql(
+        "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_master"
+        " WHERE type IN ('table', 'trigger')"
+    ).all()
+    return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows}
 
 
 def _add_column(ops: Operations, conn: Connection, table: Table, column: Column[Any]) -> None:
@@ -170,6 +268,7 @@ def snapshot(conn: Connection) -> dict[str, Any]:
                 tuple(u["column_names"]) for u in inspector.get_unique_constraints(name)
             ),
             "index_names": [],
+            "triggers": [],
         }
     # The inspector skips expression indexes (``lower(code)``); read every name directly.
     if conn.dialect.name == "sqlite":
@@ -184,4 +283,19 @@ def snapshot(conn: Connection) -> dict[str, Any]:
     for table, index in sorted(rows):
         if table in picture:
             picture[table]["index_names"].append(index)
+    for table, trigger in sorted(_triggers(conn)):
+        if table in picture:
+            picture[table]["triggers"].append(trigger)
     return picture
+
+
+def _triggers(conn: Connection) -> list[tuple[str, str]]:
+    if conn.dialect.name == "sqlite":
+        sql = "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        sql = (
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
+        )
+    return [(r[0], r[1]) for r in conn.exec_driver_sql(sql).all()]

@@ -259,3 +259,95 @@ PAIRS = [
 @pytest.mark.parametrize("pair", PAIRS, ids=["+".join(p) for p in PAIRS])
 def test_builtin_addon_pair_round_trip(make_instance: MakeInstance, pair: tuple[str, str]) -> None:
     _round_trip(make_instance, pair)
+
+
+def _add_books(instance: Instance, count: int) -> None:
+    with instance.unit(None, su=True) as env:
+        for i in range(count):
+            env.session.add(env["lib.book"](title=f"Book {i}", price=Decimal("1.00")))
+
+
+def test_installing_an_extension_fills_its_defaults_on_existing_rows(library: Instance) -> None:
+    """``loan_count`` is declared ``default=0``: books that existed before read 0, not NULL."""
+    _add_books(library, 3)
+    lifecycle.install(library, ["library_loan"])
+    with library.engine.connect() as conn:
+        counts = conn.execute(text("SELECT loan_count FROM lib_book")).scalars().all()
+        columns = {c["name"]: c for c in inspect_columns(conn, "lib_book")}
+    assert counts == [0, 0, 0]
+    if db_kind() == "postgresql":  # added nullable to fill it, then the declared NOT NULL holds
+        assert columns["loan_count"]["nullable"] is False
+    with library.unit(None, su=True) as env:
+        assert {b.loan_count for b in env.session.scalars(select(env["lib.book"]))} == {0}
+
+
+SHELF_ADDON = """
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel import extend, info
+
+
+@extend("lib.book")
+class BookShelf:
+    shelf: Mapped[str] = mapped_column(String(10), info=info("Shelf"))
+
+
+def register(parts):
+    parts.model(BookShelf)
+"""
+
+
+def test_a_required_column_without_default_is_refused_on_a_table_with_rows(
+    make_instance: MakeInstance, tmp_path: Any
+) -> None:
+    addon = tmp_path / "library_shelf"
+    addon.mkdir()
+    (addon / "manifest.toml").write_text(
+        'name = "library_shelf"\ntitle = "Shelves"\nversion = "1.0"\nsummary = "Shelves"\ndepends = ["library"]\n'
+    )
+    (addon / "__init__.py").write_text(SHELF_ADDON)
+    instance = make_instance(["library"], addons_path=[ADDONS, str(tmp_path)])
+    _add_books(instance, 2)
+    with pytest.raises(AddonError, match=r"library_shelf adds the required column shelf"):
+        lifecycle.install(instance, ["library_shelf"])
+    with instance.engine.connect() as conn:  # nothing half-applied
+        assert "shelf" not in {c["name"] for c in inspect_columns(conn, "lib_book")}
+    assert "library_shelf" not in instance.installed_names()
+
+
+def test_sqlite_table_rebuilds_keep_the_tables_triggers(library: Instance) -> None:
+    """Adding a foreign-key column rebuilds the table on SQLite; its triggers must come back."""
+    with library.engine.begin() as conn:
+        if db_kind() == "sqlite":
+            conn.exec_driver_sql(
+                "CREATE TRIGGER lib_book_keep BEFORE DELETE ON lib_book "
+                "BEGIN SELECT RAISE(ABORT, 'books are kept'); END"
+            )
+        else:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION lib_book_keep() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'books are kept'; END $$ LANGUAGE plpgsql"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER lib_book_keep BEFORE DELETE ON lib_book "
+                "FOR EACH ROW EXECUTE FUNCTION lib_book_keep()"
+            )
+    _add_books(library, 1)
+    with library.engine.connect() as conn:
+        before = schema.snapshot(conn)["lib_book"]["triggers"]
+    assert before == ["lib_book_keep"]
+    lifecycle.install(library, ["library_loan"])  # current_loan_id: a foreign key column
+    with library.engine.connect() as conn:
+        assert schema.snapshot(conn)["lib_book"]["triggers"] == ["lib_book_keep"]
+    with pytest.raises(Exception, match="books are kept"), library.engine.begin() as conn:
+        conn.execute(text("DELETE FROM lib_book"))
+    lifecycle.uninstall(library, ["library_loan"], cascade=True)  # drops columns: rebuilds again
+    with library.engine.connect() as conn:
+        assert schema.snapshot(conn)["lib_book"]["triggers"] == ["lib_book_keep"]
+
+
+def inspect_columns(conn: Any, table: str) -> list[dict[str, Any]]:
+    from sqlalchemy import inspect
+
+    return list(inspect(conn).get_columns(table))
