@@ -11,12 +11,24 @@ environment (``SUANPAN_DB``, ``SUANPAN_ADDONS_PATH``, ``SUANPAN_ALLOWED_HOSTS``,
 sessions, sign-in throttling, the CSRF secret and the installed-addon version
 all live in the database, so N workers on one PostgreSQL database act as one
 server. (SQLite works with several workers too, but writes are serialised.)
+
+A worker that dies (killed, out of memory, a crash in a C library) is replaced
+by granian's main process (``respawn_failed_workers``) while the other workers
+keep serving; only a worker that dies again within a few seconds of being
+replaced (a crash loop) stops the server, for the service manager to restart
+(see docs/deployment.md).
+
+Behind a reverse proxy set ``SUANPAN_TRUSTED_PROXIES`` (comma-separated
+addresses or networks, e.g. ``127.0.0.1``): requests from those addresses are
+taken to come from the first untrusted address of ``X-Forwarded-For``, so
+sign-in throttling counts the real client and not the proxy.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
 from litestar import Litestar
 
@@ -26,6 +38,9 @@ ENV_DB = "SUANPAN_DB"
 ENV_ADDONS = "SUANPAN_ADDONS_PATH"
 ENV_HOSTS = "SUANPAN_ALLOWED_HOSTS"
 ENV_SECURE = "SUANPAN_SECURE_COOKIES"
+ENV_PROXIES = "SUANPAN_TRUSTED_PROXIES"
+#: seconds a worker gets to finish its requests at shutdown or replacement before it is killed
+WORKER_KILL_TIMEOUT = 30
 
 
 def _split(value: str | None) -> list[str]:
@@ -36,8 +51,21 @@ def _split_hosts(value: str | None) -> list[str]:
     return [h.strip() for h in (value or "").split(",") if h.strip()]
 
 
-def app_factory() -> Litestar:
-    """The app of the instance configured in the environment (granian calls this per worker)."""
+def app_factory() -> Any:
+    """The app of the instance configured in the environment (granian calls this per worker).
+
+    Wrapped to read ``X-Forwarded-For`` only when ``SUANPAN_TRUSTED_PROXIES`` names the proxy.
+    """
+    app = _instance_app()
+    proxies = _split_hosts(os.environ.get(ENV_PROXIES))
+    if not proxies:
+        return app
+    from granian.utils.proxies import wrap_asgi_with_proxy_headers
+
+    return wrap_asgi_with_proxy_headers(app, trusted_hosts=proxies)
+
+
+def _instance_app() -> Litestar:
     from kernel.database import default_url
     from kernel.instance import Instance
     from kernel.web.app import create_app
@@ -88,4 +116,7 @@ def serve(
         workers=max(1, workers),
         factory=True,
         reload=reload,
+        # a dead worker is replaced, the others keep serving (granian stops them all otherwise)
+        respawn_failed_workers=True,
+        workers_kill_timeout=WORKER_KILL_TIMEOUT,
     ).serve()
