@@ -26,6 +26,7 @@ from kernel.cli_common import (
     state,
 )
 from kernel.cli_i18n import i18n
+from kernel.cli_jobs import jobs, worker
 from kernel.cli_setup import run_server, setup
 from kernel.cli_users import users
 from kernel.errors import NotFound
@@ -169,13 +170,22 @@ def diagram(model: str, fmt: str) -> None:
 @click.option("--port", default=8069, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
+@click.option(
+    "--jobs",
+    "jobs_mode",
+    type=click.Choice(["auto", "inprocess", "none"]),
+    default="auto",
+    show_default=True,
+    help="Run scheduled jobs and the outbox in this process: auto = on SQLite only "
+    "(on PostgreSQL run `suanpan worker`).",
+)
 @instance_options
-def serve(host: str, port: int, workers: int, reload: bool) -> None:
+def serve(host: str, port: int, workers: int, reload: bool, jobs_mode: str) -> None:
     """Serve the web interface and the JSON API."""
     st = state()
     st.initialized()
     st.close()
-    run_server(st.url, st.addons_path, host, port, workers, reload=reload)
+    run_server(st.url, st.addons_path, host, port, workers, reload=reload, jobs=jobs_mode)
 
 
 def _register_more() -> None:
@@ -184,6 +194,8 @@ def _register_more() -> None:
     cli.add_command(users)
     cli.add_command(i18n)
     cli.add_command(setup)
+    cli.add_command(jobs)
+    cli.add_command(worker)
 
 
 _register_more()

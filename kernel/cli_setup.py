@@ -174,9 +174,21 @@ def setup(
 
 
 def run_server(
-    url: str, addons_path: list[str], host: str, port: int, workers: int, *, reload: bool = False
+    url: str,
+    addons_path: list[str],
+    host: str,
+    port: int,
+    workers: int,
+    *,
+    reload: bool = False,
+    jobs: str = "auto",
 ) -> None:
-    """Start ``kernel.web.server.serve``; one clear line and exit 1 when it is missing."""
+    """Start ``kernel.web.server.serve``; one clear line and exit 1 when it is missing.
+
+    With ``jobs`` "inprocess" (or "auto" on SQLite) a job runner thread starts
+    first, so one office needs no other service; the web workers then leave
+    outbox delivery to it instead of sending after each commit.
+    """
     try:
         from kernel.web.server import serve as web_serve
     except ImportError as exc:
@@ -190,5 +202,32 @@ def run_server(
             kwargs["reload"] = True
         else:
             click.echo(_("--reload is not supported by this web server; ignored"), err=True)
+    runner = _start_jobs(url, addons_path, jobs)
     echo(_("Serving %(address)s", address=f"http://{host}:{port}"))
-    web_serve(url, addons_path, host, port, workers, **kwargs)
+    try:
+        web_serve(url, addons_path, host, port, workers, **kwargs)
+    finally:
+        if runner is not None:
+            runner.stop()
+
+
+def _start_jobs(url: str, addons_path: list[str], mode: str) -> Any:
+    """The in-process job runner, when this server is to run the jobs."""
+    import os
+
+    from kernel.instance import ENV_BACKGROUND, Instance
+
+    instance = Instance.open(url, addons_path)
+    if mode == "none" or (mode == "auto" and instance.dialect != "sqlite"):
+        if instance.dialect != "sqlite":
+            os.environ[ENV_BACKGROUND] = "1"  # `suanpan worker` delivers
+            echo(_("Scheduled jobs and e-mail run in `suanpan worker` processes"))
+        return None
+    from kernel.jobs.local import LocalRunner
+
+    os.environ[ENV_BACKGROUND] = "1"
+    instance.background_delivery = True
+    runner = LocalRunner(instance)
+    runner.start()
+    echo(_("Scheduled jobs and e-mail run in this process"))
+    return runner

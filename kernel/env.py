@@ -231,8 +231,22 @@ class Env:
             self, code, company_id if company_id is not None else (self.company_id or 0), when
         )
 
-    def outbox(self, topic: str, payload: dict[str, Any]) -> None:
-        """Queue a side effect to run after this unit of work commits."""
+    def outbox(
+        self, topic: str, payload: dict[str, Any], *, record: Any = None, summary: str = ""
+    ) -> None:
+        """Queue a side effect to run after this unit of work commits.
+
+        ``record`` names the document it is about (shown on the outbox screen and
+        used by deliverers to write the document's history).
+        """
         Outbox = self.registry["ir.outbox"]
-        self.session.add(Outbox(topic=topic, payload=payload))
+        self.session.add(
+            Outbox(
+                topic=topic,
+                payload=payload,
+                res_model=getattr(record, "__model_name__", "") if record is not None else "",
+                res_id=getattr(record, "id", None) if record is not None else None,
+                summary=summary[:255],
+            )
+        )
         self.outbox_count += 1

@@ -108,9 +108,17 @@ def register_cli_commands(register: Callable[..., None]) -> None:
 
 @hookspec
 def register_jobs(register: Callable[..., None]) -> None:
-    """Contribute scheduled jobs: ``register(name, func, every_seconds)``.
+    """Contribute scheduled jobs: ``register(name, func, every_seconds)`` or ``register(name, func, cron="0 2 * * *")``.
 
-    ``func(env)`` runs in its own unit of work.
+    ``name`` is ``<addon>.<job>``. Keyword options: ``cron`` (five fields, or six
+    with seconds; instead of ``every_seconds``), ``queue`` (default ``"default"``;
+    ``suanpan worker --queue`` picks queues), ``max_failures`` (default 5: after
+    that many failed runs in a row the job is disabled and shown as failing).
+    ``func(env)`` runs in its own unit of work as the system (``env.su``), on the
+    in-process runner (SQLite, ``suanpan serve``) or a ``suanpan worker``
+    (PostgreSQL); a run never overlaps another run of the same job. What it
+    returns is kept as the run's summary; raising rolls the run back and records
+    the error. Called when the job runner is assembled; no unit of work is open.
     """
 
 

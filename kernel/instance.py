@@ -9,6 +9,7 @@ uninstalling and upgrading addons live in :mod:`kernel.lifecycle`.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import threading
 import time
@@ -36,6 +37,7 @@ from kernel.models.registry import Registry, build_registry
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+ENV_BACKGROUND = "SUANPAN_BACKGROUND_DELIVERY"
 _instances: dict[str, Instance] = {}
 _lock = threading.Lock()
 _parts_cache: dict[str, AddonParts] = {}
@@ -75,6 +77,9 @@ class Instance:
         )  # before the access checks: see kernel/models/events.py
         security.install(self.sessionmaker)
         self.after_commit: list[Callable[[Instance], None]] = []
+        # a job runner (in-process thread or `suanpan worker`) drains the outbox;
+        # without one (scripts, tests, the CLI) a unit delivers its messages itself
+        self.background_delivery = os.environ.get(ENV_BACKGROUND, "") == "1"
 
     # --- opening ------------------------------------------------------------------
 
@@ -194,7 +199,7 @@ class Instance:
             raise
         finally:
             session.close()
-        if not readonly and env.outbox_count:
+        if not readonly and env.outbox_count and not self.background_delivery:
             self.deliver_outbox()
 
     def run(

@@ -226,17 +226,38 @@ class Milestone:
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+MAX_OUTBOX_ATTEMPTS = 8
+
+
 @model("ir.outbox", _("Outbox message"), order="id")
 class OutboxMessage:
     """A side effect to perform after commit; written in the business transaction."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    topic: Mapped[str] = mapped_column(String(64), index=True)
+    topic: Mapped[str] = mapped_column(String(64), index=True, info=info(_("Topic")))
     payload: Mapped[Any] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, info=info(_("Created"))
+    )
+    sent_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, info=info(_("Sent"))
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, info=info(_("Attempts")))
+    last_error: Mapped[str] = mapped_column(Text, default="", info=info(_("Last error")))
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, index=True, info=info(_("Next attempt"))
+    )
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    res_model: Mapped[str] = mapped_column(String(64), default="", info=info(_("Document type")))
+    res_id: Mapped[int | None] = mapped_column(Integer, nullable=True, info=info(_("Document")))
+    summary: Mapped[str] = mapped_column(String(255), default="", info=info(_("Summary")))
+
+    @property
+    def state(self) -> str:
+        """``sent``, ``failed`` (gave up: an administrator must look) or ``pending``."""
+        if self.sent_at is not None:
+            return "sent"
+        return "failed" if (self.attempts or 0) >= MAX_OUTBOX_ATTEMPTS else "pending"
 
 
 CORE_MODELS: tuple[type, ...] = (

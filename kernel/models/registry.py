@@ -219,9 +219,10 @@ def build_registry(manifests: list[Manifest], parts_by_addon: dict[str, AddonPar
 
 def kernel_models() -> tuple[type, ...]:
     """The kernel's own models: core plus those behind the web host."""
+    from kernel.jobs.models import JOB_MODELS
     from kernel.web.models import WEB_MODELS
 
-    return CORE_MODELS + WEB_MODELS
+    return CORE_MODELS + WEB_MODELS + JOB_MODELS
 
 
 def _column_owner(key: str, chain: list[tuple[str, type]]) -> str:

@@ -72,3 +72,45 @@ def test_reorder_rule_raises_a_requisition_through_the_stock_hook(purchase_insta
         # 100 wanted from 0 forecast, rounded up to a multiple of 12
         assert reqs[0].quantity == Decimal("108")
         assert reqs[0].origin_model == "stock.reorder.rule"
+
+
+def test_the_scheduled_reorder_job_raises_a_requisition_with_no_user_action(purchase_instance):
+    """The in-process runner (what `suanpan serve` starts) finds the rule due and buys."""
+    import time
+
+    from addons.stock.services.locations import default_warehouse
+    from kernel.jobs.local import LocalRunner
+
+    ids = make_goods(purchase_instance, 1)
+    pid = ids["products"][0]
+    with purchase_instance.unit(None, su=True) as env:
+        env.session.add(
+            env["stock.reorder.rule"](
+                product_id=pid,
+                warehouse_id=default_warehouse(env).id,
+                minimum=Decimal("5"),
+                maximum=Decimal("24"),
+            )
+        )
+
+    def requisitions() -> list[tuple[Decimal, str]]:
+        with purchase_instance.unit(None, su=True, readonly=True) as env:
+            R = env["purchase.requisition"]
+            rows = env.session.execute(
+                select(R.quantity, R.origin_model).where(R.product_id == pid)
+            ).all()
+            return [(q, o) for q, o in rows]
+
+    runner = LocalRunner(purchase_instance, poll=0.1)
+    runner.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not requisitions() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        runner.stop()
+    assert requisitions() == [(Decimal("24"), "stock.reorder.rule")]
+    with purchase_instance.unit(None, su=True, readonly=True) as env:
+        Job = env["ir.job"]
+        job = env.session.scalar(select(Job).where(Job.name == "stock.reorder_rules"))
+        assert job.last_status == "ok" and job.next_run_at > job.last_started_at
