@@ -2,11 +2,9 @@
 
 Why in the database: with several workers, a counter in one process's memory
 would let an attacker spread guesses across workers. Every failed attempt is a
-``web.login.attempt`` row; the rules are
-
-* 5 failures for one login within 15 minutes lock that account for 15 minutes
-  (``res.user.locked_until``), answered with 429 — even with the right password;
-* 20 failures from one address within 15 minutes refuse that address (429).
+``web.login.attempt`` row; :mod:`kernel.web.throttle` holds the policy (a lock
+per account with backoff, a cool-down per address and login, a delay — never a
+lock — per address). Refusals answer 429 with ``Retry-After``.
 
 Passwords are argon2id (:mod:`kernel.passwords`); a hash made with older
 parameters is upgraded on a successful sign-in. Unknown logins cost the same
@@ -23,7 +21,7 @@ import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromQuery
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from kernel.fields import utcnow
 from kernel.i18n import _
@@ -37,11 +35,7 @@ from kernel.web.sessions import (
     system_session,
 )
 from kernel.web.templating import render
-
-WINDOW = dt.timedelta(minutes=15)
-LOCK_FOR = dt.timedelta(minutes=15)
-MAX_PER_LOGIN = 5
-MAX_PER_ADDRESS = 20
+from kernel.web.throttle import MEMORY, account_lock, seconds_until, standing
 
 _DUMMY_HASH: list[str] = []
 
@@ -98,12 +92,44 @@ def cleared_session_cookie(request: Request[Any, Any, Any]) -> Cookie:
 
 
 class SignInResult:
-    """Outcome of :func:`authenticate`: a user id, or a status and a message."""
+    """Outcome of :func:`authenticate`: a user id, or a status and a message.
 
-    def __init__(self, uid: int | None, status: int = 200, message: Any = None) -> None:
+    ``retry_after`` (seconds) goes into the 429's ``Retry-After``; ``delay`` is
+    how long the caller holds the answer back (the per-address slow-down).
+    """
+
+    def __init__(
+        self,
+        uid: int | None,
+        status: int = 200,
+        message: Any = None,
+        *,
+        retry_after: int | None = None,
+        delay: float = 0.0,
+    ) -> None:
         self.uid = uid
         self.status = status
         self.message = message
+        self.retry_after = retry_after
+        self.delay = delay
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else None
+
+
+def _locked(until: dt.datetime, now: dt.datetime, delay: float) -> SignInResult:
+    wait = seconds_until(until, now)
+    return SignInResult(
+        None,
+        429,
+        _(
+            "This account is locked after too many failed sign-ins. Try again in %(minutes)s minute(s).",
+            minutes=max(1, -(-wait // 60)),
+        ),
+        retry_after=wait,
+        delay=delay,
+    )
 
 
 def authenticate(instance: Any, login: str, password: str, address: str) -> SignInResult:
@@ -112,27 +138,27 @@ def authenticate(instance: Any, login: str, password: str, address: str) -> Sign
     User = registry["res.user"]
     Attempt = registry["web.login.attempt"]
     now = utcnow()
-    since = now - WINDOW
     login = login.strip()[:64]
+    address = address[:64]
     with system_session(instance) as session:
-        by_address = session.scalar(
-            select(func.count(Attempt.id)).where(Attempt.address == address, Attempt.at >= since)
-        )
-        if (by_address or 0) >= MAX_PER_ADDRESS:
-            return SignInResult(
-                None, 429, _("Too many failed sign-ins from your address. Try again later.")
-            )
+        seen = standing(session, Attempt, login, address, now)
+        delay = seen.delay
         user = session.scalar(select(User).where(User.login == login))
-        locked_until = user.locked_until if user is not None else None
-        if locked_until is not None and locked_until.tzinfo is None:
-            locked_until = locked_until.replace(tzinfo=dt.UTC)
-        if locked_until is not None and locked_until > now:
+        locks = [t for t in (seen.locked_until(), _user_lock(user)) if t is not None and t > now]
+        if locks:
+            return _locked(max(locks), now, delay)
+        cooling = seen.cooling_until()
+        if cooling is not None and cooling > now:
+            wait = seconds_until(cooling, now)
             return SignInResult(
                 None,
                 429,
                 _(
-                    "This account is locked after too many failed sign-ins. Try again in 15 minutes."
+                    "Too many failed sign-ins for this login from your address. Wait %(seconds)s seconds and try again.",
+                    seconds=wait,
                 ),
+                retry_after=wait,
+                delay=delay,
             )
         valid = False
         new_hash: str | None = None
@@ -145,25 +171,24 @@ def authenticate(instance: Any, login: str, password: str, address: str) -> Sign
                 user.password_hash = new_hash
             user.locked_until = None
             session.execute(delete(Attempt).where(Attempt.login == login))
-            return SignInResult(int(user.id))
-        session.add(Attempt(login=login, address=address[:64], at=now))
-        # housekeeping: attempts older than a day no longer count for anything
-        session.execute(delete(Attempt).where(Attempt.at < now - dt.timedelta(days=1)))
-        session.flush()
-        failures = session.scalar(
-            select(func.count(Attempt.id)).where(Attempt.login == login, Attempt.at >= since)
-        )
-        if (failures or 0) >= MAX_PER_LOGIN:
+            return SignInResult(int(user.id), delay=delay)
+        session.add(Attempt(login=login, address=address, at=now))
+        # housekeeping: attempts older than the memory no longer count for anything
+        session.execute(delete(Attempt).where(Attempt.at < now - MEMORY))
+        lock = account_lock(seen.account_failures + 1)
+        if lock is not None:
             if user is not None:
-                user.locked_until = now + LOCK_FOR
-            return SignInResult(
-                None,
-                429,
-                _(
-                    "This account is locked after too many failed sign-ins. Try again in 15 minutes."
-                ),
-            )
-    return SignInResult(None, 401, _("Wrong login or password."))
+                user.locked_until = now + lock
+            return _locked(now + lock, now, delay)
+    return SignInResult(None, 401, _("Wrong login or password."), delay=delay)
+
+
+def _user_lock(user: Any) -> dt.datetime | None:
+    """A lock set on the user row (by the policy, or by an administrator)."""
+    until: dt.datetime | None = user.locked_until if user is not None else None
+    if until is not None and until.tzinfo is None:
+        until = until.replace(tzinfo=dt.UTC)
+    return until
 
 
 @get("/login", name="login")
@@ -185,32 +210,41 @@ async def login_submit(request: Request[Any, Any, Any]) -> Response[Any]:
     login = str(form.get("login") or "")
     password = str(form.get("password") or "")
     target = safe_next(str(form.get("next") or "/"))
-    return await anyio.to_thread.run_sync(lambda: _finish_login(request, login, password, target))
+    response, delay = await anyio.to_thread.run_sync(
+        lambda: _finish_login(request, login, password, target)
+    )
+    if delay:
+        # held back here, not in the thread: a slowed answer must not occupy a worker thread
+        await anyio.sleep(delay)
+    return response
 
 
 def _finish_login(
     request: Request[Any, Any, Any], login: str, password: str, target: str
-) -> Response[Any]:
+) -> tuple[Response[Any], float]:
     instance = instance_of(request)
     if not login or not password:
         result = SignInResult(None, 400, _("Enter your login and password."))
     else:
         result = authenticate(instance, login, password, client_address(request))
     if result.uid is None:
-        return render(
+        page = render(
             request,
             "auth/login.html",
             {"next": target, "login": login, "error": result.message},
             status_code=result.status,
+            headers=result.headers,
         )
+        return page, result.delay
     sid = create_session(instance, result.uid, replaces=request.cookies.get(COOKIE_NAME))
     forget_principal(request)
-    return Response(
+    redirect = Response(
         "",
         status_code=303,
         headers={"Location": target},
         cookies=[session_cookie(request, sid)],
     )
+    return redirect, result.delay
 
 
 @post("/logout", name="logout")

@@ -214,6 +214,7 @@ def _password_change(request: Request[Any, Any, Any], form: dict[str, Any]) -> R
                 {**_prefs_context(env), "password_errors": errors},
                 env=env,
                 status_code=status,
+                headers=checked.headers if status == 429 else None,
             )
     found = principal(request)
     revoke_user_sessions(
