@@ -74,6 +74,24 @@ class RetryLater(UserError):
     title = "Please retry"
 
 
+class TooLarge(UserError):
+    """A request body over the server's limit (413)."""
+
+    status = 413
+    title = "Request too large"
+
+
+class TooManyRequests(UserError):
+    """A rate limit was reached (429); ``retry_after``: seconds until a request may pass."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str | LazyString, *, retry_after: int, **extra: Any) -> None:
+        super().__init__(message, **extra)
+        self.retry_after = max(1, int(retry_after))
+
+
 class AddonError(UserError):
     """An addon cannot be found, resolved, installed or uninstalled."""
 

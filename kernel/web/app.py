@@ -35,6 +35,7 @@ from kernel.instance import Instance
 from kernel.web.auth import AUTH_ROUTES
 from kernel.web.context import ensure_fresh, on_registry_reload
 from kernel.web.errors import EXCEPTION_HANDLERS
+from kernel.web.limits import MAX_BODY, JsonBodyLimitsMiddleware
 from kernel.web.middleware import (
     AllowedHostsMiddleware,
     SuanpanCSRFMiddleware,
@@ -49,7 +50,6 @@ log = logging.getLogger(__name__)
 KERNEL_STATIC = Path(__file__).parent / "static"
 DEFAULT_ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "testserver.local", "*.localhost"]
 SECRET_KEY = "__csrf_secret__"  # not a sha256 hex digest: cannot clash with a session
-MAX_BODY = 20 * 1024 * 1024
 
 
 def web_secret(instance: Instance) -> str:
@@ -170,6 +170,7 @@ def create_app(
             DefineMiddleware(
                 AllowedHostsMiddleware, allowed_hosts=list(allowed_hosts or DEFAULT_ALLOWED_HOSTS)
             ),
+            DefineMiddleware(JsonBodyLimitsMiddleware),
             DefineMiddleware(SuanpanCSRFMiddleware, config=csrf),
         ],
         before_send=[add_security_headers],

@@ -26,7 +26,7 @@ from litestar.exceptions import (
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from kernel import i18n
-from kernel.errors import UserError
+from kernel.errors import TooManyRequests, UserError
 from kernel.i18n import _, text_of
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ DETAILS: dict[int, i18n.LazyString] = {
     403: _("You are not allowed to do this."),
     404: _("The page or record you asked for does not exist."),
     405: _("This address does not accept this kind of request."),
+    413: _("The request is larger than this server accepts."),
+    429: _("Too many requests. Wait a moment and try again."),
     500: _("Something went wrong on our side. The error was logged; please try again later."),
 }
 
@@ -133,6 +135,8 @@ def _fields(error: UserError) -> dict[str, str]:
 def user_error(request: Request[Any, Any, Any], exc: UserError) -> Response[Any]:
     with i18n.use_locale(_lang(request)):
         headers = {"Retry-After": "1"} if exc.status == 503 else None
+        if isinstance(exc, TooManyRequests):
+            headers = {"Retry-After": str(exc.retry_after)}
         return problem(request, exc.status, text_of(exc.message), _fields(exc), headers=headers)
 
 

@@ -30,6 +30,7 @@ from kernel.web.api.docs import DOCS_ROUTES
 from kernel.web.api.records import apply, flush, serialize, serialize_full
 from kernel.web.context import unit_for
 from kernel.web.introspect import ModelMeta, collect_views, model_meta
+from kernel.web.limits import json_too_deep, too_deep_error
 
 T = TypeVar("T")
 PREFIX = "/api/v1"
@@ -61,12 +62,17 @@ def _model(env: Env, name: str, operation: str) -> ModelMeta:
 
 
 def _body(raw: bytes) -> Any:
+    """The parsed body; its size and depth were checked by :mod:`kernel.web.limits` already."""
     if not raw.strip():
         return {}
+    if json_too_deep(raw):
+        raise too_deep_error()
     try:
         return json.loads(raw, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError):
         raise ValidationError(_("the body is not valid JSON")) from None
+    except RecursionError:
+        raise too_deep_error() from None
 
 
 def _params(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
