@@ -22,11 +22,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from procrastinate import App, PsycopgConnector
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Status
 from sqlalchemy import select
 
 from kernel.fields import utcnow
-from kernel.jobs.runner import run_job, slot_key, specs_of, sync_jobs
+from kernel.jobs.runner import WORKER_NAME, run_job, slot_key, specs_of, sync_jobs
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -53,7 +54,8 @@ def ensure_schema(instance: Instance) -> bool:
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('suanpan.procrastinate'))")
         if conn.exec_driver_sql("SELECT to_regclass('procrastinate_jobs')").scalar():
             return False
-        conn.exec_driver_sql(SchemaManager.get_schema())
+        # straight to psycopg: the schema holds literal "%" that a parameter style would read
+        conn.connection.driver_connection.execute(SchemaManager.get_schema())  # type: ignore[union-attr]
     return True
 
 
@@ -85,13 +87,26 @@ def make_app(instance: Instance, *, stalled_after: float = 30.0) -> App:
         await asyncio.to_thread(schedule_due, instance)
         stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after)
         for job in stalled:
-            log.warning("retrying job %s of a worker that stopped answering", job.id)
-            await app.job_manager.retry_job(job)
+            await _recover(app, job)
         from kernel.outbox import deliver_pending
 
         await asyncio.to_thread(deliver_pending, instance)
 
     return app
+
+
+async def _recover(app: App, job: Any) -> None:
+    """Put a run of a dead worker back in the queue, or drop it if a copy already waits.
+
+    The copy (deferred by a later tick for the same slot) carries the same run key,
+    so either way the slot runs once; dropping the stalled one also frees the job's
+    procrastinate ``lock`` that it still held.
+    """
+    log.warning("job %s (%s) belonged to a worker that stopped answering", job.id, job.task_name)
+    try:
+        await app.job_manager.retry_job(job)
+    except UniqueViolation:
+        await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=True)
 
 
 def _psycopg_connection(env: Env) -> Any:
@@ -102,14 +117,19 @@ def _psycopg_connection(env: Env) -> Any:
 def defer_run(
     env: Env, app: App, name: str, *, key: str = "", due: bool = False, **params: Any
 ) -> bool:
-    """Queue a run of job ``name`` in ``env``'s transaction; ``False`` when one is already waiting."""
+    """Queue a run of job ``name`` in ``env``'s transaction.
+
+    Runs of one job never overlap (procrastinate ``lock``); a scheduled run
+    (``due``) is queued at most once while it waits (``queueing_lock``): then
+    this returns ``False``.
+    """
     spec = specs_of(env.instance)[name]
     task = app.tasks[RUN_TASK]
     try:
         with env.session.begin_nested():  # a refused defer must not abort the business transaction
             task.configure(
                 lock=name,
-                queueing_lock=name,
+                queueing_lock=name if due else None,
                 queue=spec.queue,
                 connection=_psycopg_connection(env),
             ).defer(name=name, key=key, due=due, params=params or None)
@@ -170,7 +190,7 @@ def run_worker(
     app.run_worker(
         queues=queues or None,
         concurrency=concurrency,
-        name=name,
+        name=name or WORKER_NAME,
         update_heartbeat_interval=max(stalled_after / 3, 0.5),
         stalled_worker_timeout=stalled_after,
         delete_jobs="successful",
