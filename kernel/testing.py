@@ -33,6 +33,9 @@ from kernel import lifecycle
 from kernel.instance import Instance
 
 os.environ.setdefault("SUANPAN_FAST_HASH", "1")
+# tests drive one API key far faster than any client should; the rate limit's own
+# tests pass a limit explicitly (create_app(api_rate_limit=…))
+os.environ.setdefault("SUANPAN_API_RATE_LIMIT", "0")
 
 ADMIN_PASSWORD = "admin-test-password"
 PG_SERVER = os.environ.get("SUANPAN_TEST_PG", "postgresql://postgres@127.0.0.1:5432")

@@ -41,6 +41,7 @@ from kernel.web.middleware import (
     SuanpanCSRFMiddleware,
     add_security_headers,
 )
+from kernel.web.ratelimit import configured_limit
 from kernel.web.sessions import system_session
 from kernel.web.shell import SHELL_ROUTES
 from kernel.web.templating import make_environment
@@ -140,11 +141,14 @@ def create_app(
     allowed_hosts: list[str] | None = None,
     debug: bool = False,
     secure_cookies: bool | None = None,
+    api_rate_limit: int | None = None,
 ) -> Litestar:
     """The web app of ``instance``.
 
     ``secure_cookies``: ``None`` marks cookies Secure when the request came over
     https; ``True``/``False`` force it (behind a TLS-terminating proxy, pass True).
+    ``api_rate_limit``: requests per minute per API key (``None``: from
+    ``SUANPAN_API_RATE_LIMIT`` or the default; 0: unlimited).
     """
     ensure_fresh(instance, force=True)
     secret = web_secret(instance)
@@ -181,7 +185,13 @@ def create_app(
             path="/api/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
-        state=State({"instance": instance, "secure_cookies": secure_cookies}),
+        state=State(
+            {
+                "instance": instance,
+                "secure_cookies": secure_cookies,
+                "api_rate_limit": configured_limit(api_rate_limit),
+            }
+        ),
         debug=debug,
         request_max_body_size=MAX_BODY,
     )

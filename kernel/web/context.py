@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from litestar.exceptions import NotAuthorizedException
 
-from kernel.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, normalize_locale
+from kernel.errors import TooManyRequests
+from kernel.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, _, normalize_locale
 from kernel.web.sessions import (
     COOKIE_NAME,
     SessionUser,
@@ -59,6 +60,8 @@ class Principal:
     flash_data: bytes = b""
     #: ``registry_version`` read with the user (``None``: not read, check on the timer)
     registry_version: int | None = None
+    #: API keys over their rate limit: seconds until a request may pass again
+    retry_after: int | None = None
 
 
 # --- the instance and its freshness ----------------------------------------------------
@@ -176,13 +179,17 @@ _verified_keys: dict[str, int] = {}
 _VERIFIED_MAX = 1024
 
 
-def _from_api_key(instance: Instance, token: str) -> Principal | None:
+def _from_api_key(instance: Instance, token: str, rate_limit: int = 0) -> Principal | None:
     """The key's user. The argon2 check runs once per key and process, then one cheap query.
 
     Why: argon2 costs ~64 MiB and a quarter second by design, which is right for
     a sign-in but not for every API call. After the first successful check the
     key's row id is remembered under the SHA-256 of the key; later requests only
     re-read that row, so a revoked key or a deactivated user is refused at once.
+
+    ``rate_limit`` (requests per minute, 0: none) is counted in the same
+    transaction (:mod:`kernel.web.ratelimit`); a key over it gets a principal
+    carrying ``retry_after``.
     """
     import hashlib
 
@@ -213,6 +220,7 @@ def _from_api_key(instance: Instance, token: str) -> Principal | None:
                 tz or "UTC",
                 "apikey",
                 registry_version=_version_of(version),
+                retry_after=_over_limit(instance, session, key_id, rate_limit),
             )
         uid = verify_api_key(session, registry, token)
         if uid is None:
@@ -223,11 +231,29 @@ def _from_api_key(instance: Instance, token: str) -> Principal | None:
         user = session.get(User, uid)
         if user is None or not user.active:
             return None
+        retry_after = None
         if len(ids) == 1:
             if len(_verified_keys) >= _VERIFIED_MAX:
                 _verified_keys.clear()
             _verified_keys[digest] = int(ids[0])
-        return Principal(int(uid), user.name, user.lang or "en", user.tz or "UTC", "apikey")
+            retry_after = _over_limit(instance, session, int(ids[0]), rate_limit)
+        return Principal(
+            int(uid),
+            user.name,
+            user.lang or "en",
+            user.tz or "UTC",
+            "apikey",
+            retry_after=retry_after,
+        )
+
+
+def _over_limit(instance: Instance, session: Any, key_id: int, limit: int) -> int | None:
+    """Count this request of ``key_id``; seconds to wait when it is over ``limit`` per minute."""
+    if limit <= 0:
+        return None
+    from kernel.web.ratelimit import record
+
+    return record(session, instance.registry["web.api.usage"], key_id).retry_after(limit)
 
 
 def principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
@@ -238,13 +264,27 @@ def principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | Non
     """
     state = connection.scope.setdefault("state", {})
     if "suanpan_principal" in state:
-        cached: Principal | None = state["suanpan_principal"]
+        cached: Principal | TooManyRequests | None = state["suanpan_principal"]
+        if isinstance(cached, TooManyRequests):
+            raise cached
         return cached
     instance = instance_of(connection)
     found: Principal | None = None
     if uses_bearer(connection):
         token = _bearer(connection)
-        found = _from_api_key(instance, token) if token else None
+        limit = int(connection.app.state.get("api_rate_limit") or 0)
+        found = _from_api_key(instance, token, limit) if token else None
+        if found is not None and found.retry_after is not None:
+            # every later call in this request refuses alike, error handlers included
+            refused = TooManyRequests(
+                _(
+                    "This API key made too many requests. Wait %(seconds)s seconds and try again.",
+                    seconds=found.retry_after,
+                ),
+                retry_after=found.retry_after,
+            )
+            state["suanpan_principal"] = refused
+            raise refused
     else:
         user: SessionUser | None = resolve_session(instance, connection.cookies.get(COOKIE_NAME))
         if user is not None:
@@ -285,7 +325,10 @@ def current_uid(connection: ASGIConnection[Any, Any, Any, Any]) -> int | None:
 
 def request_lang(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     """User's preference, else the language cookie/``Accept-Language``, else the instance default."""
-    found = principal(connection)
+    try:
+        found = principal(connection)
+    except TooManyRequests:  # refused before anybody acts: speak the browser's language
+        found = None
     if found is not None and found.lang in SUPPORTED_LOCALES:
         return found.lang
     cookie = connection.cookies.get(LANG_COOKIE)

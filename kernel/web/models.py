@@ -63,6 +63,23 @@ class ApiKey:
     )
 
 
+@model("web.api.usage", _("API key usage"), rec_name="key_id")
+class ApiUsage:
+    """Requests made with one API key in the current and the previous minute (rate limiting).
+
+    One row per key, moved forward by a single upsert per request, so every
+    worker counts against the same numbers (see :mod:`kernel.web.ratelimit`).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[int] = mapped_column(
+        ForeignKey("res_user_apikey.id", ondelete="CASCADE"), unique=True
+    )
+    minute: Mapped[int] = mapped_column(Integer, default=0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    previous: Mapped[int] = mapped_column(Integer, default=0)
+
+
 @model("ir.attachment", _("Attachment"), rec_name="filename", order="-id")
 class Attachment:
     """A file attached to any record (``model`` + ``res_id``)."""
@@ -84,4 +101,4 @@ class Attachment:
     )
 
 
-WEB_MODELS: tuple[type, ...] = (WebSession, LoginAttempt, ApiKey, Attachment)
+WEB_MODELS: tuple[type, ...] = (WebSession, LoginAttempt, ApiKey, ApiUsage, Attachment)

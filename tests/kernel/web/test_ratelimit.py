@@ -1,0 +1,105 @@
+"""Per-API-key rate limits shared by every worker: 429 problem+json with Retry-After."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from shell_helpers import BASE_URL, SHELL_ADDONS
+from sqlalchemy import select, update
+
+from kernel.apikeys import create_api_key
+from kernel.instance import Instance
+from kernel.testing import MakeInstance, make_user
+from kernel.web.app import create_app
+from kernel.web.context import ensure_fresh
+from kernel.web.ratelimit import Usage
+
+
+@pytest.fixture
+def shop(make_instance: MakeInstance) -> Instance:
+    instance = make_instance(["webshell"], addons_path=SHELL_ADDONS)
+    make_user(instance, "robot", [], password="pw")
+    make_user(instance, "other", [], password="pw", lang="zh_CN")
+    return instance
+
+
+def _key(instance: Instance, login: str) -> str:
+    with instance.unit(None, su=True) as env:
+        User = env["res.user"]
+        uid = env.session.scalar(select(User.id).where(User.login == login))
+        return create_api_key(env, int(uid), "sync")
+
+
+@contextmanager
+def worker(instance: Instance, key: str, limit: int, **headers: str) -> Iterator[TestClient[Any]]:
+    """One more app on the database (a worker of the same server), calling with ``key``."""
+    ensure_fresh(instance, force=True)
+    with TestClient(create_app(instance, api_rate_limit=limit), base_url=BASE_URL) as client:
+        client.headers.update({"Authorization": f"Bearer {key}", **headers})
+        yield client
+
+
+def test_retry_after_is_when_one_more_request_would_pass() -> None:
+    assert Usage(count=3, previous=0, elapsed=0.5).retry_after(3) is None
+    # over the limit with nothing before: the next minute, once this one has faded enough
+    assert Usage(count=4, previous=0, elapsed=0.5).retry_after(3) == 60
+    assert Usage(count=4, previous=0, elapsed=0.0).retry_after(3) == 90
+    # room in this minute, the previous minute's share must fade first
+    assert Usage(count=1, previous=6, elapsed=0.25).retry_after(3) == 35  # 6·(1−5/6)+2 ≤ 3
+    assert Usage(count=2, previous=6, elapsed=0.5).retry_after(3) == 30
+    assert Usage(count=1, previous=4, elapsed=0.9).retry_after(3) is None
+
+
+def test_a_key_over_its_limit_gets_429_in_every_worker(shop: Instance) -> None:
+    robot, other = _key(shop, "robot"), _key(shop, "other")
+    with worker(shop, robot, 3) as worker_a, worker(shop, robot, 3) as worker_b:
+        answers = [w.get("/api/webshell/whoami").status_code for w in (worker_a, worker_b) * 2]
+        assert answers == [200, 200, 200, 429]
+        refused = worker_a.get("/api/v1/_models")
+        assert refused.status_code == 429
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        wait = int(refused.headers["retry-after"])
+        assert 1 <= wait <= 120
+        problem = refused.json()
+        assert problem["status"] == 429 and problem["title"] == "Too many requests"
+        assert f"Wait {wait} seconds" in problem["detail"]
+        # writes are refused before they start
+        assert worker_b.post("/api/webshell/echo", json={"a": 1}).status_code == 429
+    # another key is not affected, and reads the refusal in its language when refused
+    with worker(shop, other, 1, **{"Accept-Language": "zh-CN"}) as zh:
+        assert zh.get("/api/webshell/whoami").status_code == 200
+        refused = zh.get("/api/webshell/whoami")
+        assert refused.status_code == 429 and refused.json()["title"] == "请求过多"
+        assert "秒" in refused.json()["detail"]
+
+
+def test_the_limit_lifts_as_time_passes(shop: Instance) -> None:
+    robot = _key(shop, "robot")
+    with worker(shop, robot, 2) as api:
+        assert [api.get("/api/webshell/whoami").status_code for _ in range(3)] == [200, 200, 429]
+        with shop.unit(None, su=True) as env:
+            Usage_ = env["web.api.usage"]
+            env.session.execute(update(Usage_).values(minute=Usage_.minute - 2))
+        assert api.get("/api/webshell/whoami").status_code == 200
+
+
+def test_zero_turns_the_limit_off_and_sessions_are_not_counted(shop: Instance) -> None:
+    robot = _key(shop, "robot")
+    with worker(shop, robot, 0) as api:
+        assert {api.get("/api/webshell/whoami").status_code for _ in range(5)} == {200}
+    with shop.unit(None, su=True) as env:
+        assert env.session.scalar(select(env["web.api.usage"].count)) is None
+
+
+def test_served_instances_are_limited_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kernel.web.ratelimit import DEFAULT_PER_MINUTE, configured_limit
+
+    monkeypatch.delenv("SUANPAN_API_RATE_LIMIT", raising=False)
+    assert configured_limit() == DEFAULT_PER_MINUTE == 600
+    monkeypatch.setenv("SUANPAN_API_RATE_LIMIT", "120")
+    assert configured_limit() == 120
+    assert configured_limit(0) == 0
