@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -12,7 +13,7 @@ from sqlalchemy import text
 from kernel import i18n, lifecycle, migrations
 from kernel.addons.manifest import Manifest
 from kernel.addons.resolve import closure, order, unknown_addon, with_auto_install
-from kernel.cli_common import console, echo, instance_options, state
+from kernel.cli_common import console, echo, instance_options, safe_url, state
 from kernel.errors import AddonError
 from kernel.i18n import _
 from kernel.instance import Instance
@@ -253,3 +254,45 @@ def db_upgrade() -> None:
     with console().status(str(_("Upgrading…"))):
         done = lifecycle.upgrade(instance)
     echo(_("Upgraded: %(names)s", names=", ".join(done) or "-"))
+
+
+@db.command("backup")
+@instance_options
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(file: Path) -> None:
+    """Write the database (attachments included) and a manifest into one archive FILE."""
+    from kernel import backup
+
+    cli_state = state()
+    cli_state.initialized()
+    cli_state.close()
+    with console().status(str(_("Backing up…"))):
+        manifest = backup.backup(cli_state.url, file)
+    echo(
+        _(
+            "Backed up %(tables)s tables (%(attachments)s attachments) to %(file)s",
+            tables=len(manifest["tables"]),
+            attachments=manifest["attachments"],
+            file=str(file),
+        )
+    )
+
+
+@db.command("restore")
+@instance_options
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a database that already holds data.")
+def db_restore(file: Path, replace: bool) -> None:
+    """Restore the archive FILE into the database given by --db (new or empty)."""
+    from kernel import backup
+
+    with console().status(str(_("Restoring…"))):
+        manifest = backup.restore(file, state().url, replace=replace)
+    echo(
+        _(
+            "Restored the backup of %(created)s (%(addons)s) into %(url)s",
+            created=manifest["created_at"],
+            addons=", ".join(f"{a['name']} {a['version']}" for a in manifest["addons"]),
+            url=safe_url(state().url),
+        )
+    )
