@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
+from kernel import faults
 from kernel.env import Env
 from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.fields import utcnow
@@ -168,6 +169,7 @@ def _on_post(env: Env, move: Any, wf_move: WfMove) -> None:
                 sum((line.amount_residual for line in lines if _is_partner_line(line)), ZERO)
             )
     env.session.flush()
+    faults.point("accounting.posted", env)  # numbered and posted; the order not yet updated
     del accounts
 
 

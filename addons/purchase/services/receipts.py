@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from addons.stock.services.locations import default_warehouse, virtual_location, warehouse_location
 from addons.stock.services.pickings import cancel_picking, confirm_picking, create_picking
-from kernel import workflow
+from kernel import faults, workflow
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -120,6 +120,7 @@ def on_moves_done(env: Env, moves: list[Any]) -> None:
         complete = all(line.qty_received >= line.quantity for line in goods)
         order.receipt_status = "full" if complete else "partial"
         received_lines.extend(line.id for line in order.lines if line.qty_received >= line.quantity)
+        faults.point("purchase.received", env)  # quantities received; milestones not reached
         env.hook.purchase_goods_received(env=env, order=order, moves=order_moves)
         if complete:
             workflow.reach_milestone(env, order, "received", addon="purchase")

@@ -20,6 +20,7 @@ from addons.stock.services.locations import allows_negative
 from addons.stock.services.quants import ensure_quants, fifo_key, lock_moves, lock_quants, touch
 from addons.stock.services.reservation import load_locations, release_waiting
 from addons.stock.services.valuation import value_moves
+from kernel import faults
 from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _
@@ -210,6 +211,7 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
     touch(by_key.values(), "quantity", "reserved_quantity", "in_date")
     touch(moves, "state", "date_done", "reserved_qty", "quantity_done", "price_unit")
     env.session.flush()
+    faults.point("stock.moves_done", env)  # quants moved; hooks (invoice, receipts) not run yet
     env.hook.stock_moves_done(env=env, moves=list(moves))
     arrived = {
         m.product_id

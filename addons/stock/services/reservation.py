@@ -22,6 +22,7 @@ from addons.stock.services.quants import (
     lock_quants,
     touch,
 )
+from kernel import faults
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -101,6 +102,7 @@ def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> lis
     touch(open_moves, "state", "reserved_qty")
     env.session.flush()
     sync_picking_states(env, {m.picking_id for m in open_moves if m.picking_id})
+    faults.point("stock.reserved", env)  # quants reserved; the order's hooks not run yet
     if notify and changed:
         env.hook.stock_reservation_changed(env=env, moves=changed)
     return changed
