@@ -239,14 +239,16 @@ class Env:
         ``record`` names the document it is about (shown on the outbox screen and
         used by deliverers to write the document's history).
         """
+        from kernel.security import system_write
+
         Outbox = self.registry["ir.outbox"]
-        self.session.add(
-            Outbox(
-                topic=topic,
-                payload=payload,
-                res_model=getattr(record, "__model_name__", "") if record is not None else "",
-                res_id=getattr(record, "id", None) if record is not None else None,
-                summary=summary[:255],
-            )
+        message = Outbox(
+            topic=topic,
+            payload=payload,
+            res_model=getattr(record, "__model_name__", "") if record is not None else "",
+            res_id=getattr(record, "id", None) if record is not None else None,
+            summary=summary[:255],
         )
+        system_write(self.session, message)  # the outbox is a system model (kernel.policy)
+        self.session.add(message)
         self.outbox_count += 1

@@ -8,21 +8,36 @@ web form, JSON API, CLI, hook, script:
   (``before_flush``), and refuses changes to records a model declares immutable
   (posted journal entries, done stock moves).
 
-Superusers and code inside ``env.sudo(reason)`` pass. Sessions without an env
-(kernel maintenance such as install/uninstall) are not user sessions and pass.
+Superusers and code inside ``env.sudo(reason)`` pass those rights checks. Each
+model's policy (:mod:`kernel.policy`, declared as data next to the rights) adds
+what rights cannot say, and binds superusers and ``sudo`` too:
+
+* operations a *system* policy reserves (writing sequence counters, workflow
+  history and milestones, the outbox, API keys) happen only on objects a kernel
+  service marked with :func:`system_write`, or in system units (no user);
+* columns a policy fixes (an API key's user, an attachment's record) never change;
+* rows of *attached* models (attachments, history, milestones) follow the record
+  their ``model``/``res_id`` name: reads return only rows of models the user may
+  read (a SQL criterion, no per-row check) and writes need write on that model.
+
+Sessions without an env (kernel maintenance such as install/uninstall) are not
+user sessions and pass.
 """
 
 from __future__ import annotations
 
 import uuid
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
-from kernel.errors import AccessDenied, ConflictError
+from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.i18n import _
+from kernel.policy import policies
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -191,6 +206,13 @@ def _touches_security(objs: Any) -> bool:
 
 
 def can_access(env: Env, model: str, operation: str) -> bool:
+    """May the user ``operation`` ``model`` records through the generic paths?
+
+    Operations a system policy reserves answer no to everyone but system units,
+    superusers included: kernel services mark what they write (:func:`system_write`).
+    """
+    if operation in policies(env.registry).of(model).system:
+        return env.uid is None
     if env.is_superuser:
         return True
     return operation in _access_map(env).get(model, set())
@@ -200,6 +222,12 @@ def check_access(env: Env, model: str, operation: str) -> None:
     if not can_access(env, model, operation):
         # kept lazy: the message renders in the language of whoever reads it
         label = getattr(env.registry[model], "__label__", model) if model in env.registry else model
+        if operation in policies(env.registry).of(model).system:
+            message = _(
+                "%(model)s records are kept by the system and cannot be changed or read this way",
+                model=label,
+            )
+            raise AccessDenied(message, model=model, operation=operation)
         raise AccessDenied(
             _(
                 "you are not allowed to %(operation)s %(model)s records",
@@ -209,6 +237,31 @@ def check_access(env: Env, model: str, operation: str) -> None:
             model=model,
             operation=operation,
         )
+
+
+def system_write(session: Session, *objects: Any) -> None:
+    """Mark objects a kernel service creates, changes or deletes on a system model.
+
+    The narrow way past a system policy: only these objects, in this session, and
+    only by kernel code (the generic API, forms and CLI never call it). Other
+    checks (fixed columns, ``__immutable__``) still apply.
+    """
+    marked = session.info.get("system_objects")
+    if marked is None:
+        marked = session.info["system_objects"] = weakref.WeakSet()
+    for obj in objects:
+        marked.add(obj)
+
+
+def _is_system_write(session: Session, obj: Any) -> bool:
+    marked = session.info.get("system_objects")
+    return marked is not None and obj in marked
+
+
+def readable_models(env: Env) -> list[str]:
+    """Models whose records the user may read: attached rows are filtered to these."""
+    hidden = policies(env.registry).system_read()
+    return sorted(m for m, ops in _access_map(env).items() if "read" in ops and m not in hidden)
 
 
 def _env_of(session: Session) -> Env | None:
@@ -224,12 +277,54 @@ def on_execute(state: ORMExecuteState) -> None:
         if registry is not None:
             bump_stamp(state.session, registry)
     env = _env_of(state.session)
-    if env is None or not state.is_select or env.is_superuser:
+    if env is None or not state.is_select:
         return
+    rules = policies(env.registry)
+    superuser = env.is_superuser
     for mapper in state.all_mappers:
         name = getattr(mapper.class_, "__model_name__", None)
-        if name:
+        if name and (not superuser or "read" in rules.of(name).system):
             check_access(env, name, "read")
+    if not superuser and not state.is_column_load and not state.is_relationship_load:
+        _filter_attached(env, state)
+
+
+def _filter_attached(env: Env, state: ORMExecuteState) -> None:
+    """Attached rows of records the user cannot read are not there for them (one SQL criterion).
+
+    Looks at the tables the statement reads, not only its entities, so that a
+    ``count(*)`` over attachments is filtered like the rows it counts.
+    """
+    attached = _attached_tables(env)
+    if not attached:
+        return
+    froms = state.statement.get_final_froms() if hasattr(state.statement, "get_final_froms") else []
+    found = {
+        attached[table.name]
+        for frm in froms
+        for table in find_tables(frm, include_aliases=True)
+        if getattr(table, "name", None) in attached
+    }
+    if not found:
+        return
+    readable = readable_models(env)
+    for cls in found:
+        state.statement = state.statement.options(
+            with_loader_criteria(cls, cls.model.in_(readable), include_aliases=True)
+        )
+
+
+def _attached_tables(env: Env) -> dict[str, Any]:
+    registry = env.registry
+    cached: dict[str, Any] | None = registry.__dict__.get("_attached_tables")
+    if cached is None:
+        cached = {
+            registry[name].__table__.name: registry[name]
+            for name in policies(registry).attached()
+            if name in registry
+        }
+        registry.__dict__["_attached_tables"] = cached
+    return cached
 
 
 def _dml_table(state: ORMExecuteState) -> str | None:
@@ -261,11 +356,60 @@ def on_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         _check_immutable(obj, deleting=True)
     for obj in dirty:
         _check_immutable(obj, deleting=False)
-    if _env_of(session) is None or env.is_superuser:
+    if _env_of(session) is None:
         return
+    rules = policies(env.registry)
+    for obj in dirty:
+        _check_fixed_columns(env, obj, rules.of(getattr(obj, "__model_name__", "")).immutable)
+    superuser = env.is_superuser
     for op, objs in (("create", new), ("write", dirty), ("delete", deleted)):
-        for name in {str(o.__model_name__) for o in objs if hasattr(o, "__model_name__")}:
-            check_access(env, name, op)
+        checked: set[str] = set()
+        for obj in objs:
+            name = getattr(obj, "__model_name__", None)
+            if name is None:
+                continue
+            rule = rules.of(name)
+            if op in rule.system:
+                if not _is_system_write(session, obj):
+                    check_access(env, name, op)
+                continue
+            if not superuser and name not in checked:
+                check_access(env, name, op)
+                checked.add(name)
+            if rule.attached and not superuser:
+                _check_attached(env, obj, creating=op == "create")
+
+
+def _check_fixed_columns(env: Env, obj: Any, fixed: frozenset[str]) -> None:
+    """Columns a policy fixes at creation (an API key's user, an attachment's record)."""
+    if not fixed:
+        return
+    state = inspect(obj)
+    for key in fixed & set(state.committed_state):
+        if state.attrs[key].history.has_changes():
+            meta_label = obj.__table__.columns[key].info.get("label") or key
+            raise ValidationError(
+                _("%(field)s cannot be changed once the record exists", field=meta_label),
+                field=key,
+            )
+
+
+def _check_attached(env: Env, obj: Any, *, creating: bool) -> None:
+    """Creating, changing or removing an attached row needs write on the record it belongs to."""
+    target = getattr(obj, "model", None)
+    if not target or target not in env.registry:
+        raise ValidationError(
+            _("%(model)s is not a model of this instance", model=str(target)), field="model"
+        )
+    check_access(env, target, "write")
+    if creating:
+        cls = env.registry[target]
+        with env.unchecked():
+            exists = env.session.scalar(select(cls.id).where(cls.id == obj.res_id))
+        if exists is None:
+            raise ValidationError(
+                _("there is no record #%(id)s to attach to", id=str(obj.res_id)), field="res_id"
+            )
 
 
 def _check_immutable(obj: Any, *, deleting: bool) -> None:
@@ -273,8 +417,6 @@ def _check_immutable(obj: Any, *, deleting: bool) -> None:
     rule = getattr(obj, "__immutable__", None)
     if rule is None:
         return
-    from sqlalchemy import inspect
-
     state = inspect(obj)
     if deleting:
         changed = {"__delete__"}

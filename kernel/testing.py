@@ -325,6 +325,15 @@ class AddonConformance:
             missing = [m for m in own if m not in granted]
             assert not missing, f"models without any access right: {missing}"
 
+    def test_models_have_explicit_policies(self, make_instance: MakeInstance) -> None:
+        """Every model the addon defines says what kind of model it is (kernel.policy)."""
+        from kernel import policy
+
+        instance = make_instance([self.addon], addons_path=self.addons_path)
+        missing = policy.undeclared(instance.registry, self.addon)
+        assert not missing, f"models without a [[policy]] in the data files: {missing}"
+        assert not policy.misplaced(instance.registry)
+
     def test_translations_complete(self) -> None:
         from kernel.i18n.catalogs import missing_translations
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from kernel.errors import AccessDenied, ValidationError, WorkflowError
 from kernel.fields import utcnow
 from kernel.i18n import LazyString, _, text_of
+from kernel.security import system_write
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -239,7 +240,8 @@ def fire(env: Env, record: Any, name: str, *, reason: str = "", automatic: bool 
     )
     setattr(record, wf.field, tr.target)
     History = env["workflow.history"]
-    env.session.add(
+    _write(
+        env,
         History(
             model=wf.model,
             res_id=record.id,
@@ -251,7 +253,7 @@ def fire(env: Env, record: Any, name: str, *, reason: str = "", automatic: bool 
             reason=reason,
             automatic=automatic,
             at=utcnow(),
-        )
+        ),
     )
     for action in tr.actions:
         action(env, record, move)
@@ -260,12 +262,21 @@ def fire(env: Env, record: Any, name: str, *, reason: str = "", automatic: bool 
 
 
 def add_comment(env: Env, record: Any, text: str) -> None:
+    """A comment in the document's history, by whoever may read the document."""
+    env.check(record.__model_name__, "read")
     History = env["workflow.history"]
-    env.session.add(
+    _write(
+        env,
         History(
             model=record.__model_name__, res_id=record.id, reason=text, user_id=env.uid, at=utcnow()
-        )
+        ),
     )
+
+
+def _write(env: Env, *rows: Any) -> None:
+    """History and milestones are system records: only the engine writes them (kernel.policy)."""
+    system_write(env.session, *rows)
+    env.session.add_all(rows)
 
 
 # --- Milestones ----------------------------------------------------------------------
@@ -306,7 +317,7 @@ def expect_milestone(env: Env, record: Any, name: str, addon: str, note: str = "
         rows[name] = Milestone(
             model=record.__model_name__, res_id=record.id, name=name, addon=addon, note=note
         )
-        env.session.add(rows[name])
+        _write(env, rows[name])
 
 
 def reach_milestone(
@@ -320,10 +331,12 @@ def reach_milestone(
     expect_milestone(env, record, name, addon)
     existing = _milestone_rows(env, record)[name]
     if existing.done_at is None:
+        system_write(env.session, existing)
         existing.done_at = utcnow()
         existing.note = note or existing.note
         History = env["workflow.history"]
-        env.session.add(
+        _write(
+            env,
             History(
                 model=record.__model_name__,
                 res_id=record.id,
@@ -333,7 +346,7 @@ def reach_milestone(
                 reason=note,
                 automatic=True,
                 at=utcnow(),
-            )
+            ),
         )
     if advance_now:
         advance(env, record)
@@ -342,6 +355,7 @@ def reach_milestone(
 def reopen_milestone(env: Env, record: Any, name: str) -> None:
     existing = _milestone_rows(env, record).get(name)
     if existing is not None:
+        system_write(env.session, existing)
         existing.done_at = None
 
 

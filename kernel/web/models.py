@@ -85,14 +85,14 @@ class Attachment:
     """A file attached to any record (``model`` + ``res_id``)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    model: Mapped[str] = mapped_column(String(64), index=True)
-    res_id: Mapped[int] = mapped_column(Integer, index=True)
+    model: Mapped[str] = mapped_column(String(64), index=True, info=info(_("Attached to")))
+    res_id: Mapped[int] = mapped_column(Integer, index=True, info=info(_("Record ID")))
     filename: Mapped[str] = mapped_column(String(255), info=info(_("File name")))
     mimetype: Mapped[str] = mapped_column(
         String(128), default="application/octet-stream", info=info(_("Type"))
     )
     size: Mapped[int] = mapped_column(Integer, default=0, info=info(_("Size")))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(LargeBinary, info=info(_("Content")))
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("res_user.id"), nullable=True, info=info(_("Uploaded by"))
     )

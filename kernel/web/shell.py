@@ -13,11 +13,10 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath
 from markupsafe import Markup
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from kernel.apikeys import create_api_key
-from kernel.errors import NotFound, ValidationError
-from kernel.fields import utcnow
+from kernel.apikeys import create_own_api_key, own_api_keys, revoke_own_api_key
+from kernel.errors import ValidationError
 from kernel.i18n import SUPPORTED_LOCALES, _, normalize_locale, text_of
 from kernel.passwords import hash_password
 from kernel.web.auth import authenticate, client_address, safe_next, secure_cookies
@@ -239,11 +238,7 @@ def _api_keys_page(
     status: int = 200,
 ) -> Response[Any]:
     with unit_for(request, readonly=True) as env:
-        ApiKey = env["res.user.apikey"]
-        with env.sudo("a user lists their own API keys"):
-            keys = env.session.scalars(
-                select(ApiKey).where(ApiKey.user_id == env.uid).order_by(ApiKey.id.desc())
-            ).all()
+        keys = own_api_keys(env)
         return render(
             request,
             "account/api_keys.html",
@@ -260,17 +255,11 @@ async def api_key_create(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 def _api_key_create(request: Request[Any, Any, Any], form: dict[str, Any]) -> Response[Any]:
-    name = str(form.get("name") or "").strip()
-    if not name:
-        return _api_keys_page(
-            request,
-            error=_("Give the key a name, e.g. the program that will use it."),
-            status=422,
-        )
-    if len(name) > 128:
-        raise ValidationError(_("The name is too long (at most 128 characters)."), field="name")
-    with unit_for(request) as env, env.sudo("a user creates an API key for themselves"):
-        key = create_api_key(env, int(env.uid or 0), name)
+    try:
+        with unit_for(request) as env:
+            _row, key = create_own_api_key(env, str(form.get("name") or ""))
+    except ValidationError as exc:
+        return _api_keys_page(request, error=exc.message, status=422)
     return _api_keys_page(request, new_key=key)
 
 
@@ -280,14 +269,8 @@ async def api_key_revoke(request: Request[Any, Any, Any], key_id: FromPath[int])
 
 
 def _api_key_revoke(request: Request[Any, Any, Any], key_id: int) -> Response[Any]:
-    with unit_for(request) as env, env.sudo("a user revokes one of their own API keys"):
-        ApiKey = env["res.user.apikey"]
-        row = env.session.get(ApiKey, key_id)
-        if row is None or row.user_id != env.uid:
-            raise NotFound(_("API key #%(id)s does not exist", id=key_id))
-        if row.revoked_at is None:
-            row.revoked_at = utcnow()
-        name = row.name
+    with unit_for(request) as env:
+        name = revoke_own_api_key(env, key_id).name
     flash(request, _("The API key %(name)s was revoked.", name=name))
     return Response("", status_code=303, headers={"Location": "/account/api-keys"})
 

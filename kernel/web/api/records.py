@@ -186,6 +186,8 @@ def apply(env: Env, meta: ModelMeta, record: Any | None, payload: dict[str, Any]
             rows.append(line_values)
         line_plans[relation] = plan
     problems.update(check_references(env, meta, [values]))
+    if creating:
+        problems.update(_required_elsewhere(meta))
     if problems:
         first = next(iter(problems.values()))
         raise ValidationError(first, fields=problems)
@@ -200,6 +202,29 @@ def apply(env: Env, meta: ModelMeta, record: Any | None, payload: dict[str, Any]
         _apply_lines(env, record, relation, relations[relation].relation, plan)
     flush(env)
     return record
+
+
+def _required_elsewhere(meta: ModelMeta) -> dict[str, str | LazyString]:
+    """Required columns a client cannot send here (file contents, secrets): name them.
+
+    Without this the database refuses the row (NOT NULL) and the client gets a
+    conflict that names nothing.
+    """
+    problems: dict[str, str | LazyString] = {}
+    for column in meta.cls.__table__.columns:
+        if (
+            column.key in meta.fields
+            or column.nullable
+            or column.primary_key
+            or column.default is not None
+            or column.server_default is not None
+        ):
+            continue
+        label = column.info.get("label") or column.key
+        problems[column.key] = _(
+            "%(field)s is required and cannot be given through this API", field=text_of(label)
+        )
+    return problems
 
 
 def _apply_lines(

@@ -26,6 +26,7 @@ from kernel.errors import AccessDenied, NotFound, ValidationError, WorkflowError
 from kernel.i18n import _, text_of
 from kernel.security import check_access
 from kernel.web.api import query as list_query
+from kernel.web.api.account import ACCOUNT_ROUTES
 from kernel.web.api.docs import DOCS_ROUTES
 from kernel.web.api.records import apply, flush, serialize, serialize_full
 from kernel.web.context import unit_for
@@ -336,6 +337,7 @@ async def api_history(
 
 
 API_ROUTES: list[Any] = [
+    *ACCOUNT_ROUTES,
     api_models,
     api_list,
     api_read,

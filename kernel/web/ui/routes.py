@@ -205,7 +205,7 @@ def _form_context(
         "can_attach": record is not None
         and env.can("ir.attachment", "create")
         and env.can(view.model, "write"),
-        "can_comment": record is not None and env.can("workflow.history", "create"),
+        "can_comment": record is not None and env.can(view.model, "read"),
         "can_delete": record is not None
         and env.can(view.model, "delete")
         and not forms.is_readonly(view, meta, record),

@@ -1,0 +1,82 @@
+"""The signed-in user's own API keys over JSON: ``/api/v1/_account/api-keys``.
+
+API keys are a system model (``kernel/data/kernel.toml``): the generic API lets
+nobody create, change or revoke them, admins included, so a key can never be
+moved to another user. Their owner lists, creates and revokes them here; the key
+itself is in the answer to the creation only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+
+from kernel.apikeys import create_own_api_key, own_api_keys, revoke_own_api_key
+from kernel.errors import ValidationError
+from kernel.i18n import _
+from kernel.web.context import unit_for
+
+PREFIX = "/api/v1/_account/api-keys"
+TAGS = ["Account"]
+
+
+def _as_json(row: Any) -> dict[str, Any]:
+    def when(value: Any) -> str | None:
+        return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+    return {
+        "id": row.id,
+        "name": row.name,
+        "prefix": row.prefix,
+        "created_at": when(row.created_at),
+        "last_used_at": when(row.last_used_at),
+        "revoked_at": when(row.revoked_at),
+    }
+
+
+@get(PREFIX, tags=TAGS, summary="Your API keys")
+async def list_keys(request: Request[Any, Any, Any]) -> Response[Any]:
+    def work() -> list[dict[str, Any]]:
+        with unit_for(request, readonly=True) as env:
+            return [_as_json(row) for row in own_api_keys(env)]
+
+    return Response({"items": await anyio.to_thread.run_sync(work)})
+
+
+@post(PREFIX, tags=TAGS, summary="Create an API key (the key is shown once)", status_code=201)
+async def create_key(request: Request[Any, Any, Any]) -> Response[Any]:
+    from kernel.web.api.routes import _body  # routes imports this module
+
+    payload = _body(await request.body())
+    name = payload.get("name") if isinstance(payload, dict) else None
+    if not isinstance(name, str):
+        raise ValidationError(
+            _("Give the key a name, e.g. the program that will use it."), field="name"
+        )
+
+    def work() -> dict[str, Any]:
+        with unit_for(request) as env:
+            row, key = create_own_api_key(env, name)
+            return {**_as_json(row), "key": key}
+
+    return Response(await anyio.to_thread.run_sync(work), status_code=201)
+
+
+@post(
+    f"{PREFIX}/{{key_id:int}}/revoke",
+    tags=TAGS,
+    summary="Revoke one of your API keys",
+    status_code=200,
+)
+async def revoke_key(request: Request[Any, Any, Any], key_id: FromPath[int]) -> Response[Any]:
+    def work() -> dict[str, Any]:
+        with unit_for(request) as env:
+            return _as_json(revoke_own_api_key(env, key_id))
+
+    return Response(await anyio.to_thread.run_sync(work))
+
+
+ACCOUNT_ROUTES: list[Any] = [list_keys, create_key, revoke_key]
