@@ -291,6 +291,16 @@ def _health(request: Request[Any, Any, Any]) -> Response[Any]:
     return Response({"status": "ok"}, status_code=200)
 
 
+@get("/favicon.ico", name="favicon", include_in_schema=False)
+async def favicon() -> Response[Any]:
+    """Browsers ask for ``/favicon.ico`` on pages without an icon link (bare reports, PDFs)."""
+    return Response(
+        "",
+        status_code=301,
+        headers={"Location": "/static/favicon.svg", "Cache-Control": "public, max-age=86400"},
+    )
+
+
 SHELL_ROUTES: list[Any] = [
     home,
     switch_lang,
@@ -301,4 +311,5 @@ SHELL_ROUTES: list[Any] = [
     api_key_create,
     api_key_revoke,
     health,
+    favicon,
 ]
