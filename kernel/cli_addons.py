@@ -241,6 +241,36 @@ def revision(name: str, message: str, empty: bool) -> None:
     echo(_("Wrote %(path)s", path=path))
 
 
+@addons.command("new")
+@instance_options
+@click.argument("name")
+@click.option(
+    "--pip", "as_pip", is_flag=True, help="A pip distribution (pyproject.toml, entry point)."
+)
+@click.option(
+    "--path",
+    "where",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to write the addon in (for a folder addon: a folder on the addons path).",
+)
+@click.option("--title", default=None, help="Title shown to users (default: from NAME).")
+@click.option("--title-zh", default=None, help="Chinese title for the zh_CN catalog.")
+def new(name: str, as_pip: bool, where: Path, title: str | None, title_zh: str | None) -> None:
+    """Write a working addon NAME: model, extension, hooks, view, menu, rights, catalog, tests."""
+    from kernel import scaffold
+    from kernel.addons.discovery import discover
+
+    scaffold.check_name(name, set(discover(state().addons_path)))
+    title = title or name.replace("_", " ").title()
+    spec = scaffold.Spec(name=name, title=title, title_zh=title_zh or title, pip=as_pip)
+    folder = scaffold.create(spec, where)
+    echo(_("Wrote addon %(name)s in %(path)s", name=name, path=str(folder)))
+    if title_zh is None:
+        echo(_("Translate its title in %(path)s", path=str(folder / "i18n" / "zh_CN")))
+
+
 @click.group("db")
 def db() -> None:
     """Database maintenance."""

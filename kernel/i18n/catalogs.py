@@ -36,7 +36,11 @@ def source_dir(addon: str, addons_path: tuple[str, ...] = ()) -> Path:
 
 
 def extract(addon: str, addons_path: tuple[str, ...] = ()) -> Catalog:
-    folder = source_dir(addon, addons_path)
+    return extract_folder(source_dir(addon, addons_path))
+
+
+def extract_folder(folder: Path) -> Catalog:
+    """Every translatable message of the addon in ``folder`` (code, templates, data files)."""
     catalog = Catalog(project="suanpan", domain="messages")
     for filename, lineno, message, comments, _ctx in extract_from_dir(
         str(folder), METHOD_MAP, OPTIONS, keywords=KEYWORDS, strip_comment_tags=True
