@@ -102,6 +102,8 @@ def test_a_killed_worker_is_replaced_while_the_other_keeps_serving(
             return len(now) == 2 and victim not in now
 
         _wait(replaced, 30, "the killed worker was not replaced")
+        # the new worker has loaded the app (stopping it half-started costs the kill timeout)
+        _wait(lambda: log_path.read_text().count("Started worker-") >= 3, 30, "no new worker")
         survivor = (before - {victim}).pop()
         assert survivor in _children(server.pid), "the other worker was stopped"
         _wait(lambda: _status(health) == 200, 30, "the server stopped answering")
