@@ -122,6 +122,16 @@ def register_jobs(register: Callable[..., None]) -> None:
     """
 
 
+@hookspec
+def register_notifications(register: Callable[..., None]) -> None:
+    """Declare the internal notifications an addon sends: ``register(event, label, group)``.
+
+    Users of ``group`` see each on their Notifications page and may turn it off;
+    :func:`kernel.mail.notify.staff` leaves out those who did. Called when the
+    page is built; no unit of work is open.
+    """
+
+
 # --- Units of work and side effects -----------------------------------------------
 
 
@@ -132,4 +142,14 @@ def deliver_outbox_message(env: Env, topic: str, payload: dict[str, Any]) -> boo
     Return ``True`` when your implementation handled ``topic``; the first ``True``
     stops the call. ``None`` means "not mine". Raising leaves the message pending
     for the next delivery attempt. Runs outside the business transaction.
+    """
+
+
+@hookspec(firstresult=True)
+def mail_attachment(env: Env, kind: str, res_id: int) -> tuple[str, bytes, str] | None:
+    """Render an e-mail attachment when the message is sent: ``(filename, data, mimetype)``.
+
+    :func:`kernel.mail.notify.notify` names attachments as ``(kind, id)``, e.g.
+    ``("accounting.invoice_pdf", 42)``; the addon owning ``kind`` answers, others
+    return ``None``. Runs in the sending unit, as the system.
     """

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import or_, select
 
 from kernel.fields import utcnow
+from kernel.mail.smtp import TOPIC as MAIL_TOPIC
 from kernel.models.core import MAX_OUTBOX_ATTEMPTS
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ def _claim(instance: Instance, moment: dt.datetime) -> tuple[int, str, dict[str,
             .order_by(Outbox.id)
             .limit(1)
         )
+        if not env.setting("mail.host"):  # e-mails wait, without using up attempts, for a server
+            query = query.where(Outbox.topic != MAIL_TOPIC)
         if instance.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         message = env.session.scalar(query)
@@ -73,7 +76,13 @@ def _send(instance: Instance, message_id: int, topic: str, payload: dict[str, An
     def body(env: Env) -> None:
         Outbox = env["ir.outbox"]
         message: Any = env.session.get(Outbox, message_id)
-        handled = env.hook.deliver_outbox_message(env=env, topic=topic, payload=payload)
+        if topic == MAIL_TOPIC:
+            from kernel.mail.smtp import deliver
+
+            deliver(env, payload)
+            handled = True
+        else:
+            handled = env.hook.deliver_outbox_message(env=env, topic=topic, payload=payload)
         if not handled:
             raise NoDeliverer("no deliverer for this topic")
         message.sent_at = utcnow()

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register(parts: AddonParts) -> None:
-    from addons.sales_order import hooks, hookspecs
+    from addons.sales_order import hooks, hookspecs, notifications
     from addons.sales_order.models.autoapprove_rule import AutoApproveRule
     from addons.sales_order.models.exception import SaleOrderException
     from addons.sales_order.models.pricelist import Pricelist
@@ -37,4 +37,5 @@ def register(parts: AddonParts) -> None:
     )
     parts.hookspec(hookspecs)
     parts.plugin(hooks)
+    parts.plugin(notifications)
     parts.workflow(SALE_ORDER_WORKFLOW)

@@ -220,9 +220,10 @@ def build_registry(manifests: list[Manifest], parts_by_addon: dict[str, AddonPar
 def kernel_models() -> tuple[type, ...]:
     """The kernel's own models: core plus those behind the web host."""
     from kernel.jobs.models import JOB_MODELS
+    from kernel.mail.models import MAIL_MODELS
     from kernel.web.models import WEB_MODELS
 
-    return CORE_MODELS + WEB_MODELS + JOB_MODELS
+    return CORE_MODELS + WEB_MODELS + JOB_MODELS + MAIL_MODELS
 
 
 def _column_owner(key: str, chain: list[tuple[str, type]]) -> str:

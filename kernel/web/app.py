@@ -35,7 +35,9 @@ from kernel.instance import Instance
 from kernel.web.auth import AUTH_ROUTES
 from kernel.web.context import ensure_fresh, on_registry_reload
 from kernel.web.errors import EXCEPTION_HANDLERS
+from kernel.web.jobs_admin import JOBS_ROUTES
 from kernel.web.limits import MAX_BODY, JsonBodyLimitsMiddleware
+from kernel.web.mail_admin import MAIL_ROUTES
 from kernel.web.middleware import (
     AllowedHostsMiddleware,
     SuanpanCSRFMiddleware,
@@ -163,6 +165,8 @@ def create_app(
     handlers: list[Any] = [
         *AUTH_ROUTES,
         *SHELL_ROUTES,
+        *JOBS_ROUTES,
+        *MAIL_ROUTES,
         *_kernel_routes("kernel.web.ui.routes"),
         *_kernel_routes("kernel.web.api.routes"),
         *addon_routes(instance),

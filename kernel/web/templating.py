@@ -37,7 +37,7 @@ from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
 from kernel import i18n
-from kernel.i18n import text_of
+from kernel.i18n import _, text_of
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -113,6 +113,7 @@ def _build_menus(registry: Registry) -> list[MenuEntry]:
         entries[key] = MenuEntry(key, label, url, parent, sequence, group)
 
     registry.pm.hook.register_menus(register=register)
+    _kernel_menus(register)
     roots: list[MenuEntry] = []
     for entry in entries.values():
         entry.children = []
@@ -123,6 +124,15 @@ def _build_menus(registry: Registry) -> list[MenuEntry]:
         else:
             roots.append(entry)
     return roots
+
+
+def _kernel_menus(register: Callable[..., None]) -> None:
+    """The kernel's own screens for administrators (background work)."""
+    admin = "kernel.group_admin"
+    register("kernel.settings", _("Settings"), None, sequence=1000, group=admin)
+    register("kernel.jobs", _("Scheduled jobs"), "/settings/jobs", "kernel.settings", 10, admin)
+    register("kernel.outbox", _("Outbox"), "/settings/outbox", "kernel.settings", 20, admin)
+    register("kernel.mail", _("E-mail"), "/settings/mail", "kernel.settings", 30, admin)
 
 
 def visible_menus(roots: list[MenuEntry], allowed: Callable[[str | None], bool]) -> list[MenuEntry]:

@@ -25,6 +25,10 @@ def after_submit(env: Env, order: Any) -> None:
     rule = matching_autoapprove_rule(env, order)
     if rule is not None:
         fire(env, order, "approve", reason=str(rule.name), automatic=True)
+    else:
+        from addons.sales_order.notifications import notify_waiting
+
+        notify_waiting(env, order)
 
 
 def matching_autoapprove_rule(env: Env, order: Any) -> Any | None:
