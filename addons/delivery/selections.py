@@ -1,0 +1,13 @@
+"""Selection values of the delivery models, translated when displayed."""
+
+from __future__ import annotations
+
+from kernel.i18n import _
+
+SHIPPING_METHODS = [
+    ("express", _("Express courier")),
+    ("freight", _("Freight (LTL/FTL)")),
+    ("own_fleet", _("Own delivery fleet")),
+    ("pickup", _("Customer pickup")),
+]
+"""The same codes as the sales order's shipping method, so that a method picks a carrier."""

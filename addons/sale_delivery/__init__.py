@@ -1,0 +1,20 @@
+"""Glue of delivery and sales_order (installed by itself once both are): the order's
+carrier, the Add shipping action, and later the ``signed`` milestone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kernel.addons.parts import AddonParts
+
+
+def register(parts: AddonParts) -> None:
+    from addons.sale_delivery import hooks
+    from addons.sale_delivery.models.sale_order import SaleOrderDelivery, SaleOrderLineDelivery
+    from addons.sale_delivery.workflow import SALE_ORDER_EXTENSION
+
+    parts.model(SaleOrderDelivery, SaleOrderLineDelivery)
+    parts.plugin(hooks)
+    parts.extend_workflow(SALE_ORDER_EXTENSION)
