@@ -164,7 +164,8 @@ class Env:
     def get(self, model: str | type[T], record_id: int) -> T:
         """The record or a translated 404 naming the model."""
         cls: Any = self[model]
-        record = self.session.get(cls, record_id)
+        # an id its key column cannot hold (beyond 32 bits on PostgreSQL) names no record
+        record = self.session.get(cls, record_id) if _fits_key(cls, record_id) else None
         if record is None:
             raise NotFound(
                 _("%(model)s #%(id)s does not exist", model=str(cls.__label__), id=record_id)
@@ -252,3 +253,16 @@ class Env:
         system_write(self.session, message)  # the outbox is a system model (kernel.policy)
         self.session.add(message)
         self.outbox_count += 1
+
+
+def _fits_key(cls: Any, record_id: Any) -> bool:
+    """Whether ``record_id`` fits the integer type of the model's primary key column."""
+    from sqlalchemy import BigInteger, Integer
+
+    if not isinstance(record_id, int):
+        return True
+    column = cls.__table__.c.get("id")
+    if column is None or not isinstance(column.type, Integer):
+        return True
+    bits = 64 if isinstance(column.type, BigInteger) else 32
+    return bool(-(2 ** (bits - 1)) <= record_id < 2 ** (bits - 1))

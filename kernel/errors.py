@@ -51,6 +51,13 @@ class AccessDenied(UserError):
     title = "Forbidden"
 
 
+class NotOffered(UserError):
+    """The operation does not exist for this model (stock on hand is never created by hand) (405)."""
+
+    status = 405
+    title = "Method not allowed"
+
+
 class NotFound(UserError):
     status = 404
     title = "Not found"

@@ -189,16 +189,28 @@ def info(
     selection: list[tuple[str, str | LazyString]] | None = None,
     readonly: bool = False,
     widget: str | None = None,
+    computed: bool = False,
+    sequence: str | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
     """The ``info`` dict of a column: label, help and UI hints.
 
     >>> mapped_column(Money(), info=info(_("Total"), widget="monetary"))
+
+    ``computed``: the system fills the column when a record is created (a total,
+    a quantity in another unit), so no client is ever asked for it.
+    ``sequence``: the column is the document's number, drawn from the ``ir.sequence``
+    of that code when a record is created without one — on every create path
+    (service, form, API, import), see :mod:`kernel.models.events`.
     """
     data: dict[str, Any] = {"label": label, "help": help, "readonly": readonly}
     if selection is not None:
         data["selection"] = selection
     if widget is not None:
         data["widget"] = widget
+    if computed:
+        data["computed"] = True
+    if sequence is not None:
+        data["sequence"] = sequence
     data.update(extra)
     return data

@@ -79,6 +79,47 @@ def next_number(
     return format_number(seq.prefix, seq.suffix, seq.padding, number, day)
 
 
+def ensure_sequence(
+    env: Env,
+    code: str,
+    *,
+    name: str = "",
+    prefix: str = "",
+    padding: int = 5,
+    reset: str = "year",
+    company_id: int = 0,
+) -> None:
+    """Create the series ``code`` unless it exists (for the company or for all).
+
+    A statement on the connection, not an ORM record: a model's ``__on_create__``
+    (a journal made on a form) may call it in the middle of a flush, and numbering
+    series are the kernel's own bookkeeping, not a record the user writes.
+    """
+    table = env.registry["ir.sequence"].__table__
+    conn = env.session.connection()
+    exists = conn.execute(
+        select(table.c.id).where(table.c.code == code, table.c.company_id.in_([company_id, 0]))
+    ).first()
+    if exists is None:
+        conn.execute(
+            _insert_ignore_on(conn.dialect.name, table, ["code", "company_id"]).values(
+                code=code,
+                name=name,
+                company_id=company_id,
+                prefix=prefix,
+                suffix="",
+                padding=padding,
+                reset=reset,
+            )
+        )
+
+
+def _insert_ignore_on(dialect: str, table: Table, columns: list[str]) -> Any:
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=columns)
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=columns)
+
+
 def _insert_ignore(dialect: str, table: Table) -> Any:
     if dialect == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing(

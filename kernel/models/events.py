@@ -11,6 +11,11 @@ once, instead of in each path:
 
 They run before the access checks of the same flush, so records they add are
 checked too. Raise :class:`kernel.errors.ValidationError` to refuse the write.
+
+Before ``__on_create__``, a new record's numbering columns
+(``info(_("Number"), sequence="purchase.order")``) left empty get the next number
+of that sequence (for the record's ``company_id`` when it has one), so a
+document is numbered the same way whichever path created it.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             break
         for obj in fresh:
             seen.add(id(obj))
+            _number(env, obj)
             hook = getattr(obj, "__on_create__", None)
             if hook is not None:
                 hook(env)
@@ -42,6 +48,26 @@ def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         changed = {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
         if changed:
             hook(env, changed)
+
+
+def _sequence_columns(cls: type) -> list[tuple[str, str]]:
+    """``(attribute, sequence code)`` of the class's numbering columns, computed once."""
+    cached = cls.__dict__.get("__sequence_columns__")
+    if cached is None:
+        table = getattr(cls, "__table__", None)
+        cached = [
+            (column.key, column.info["sequence"])
+            for column in (table.columns if table is not None else ())
+            if column.info.get("sequence")
+        ]
+        type.__setattr__(cls, "__sequence_columns__", cached)
+    return cached
+
+
+def _number(env: Any, obj: Any) -> None:
+    for key, code in _sequence_columns(type(obj)):
+        if not getattr(obj, key, None):
+            setattr(obj, key, env.next_number(code, getattr(obj, "company_id", None)))
 
 
 def after_flush(session: Session, _ctx: Any) -> None:

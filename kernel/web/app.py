@@ -43,6 +43,7 @@ from kernel.web.middleware import (
     SuanpanCSRFMiddleware,
     add_security_headers,
 )
+from kernel.web.params import check_path_numbers
 from kernel.web.ratelimit import configured_limit
 from kernel.web.sessions import system_session
 from kernel.web.shell import SHELL_ROUTES
@@ -181,12 +182,15 @@ def create_app(
             DefineMiddleware(JsonBodyLimitsMiddleware),
             DefineMiddleware(SuanpanCSRFMiddleware, config=csrf),
         ],
+        before_request=check_path_numbers,
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Suanpan API",
             version="1.0",
-            path="/api/schema",
+            # Litestar's own description of the handlers (generic ``{model}`` paths);
+            # ``/api/schema`` serves the per-model contract built from it
+            path="/api/schema/handlers",
             render_plugins=[JsonRenderPlugin()],
         ),
         state=State(

@@ -59,7 +59,17 @@ CSRF_DETAIL = _("The form expired or was sent from another site. Reload the page
 
 
 def is_api(request: Request[Any, Any, Any]) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/api"
+    """A program, not a screen, asked: ``/api/…``, an API key, or JSON accepted and HTML not.
+
+    JSON routes of addons (``/sales/last-prices/…``) then answer problem+json too.
+    """
+    path = request.url.path
+    if path.startswith("/api/") or path == "/api":
+        return True
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return True
+    accept = request.headers.get("accept", "")
+    return "json" in accept and "html" not in accept
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:

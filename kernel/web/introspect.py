@@ -64,6 +64,8 @@ class FieldMeta:
     # a many-to-one's default given by external id (``info(..., default_ref="base.uom_unit")``):
     # the record a new form shows pre-selected in the picker
     default_ref: str | None = None
+    # integers: the column's width — PostgreSQL ``INTEGER`` holds 32 bits, ``BIGINT`` 64
+    bits: int = 64
 
     def initial(self) -> Any:
         """What a new record's form shows: the scalar default, or today's date/time.
@@ -103,6 +105,8 @@ class FieldMeta:
             data["relation"] = self.relation
         if self.scale is not None:
             data["scale"] = self.scale
+        if self.size is not None:
+            data["size"] = self.size
         return data
 
 
@@ -205,6 +209,8 @@ def _build(registry: Registry, name: str) -> ModelMeta:
             and not column.primary_key
             and column.default is None
             and column.server_default is None
+            and not info.get("computed")  # filled by the system on every create path
+            and not info.get("sequence")
         )
         fields[prop.key] = FieldMeta(
             name=prop.key,
@@ -225,8 +231,11 @@ def _build(registry: Registry, name: str) -> ModelMeta:
             if column.default is not None and getattr(column.default, "is_scalar", False)
             else None,
             default_factory=_default_factory(column),
-            has_default=column.default is not None or column.server_default is not None,
+            has_default=column.default is not None
+            or column.server_default is not None
+            or bool(info.get("computed") or info.get("sequence")),
             default_ref=info.get("default_ref") if kind == "many2one" else None,
+            bits=_bits(column),
         )
     rec_name = getattr(cls, "__rec_name__", "name")
     return ModelMeta(
@@ -278,6 +287,18 @@ def _kind(column: Any, tables: dict[str, str]) -> tuple[str, int | None, str | N
     if isinstance(ctype, Text):
         return "text", None, None
     return "char", None, None
+
+
+def _bits(column: Any) -> int:
+    """32 for ``INTEGER`` columns and foreign keys to them, 64 for ``BIGINT``."""
+    from sqlalchemy import BigInteger
+
+    ctype = column.type
+    if isinstance(ctype, BigInteger):
+        return 64
+    if isinstance(ctype, Integer):
+        return 32
+    return 64
 
 
 # --- Values -----------------------------------------------------------------------------
@@ -343,7 +364,7 @@ def coerce(meta: FieldMeta, value: Any) -> Any:
                     raise bad
                 return int(value)
             whole = int(str(value).strip())
-            if abs(whole) > 2**63 - 1:
+            if not -(2 ** (meta.bits - 1)) <= whole < 2 ** (meta.bits - 1):
                 raise bad
             return whole
         if kind == "boolean":
@@ -582,7 +603,12 @@ def collect_views(registry: Registry) -> dict[str, View]:
         if ext.form_section is not None:
             sections.append(ext.form_section)
         views[ext.model] = dataclasses.replace(
-            view, list=new_list, form=dataclasses.replace(view.form, sections=sections)
+            view,
+            list=new_list,
+            form=dataclasses.replace(
+                view.form, sections=sections, links=[*view.form.links, *ext.links]
+            ),
+            actions=[*view.actions, *ext.actions],
         )
     known = {m: v for m, v in views.items() if m in registry}
     _view_cache[registry.pm] = known

@@ -15,6 +15,7 @@ like typed input and limited to the fields on the form.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,11 +73,52 @@ class Lines:
 class Link:
     """A link beside a saved record's workflow buttons, e.g. Print → the PDF route.
 
-    ``url`` is formatted with the record's ``id``: ``"/purchase/order/{id}/pdf"``.
+    ``url`` is formatted with the record's ``id`` and URL-quoted ``name``:
+    ``"/purchase/order/{id}/pdf"``, ``"/app/purchase/requisitions?q={name}"``.
     """
 
     label: str | LazyString
     url: str
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an :class:`Action`, typed like a column (``"many2one"``, ``"money"`` …).
+
+    ``choices(env, records)`` lists ``(id, label)`` a form offers for a many-to-one.
+    """
+
+    name: str
+    label: str | LazyString
+    type: str = "char"
+    relation: str | None = None
+    required: bool = True
+    choices: Callable[[Any, list[Any]], list[tuple[int, str]]] | None = field(
+        default=None, hash=False, compare=False
+    )
+
+
+@dataclass(frozen=True)
+class Action:
+    """A business operation on records that is not a state change of their own workflow.
+
+    ``run(env, records, params)`` does the work (``records`` is empty when a list
+    action runs on everything it applies to) and returns the records it made or
+    touched, or None. The same declaration gives a button on the form (and on the
+    list when ``on_list``), ``POST /api/v1/{model}/{id}/actions/{name}`` and
+    ``POST /api/v1/{model}/actions/{name}`` with ``{"ids": [...], <params>}``; the
+    user needs ``write`` on the model and, if set, ``group``. ``states``: the form
+    shows the button only in these states.
+    """
+
+    name: str
+    label: str | LazyString
+    run: Callable[[Any, list[Any], dict[str, Any]], Any] = field(hash=False, compare=False)
+    params: tuple[Param, ...] = ()
+    group: str | None = None
+    states: tuple[str, ...] = ()
+    on_list: bool = False
+    help: str | LazyString | None = None
 
 
 @dataclass
@@ -98,6 +140,8 @@ class View:
     title: str | LazyString | None = None
     create: bool = True
     api: bool = True
+    # ``builtins.list``: the field ``list`` above shadows the type in this class body
+    actions: builtins.list[Action] = field(default_factory=builtins.list)
 
 
 @dataclass
@@ -108,3 +152,5 @@ class ViewExtension:
     list_columns: list[str] = field(default_factory=list)
     form_section: Section | None = None
     filters: list[Filter] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)

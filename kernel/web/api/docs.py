@@ -129,10 +129,32 @@ def schemas(spec: dict[str, Any]) -> list[SchemaDoc]:
     return out
 
 
+def contract(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The OpenAPI document of this instance (see :mod:`kernel.web.api.contract`)."""
+    from kernel.web.api.contract import build
+    from kernel.web.context import ensure_fresh, instance_of
+
+    instance = instance_of(request)
+    ensure_fresh(instance)
+    return build(instance.registry, request.app.openapi_schema.to_schema())
+
+
+@get(["/api/schema", "/api/schema/openapi.json"], name="api.schema", include_in_schema=False)
+async def api_schema(request: Request[Any, Any, Any]) -> Response[Any]:
+    """The contract: public like the docs page (every call it describes needs a key)."""
+    import anyio.to_thread
+
+    return Response(
+        content=await anyio.to_thread.run_sync(lambda: contract(request)),
+        media_type="application/vnd.oai.openapi+json",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 @get("/api/docs", name="api.docs", include_in_schema=False, sync_to_thread=True)
 def api_docs(request: Request[Any, Any, Any]) -> Response[Any]:
     """The API reference; public like ``/api/schema`` (every call still needs a key)."""
-    spec = request.app.openapi_schema.to_schema()
+    spec = contract(request)
     info = spec.get("info") or {}
     return render(
         request,
@@ -146,4 +168,4 @@ def api_docs(request: Request[Any, Any, Any]) -> Response[Any]:
     )
 
 
-DOCS_ROUTES: list[Any] = [api_docs]
+DOCS_ROUTES: list[Any] = [api_docs, api_schema]

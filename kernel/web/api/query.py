@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from kernel.errors import ValidationError
 from kernel.i18n import _
 from kernel.web.introspect import FieldMeta, ModelMeta, coerce, like_pattern
+from kernel.web.params import whole_number
 
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "like")
 MAX_LIMIT = 500
@@ -117,23 +118,6 @@ def default_order(meta: ModelMeta) -> list[Any]:
     return order_clause(meta, known)
 
 
-def _int_param(name: str, raw: str | None, default: int, maximum: int | None = None) -> int:
-    if raw is None or raw == "":
-        return default
-    try:
-        number = int(raw)
-    except ValueError:
-        raise ValidationError(
-            _("%(param)s must be a whole number", param=name), field=name
-        ) from None
-    if number < 0 or (maximum is not None and number > maximum):
-        raise ValidationError(
-            _("%(param)s must be between 0 and %(max)s", param=name, max=maximum or "∞"),
-            field=name,
-        )
-    return number
-
-
 def parse(meta: ModelMeta, params: Mapping[str, Sequence[str]]) -> ListQuery:
     """Read the list parameters; ``params`` maps each query key to all its values."""
     query = ListQuery()
@@ -159,8 +143,8 @@ def parse(meta: ModelMeta, params: Mapping[str, Sequence[str]]) -> ListQuery:
         query.fields = ["id", *(n for n in names if n != "id")]
     else:
         query.fields = list(meta.fields)
-    query.limit = _int_param("limit", _last(params, "limit"), DEFAULT_LIMIT, MAX_LIMIT)
-    query.offset = _int_param("offset", _last(params, "offset"), 0)
+    query.limit = whole_number("limit", _last(params, "limit"), DEFAULT_LIMIT, maximum=MAX_LIMIT)
+    query.offset = whole_number("offset", _last(params, "offset"), 0)
     return query
 
 

@@ -22,9 +22,10 @@ from sqlalchemy.orm import joinedload
 
 from kernel import workflow
 from kernel.env import Env
-from kernel.errors import AccessDenied, NotFound, ValidationError, WorkflowError
+from kernel.errors import AccessDenied, NotFound, NotOffered, ValidationError, WorkflowError
 from kernel.i18n import _, text_of
 from kernel.security import check_access
+from kernel.web import actions
 from kernel.web.api import query as list_query
 from kernel.web.api.account import ACCOUNT_ROUTES
 from kernel.web.api.docs import DOCS_ROUTES
@@ -59,7 +60,17 @@ def _model(env: Env, name: str, operation: str) -> ModelMeta:
     if view is not None and not view.api:
         raise NotFound(_("there is no model %(model)s", model=name))
     check_access(env, name, operation)
+    if operation == "create" and not _creatable(env, name):
+        raise NotOffered(
+            _("%(model)s records are made by the system, not by hand", model=text_of(meta.label))
+        )
     return meta
+
+
+def _creatable(env: Env, name: str) -> bool:
+    """A view with ``create=False`` (stock on hand) says: no "New" on the screen, none here either."""
+    view = collect_views(env.registry).get(name)
+    return view is None or view.create
 
 
 def _body(raw: bytes) -> Any:
@@ -95,7 +106,9 @@ async def api_models(request: Request[Any, Any, Any]) -> Response[Any]:
                     continue
                 entry = model_meta(env.registry, name).as_dict()
                 entry["operations"] = [
-                    op for op in ("read", "create", "write", "delete") if env.can(name, op)
+                    op
+                    for op in ("read", "create", "write", "delete")
+                    if env.can(name, op) and (op != "create" or _creatable(env, name))
                 ]
                 wf = env.registry.workflows.get(name)
                 if wf is not None:
@@ -107,6 +120,11 @@ async def api_models(request: Request[Any, Any, Any]) -> Response[Any]:
                         }
                         for t in wf.transitions
                         if t.auto is None
+                    ]
+                view = collect_views(env.registry).get(name)
+                if view is not None and view.actions:
+                    entry["actions"] = [
+                        actions.describe(a) for a in view.actions if actions.allowed(env, name, a)
                     ]
                 out.append(entry)
             return out
@@ -251,13 +269,24 @@ async def api_action(
     transition: FromPath[str],
 ) -> Response[Any]:
     payload = _body(await request.body())
-    reason = payload.get("reason", "") if isinstance(payload, dict) else ""
+    if not isinstance(payload, dict):
+        raise ValidationError(_("the body must be a JSON object"))
+    reason = payload.get("reason", "")
     if not isinstance(reason, str) or "\x00" in reason:
         raise ValidationError(_("reason must be text"), field="reason")
 
     def work() -> dict[str, Any]:
         with unit_for(request) as env:
             meta = _model(env, model, "read")
+            declared = actions.find(env, model, transition)
+            if declared is not None:
+                record_: Any = env.get(model, record_id)
+                params = actions.read_params(env, declared, payload)
+                result = actions.run(env, model, declared, [record_], params)
+                flush(env)
+                data = serialize_full(env, record_, meta)
+                data["_result"] = actions.result_json(result)
+                return data
             wf = env.registry.workflows.get(model)
             if wf is None:
                 raise NotFound(_("%(model)s has no workflow", model=text_of(meta.label)))
@@ -295,6 +324,43 @@ async def api_action(
                 "to": record.state if hasattr(record, "state") else move.to_state,
             }
             return data
+
+    return _json(await _run(work))
+
+
+@post(
+    f"{PREFIX}/{{model:str}}/actions/{{name:str}}",
+    tags=TAGS,
+    summary="Run a model action on several records",
+    description='Body: `{"ids": [1, 2], ...parameters}`; without `ids` the action applies to '
+    "every record it concerns (e.g. all open requisitions). Actions and their parameters "
+    "are listed per model in `/api/v1/_models`.",
+    status_code=200,
+)
+async def api_model_action(
+    request: Request[Any, Any, Any], model: FromPath[str], name: FromPath[str]
+) -> Response[Any]:
+    payload = _body(await request.body())
+    if not isinstance(payload, dict):
+        raise ValidationError(_("the body must be a JSON object"))
+
+    def work() -> dict[str, Any]:
+        with unit_for(request) as env:
+            meta = _model(env, model, "read")
+            declared = actions.find(env, model, name)
+            if declared is None:
+                raise NotFound(
+                    _(
+                        "%(model)s has no action %(action)s",
+                        model=text_of(meta.label),
+                        action=name,
+                    )
+                )
+            records = actions.load(env, model, actions.record_ids(payload))
+            params = actions.read_params(env, declared, payload)
+            result = actions.run(env, model, declared, records, params)
+            flush(env)
+            return {"result": actions.result_json(result)}
 
     return _json(await _run(work))
 
@@ -345,6 +411,7 @@ API_ROUTES: list[Any] = [
     api_update,
     api_delete,
     api_action,
+    api_model_action,
     api_history,
     *DOCS_ROUTES,
 ]

@@ -575,6 +575,43 @@ def buttons(env: Env, record: Any | None) -> list[dict[str, Any]]:
     return out
 
 
+def action_buttons(env: Env, view: View, record: Any | None) -> list[dict[str, Any]]:
+    """The view's declared actions this user may run here (form: on ``record``; list: ``on_list``)."""
+    from kernel.web import actions
+
+    out = []
+    for action in view.actions:
+        if record is None and not action.on_list:
+            continue
+        if (
+            record is not None
+            and action.states
+            and getattr(record, "state", None) not in (action.states)
+        ):
+            continue
+        if not actions.allowed(env, view.model, action):
+            continue
+        records = [record] if record is not None else []
+        out.append(
+            {
+                "name": action.name,
+                "label": text_of(action.label),
+                "help": text_of(action.help) if action.help else "",
+                "params": [
+                    {
+                        "name": p.name,
+                        "label": text_of(p.label),
+                        "type": p.type,
+                        "required": p.required,
+                        "choices": p.choices(env, records) if p.choices is not None else None,
+                    }
+                    for p in action.params
+                ],
+            }
+        )
+    return out
+
+
 def status_bar(env: Env, record: Any | None, meta: ModelMeta) -> list[dict[str, Any]]:
     if record is None or meta.name not in env.registry.workflows:
         return []

@@ -29,7 +29,10 @@ from kernel.web.introspect import (
     prefetch_display,
     selection_label,
 )
+from kernel.web.params import whole_number
 from kernel.web.views import Filter, View
+
+MAX_PAGE = 10**6
 
 EXPORT_LIMIT = 100_000
 
@@ -52,10 +55,7 @@ class ListState:
             values = params.get(key) or [""]
             return values[-1]
 
-        try:
-            page = max(1, int(last("page") or 1))
-        except ValueError:
-            page = 1
+        page = whole_number("page", last("page"), 1, minimum=1, maximum=MAX_PAGE)
         cols = [c for c in last("cols").split(",") if c]
         gv = params.get("gv")
         return cls(
@@ -64,7 +64,7 @@ class ListState:
             order=last("order"),
             group=last("group"),
             group_value=gv[-1] if gv else None,
-            page=min(page, 10**6),
+            page=page,
             columns=cols,
         )
 

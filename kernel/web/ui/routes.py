@@ -27,8 +27,9 @@ from kernel import workflow
 from kernel.env import Env
 from kernel.errors import NotFound, UserError, ValidationError
 from kernel.i18n import _, text_of, use_locale
+from kernel.web import actions
 from kernel.web.api.records import apply, flush
-from kernel.web.context import instance_of, principal, request_lang, unit_for
+from kernel.web.context import flash, instance_of, principal, request_lang, unit_for
 from kernel.web.introspect import (
     collect_views,
     display_name,
@@ -101,6 +102,7 @@ async def list_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Resp
                 "title": _title(view, page.meta),
                 "can_create": view.create and env.can(view.model, "create"),
                 "base_url": f"/app/{view.url}",
+                "list_actions": forms.action_buttons(env, view, None),
             }
             return render(request, "views/list.html", context, env=env)
 
@@ -193,8 +195,14 @@ def _form_context(
             readonly=readonly,
         ),
         "buttons": forms.buttons(env, record),
+        "action_buttons": forms.action_buttons(env, view, record),
         "links": [
-            {"label": text_of(link.label), "url": link.url.format(id=record.id)}
+            {
+                "label": text_of(link.label),
+                "url": link.url.format(
+                    id=record.id, name=quote(str(getattr(record, "name", "") or ""), safe="")
+                ),
+            }
             for link in view.form.links
         ]
         if record is not None
@@ -368,6 +376,52 @@ async def action_view(
         return None
 
     return await _run(lambda: _on_record(request, url, record_id, act))
+
+
+async def do_view(
+    request: Request[Any, Any, Any], url: str, record_id: int | None, name: str
+) -> Response[Any]:
+    """A declared action from a form (one record) or a list (``record_id`` None)."""
+    form = await _form(request)
+
+    def act(env: Env, view: View, record: Any | None) -> str | None:
+        declared = actions.find(env, view.model, name)
+        if declared is None or (record is None and not declared.on_list):
+            raise NotFound(_("there is no action %(action)s here", action=name))
+        params = actions.read_params(env, declared, form)
+        result = actions.result_json(
+            actions.run(env, view.model, declared, [record] if record is not None else [], params)
+        )
+        return _result_url(env, result)
+
+    if record_id is not None:
+        return await _run(lambda: _on_record(request, url, record_id, act))
+
+    def on_list() -> Response[Any]:
+        try:
+            with unit_for(request) as env:
+                view = view_by_url(env.registry, url)
+                target = act(env, view, None)
+                flush(env)
+        except UserError as exc:
+            with use_locale(request_lang(request)):
+                flash(request, text_of(exc.message), "danger")
+            return Redirect(path=f"/app/{url}", status_code=303)
+        return Redirect(path=target or f"/app/{url}", status_code=303)
+
+    return await _run(on_list)
+
+
+def _result_url(env: Env, result: Any) -> str | None:
+    """Where to go after an action: the one record it made, or the list of several."""
+    if not isinstance(result, dict) or "model" not in result:
+        return None
+    view = collect_views(env.registry).get(result["model"])
+    if view is None or not result["ids"]:
+        return None
+    if len(result["ids"]) == 1:
+        return f"/app/{view.url}/{result['ids'][0]}"
+    return f"/app/{view.url}"
 
 
 async def comment_view(
@@ -616,6 +670,8 @@ async def app_post(request: Request[Any, Any, Any], path: FromPath[str]) -> Resp
     url, rest = await _run(lambda: _split(request, path))
     if rest == ["new"]:
         return await create_view(request, url)
+    if len(rest) == 2 and rest[0] == "do":
+        return await do_view(request, url, None, rest[1])
     if rest:
         record_id = _record_id(rest[0])
         action = rest[1:]
@@ -629,6 +685,8 @@ async def app_post(request: Request[Any, Any, Any], path: FromPath[str]) -> Resp
             return await attach_view(request, url, record_id)
         if len(action) == 2 and action[0] == "action":
             return await action_view(request, url, record_id, action[1])
+        if len(action) == 2 and action[0] == "do":
+            return await do_view(request, url, record_id, action[1])
     raise NotFound(_("there is no screen at %(url)s", url=path))
 
 

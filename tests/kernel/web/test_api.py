@@ -269,14 +269,26 @@ def test_like_and_text_filters_bind_their_values(demo: Any) -> None:
     assert count(instance, "webdemo.order") == 12
 
 
-def test_openapi_documents_generic_routes(demo: Any) -> None:
+def test_openapi_documents_every_model_with_its_schemas(demo: Any) -> None:
     _instance, clerk, _boss = demo
-    schema = clerk.get("/api/schema/openapi.json").json()
+    schema = clerk.get("/api/schema").json()
     paths = schema["paths"]
-    assert "/api/v1/{model}" in paths
-    params = {p["name"] for p in paths["/api/v1/{model}"]["get"]["parameters"]}
-    assert {"model", "order", "fields", "limit", "offset"} <= params
-    assert "/api/v1/{model}/{record_id}/actions/{transition}" in paths
+    assert "/api/v1/{model}" not in paths  # the contract names each model
+    listing = paths["/api/v1/webdemo.order"]
+    params = {p["name"] for p in listing["get"]["parameters"]}
+    assert {"filter", "order", "fields", "limit", "offset"} <= params
+    body = listing["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/WebdemoOrderCreate"}
+    create = schema["components"]["schemas"]["WebdemoOrderCreate"]
+    assert "name" in create["required"] and create["additionalProperties"] is False
+    errors = listing["post"]["responses"]["422"]["content"]["application/problem+json"]
+    assert errors["schema"] == {"$ref": "#/components/schemas/Problem"}
+    assert "fields" in schema["components"]["schemas"]["Problem"]["required"]
+    cancel = paths["/api/v1/webdemo.order/{record_id}/actions/cancel"]["post"]
+    reason = cancel["requestBody"]["content"]["application/json"]["schema"]
+    assert reason["required"] == ["reason"]
+    assert schema["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
+    assert "/login" not in paths  # screens and form posts are not part of the API
 
 
 def test_every_field_operator_and_odd_value_answers_without_500(demo: Any) -> None:

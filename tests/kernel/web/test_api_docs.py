@@ -28,9 +28,11 @@ def test_docs_list_the_operations_and_load_nothing_external(instance: Any) -> No
         assert page.status_code == 200
         assert page.headers["content-type"].startswith("text/html")
         html = page.text
-        # the generic API's operations, each with its method, path and parameters
-        assert "/api/v1/{model}/{record_id}" in html
-        assert re.search(r">GET</span>\s*<code class=\"sp-path\">/api/v1/\{model\}</code>", html)
+        # the generic API's operations per model, each with its method, path and parameters
+        assert "/api/v1/webdemo.order/{record_id}" in html
+        assert re.search(
+            r">GET</span>\s*<code class=\"sp-path\">/api/v1/webdemo.order</code>", html
+        )
         assert ">POST</span>" in html and ">Parameters<" in html
         assert 'href="/api/schema"' in html
         # nothing from another origin: every link and script is on this server
