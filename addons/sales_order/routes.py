@@ -13,6 +13,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from kernel.web.context import unit_for
+from kernel.web.params import whole_number
 
 ORDERS_URL = "/app/sales/orders"
 
@@ -40,10 +41,7 @@ async def order_search(request: Request[Any, Any, Any]) -> Response[Any]:
     """
     raw = request.url.query or ""
     group = request.query_params.get("group") or ""
-    try:
-        limit = max(1, min(500, int(request.query_params.get("limit") or 50)))
-    except ValueError:
-        limit = 50
+    limit = whole_number("limit", request.query_params.get("limit"), 50, minimum=1, maximum=500)
 
     def work() -> dict[str, Any]:
         from addons.sales_order.services.queries import OrderQuery, group_totals, search_orders

@@ -38,7 +38,9 @@ PRICE_FIELDS = {"partner_id", "currency_id", "amount_untaxed", "amount_tax", "am
 @model("purchase.order", _("Purchase order"), order="-date_order,-id")
 class PurchaseOrder:
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(32), index=True, info=info(_("Number"), readonly=True))
+    name: Mapped[str] = mapped_column(
+        String(32), index=True, info=info(_("Number"), readonly=True, sequence="purchase.order")
+    )
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("res_partner.id"), index=True, info=info(_("Supplier"))
     )
@@ -124,6 +126,19 @@ class PurchaseOrder:
             back_populates="order",
         )
 
+    def __on_create__(self, env: Any) -> None:
+        """An order entered on a form or through the API: defaults and totals, as the service does."""
+        from addons.purchase.services.orders import company_currency, fill_line, recompute
+
+        if self.currency_id is None:
+            self.currency_id = company_currency(env)
+        if self.buyer_id is None:
+            self.buyer_id = env.uid
+        if self.lines:
+            for line in self.lines:
+                fill_line(env, self, line)
+            recompute(env, self)
+
     def __immutable__(self, changed: set[str]) -> LazyString | None:
         """Confirmed orders keep their supplier, prices and totals: the receipt and bills rely on them."""
         from sqlalchemy import inspect
@@ -155,9 +170,15 @@ class PurchaseOrderLine:
     )
     description: Mapped[str] = mapped_column(String(255), default="", info=info(_("Description")))
     quantity: Mapped[Decimal] = mapped_column(Quantity(), info=info(_("Quantity")))
-    uom_id: Mapped[int] = mapped_column(ForeignKey("uom_uom.id"), info=info(_("Unit")))
+    uom_id: Mapped[int] = mapped_column(
+        ForeignKey("uom_uom.id"), info=info(_("Unit"), computed=True)
+    )
     price_unit: Mapped[Decimal] = mapped_column(
-        Money(), default=Decimal(0), info=info(_("Unit price"), widget="monetary")
+        Money(),
+        default=Decimal(0),
+        info=info(
+            _("Unit price"), _("Empty: the supplier's price, else the cost"), widget="monetary"
+        ),
     )
     tax_id: Mapped[int | None] = mapped_column(
         ForeignKey("res_tax.id"), nullable=True, info=info(_("Tax"))
@@ -196,6 +217,30 @@ class PurchaseOrderLine:
     @declared_attr
     def tax(cls) -> Mapped[Any]:
         return many2one(cls, "Tax", "tax_id")
+
+    def _parent(self, env: Any) -> Any:
+        if self.order is None and self.order_id is not None:
+            return env.session.get(env["purchase.order"], self.order_id)
+        return self.order
+
+    def __on_create__(self, env: Any) -> None:
+        """A line added to an existing order: its defaults, then the order's totals."""
+        from addons.purchase.services.orders import fill_line, recompute
+
+        order = self._parent(env)
+        if order is None or order.id is None:
+            return  # a new order's own hook fills its lines
+        fill_line(env, order, self)
+        recompute(env, order)
+
+    def __on_write__(self, env: Any, changed: set[str]) -> None:
+        """Quantity, price or tax changed: the order's totals follow."""
+        if changed & {"quantity", "price_unit", "tax_id"}:
+            from addons.purchase.services.orders import recompute
+
+            order = self._parent(env)
+            if order is not None:
+                recompute(env, order)
 
     @property
     def qty_to_receive(self) -> Decimal:

@@ -23,12 +23,18 @@ REQUISITION_STATES = [
 @model("purchase.requisition", _("Purchase requisition"), order="-id")
 class PurchaseRequisition:
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(32), index=True, info=info(_("Number"), readonly=True))
+    name: Mapped[str] = mapped_column(
+        String(32),
+        index=True,
+        info=info(_("Number"), readonly=True, sequence="purchase.requisition"),
+    )
     product_id: Mapped[int] = mapped_column(
         ForeignKey("product_product.id"), index=True, info=info(_("Product"))
     )
     quantity: Mapped[Decimal] = mapped_column(Quantity(), info=info(_("Quantity")))
-    uom_id: Mapped[int] = mapped_column(ForeignKey("uom_uom.id"), info=info(_("Unit")))
+    uom_id: Mapped[int] = mapped_column(
+        ForeignKey("uom_uom.id"), info=info(_("Unit"), computed=True)
+    )
     warehouse_id: Mapped[int | None] = mapped_column(
         ForeignKey("stock_warehouse.id"), nullable=True, info=info(_("Warehouse"))
     )
@@ -59,6 +65,25 @@ class PurchaseRequisition:
     created_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime(), default=utcnow, info=info(_("Raised at"), readonly=True)
     )
+
+    def __on_create__(self, env: Any) -> None:
+        """A requisition entered by hand: the product's unit, the best supplier, its lead time."""
+        if self.product_id is None:
+            return
+        from addons.purchase.services.supplier_prices import best_prices
+
+        product = env.browse("product.product", [int(self.product_id)]).get(int(self.product_id))
+        if product is None:
+            return
+        if self.uom_id is None:
+            self.uom_id = product.uom_id
+        if self.supplier_id is None or self.required_date is None:
+            prices = best_prices(env, [product.id]).get(product.id, [])
+            if self.supplier_id is None and prices:
+                self.supplier_id = prices[0].partner_id
+            if self.required_date is None:
+                delay = prices[0].delay_days if prices else 0
+                self.required_date = dt.date.today() + dt.timedelta(days=delay)
 
     @declared_attr
     def product(cls) -> Mapped[Any]:

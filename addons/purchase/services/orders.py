@@ -72,6 +72,47 @@ def _products(env: Env, ids: list[int]) -> dict[int, Any]:
     return found
 
 
+def fill_line(env: Env, order: Any, line: Any) -> None:
+    """Defaults of a line entered without them: unit, description, supplier price, tax."""
+    if line.product_id is None:
+        return
+    product = env.browse("product.product", [int(line.product_id)]).get(int(line.product_id))
+    if product is None:
+        return
+    if line.uom_id is None:
+        line.uom_id = product.uom_id
+    if not line.description:
+        line.description = product.name
+    if line.price_unit is None:
+        row = price_for(
+            best_prices(env, [product.id]).get(product.id, []),
+            order.partner_id,
+            line.quantity or Decimal(1),
+        )
+        line.price_unit = row.price if row is not None else product.standard_price
+    if line.tax_id is None:
+        line.tax_id = product.purchase_tax_id
+
+
+def add_line(env: Env, order: Any, product_id: int, quantity: Decimal) -> Any:
+    """Append a line for ``quantity`` of a product to a draft order, priced like any other."""
+    Line = env["purchase.order.line"]
+    line = Line(
+        product_id=product_id,
+        quantity=quantity,
+        sequence=(max((ln.sequence for ln in order.lines), default=0) + 10),
+    )
+    fill_line(env, order, line)
+    order.lines.append(line)
+    recompute(env, order)
+    env.session.flush()
+    return line
+
+
+def company_currency(env: Env) -> int | None:
+    return _company_currency(env)
+
+
 def _company_currency(env: Env) -> int | None:
     try:
         return int(env.ref("base.main_company").currency_id)

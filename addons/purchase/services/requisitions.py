@@ -103,3 +103,37 @@ def create_rfqs(env: Env, requisition_ids: list[int] | None = None) -> list[Any]
         orders.append(order)
     env.session.flush()
     return orders
+
+
+def link_order(env: Env, requisition: Any, order_id: int) -> Any:
+    """Attach a requisition to a purchase order made by hand; returns the order.
+
+    The order's line for the requisition's product serves it (a line is added to a
+    draft or sent order that lacks one). Receiving that line then closes the
+    requisition and reports ``procured`` to the sales order it came from, exactly
+    as for an RFQ created from the requisition.
+    """
+    if requisition.state not in ("draft", "rfq"):
+        raise ValidationError(
+            _("requisition %(name)s is already ordered", name=requisition.name), field="state"
+        )
+    order = env.get("purchase.order", order_id)
+    line = next((ln for ln in order.lines if ln.product_id == requisition.product_id), None)
+    if line is None:
+        if order.state not in ("draft", "sent"):
+            raise ValidationError(
+                _(
+                    "purchase order %(order)s has no line for %(product)s and is no longer a draft",
+                    order=order.name,
+                    product=requisition.product.name,
+                ),
+                field="order_id",
+            )
+        from addons.purchase.services.orders import add_line
+
+        line = add_line(env, order, requisition.product_id, requisition.quantity)
+    requisition.order_line_id = line.id
+    requisition.supplier_id = order.partner_id
+    requisition.state = "rfq" if order.state in ("draft", "sent", "to_approve") else "ordered"
+    env.session.flush()
+    return order

@@ -35,15 +35,15 @@ class PurchaseBillLine:
     order_id: Mapped[int] = mapped_column(
         ForeignKey("purchase_order.id"),
         index=True,
-        info=info(_("Purchase order"), readonly=True),
+        info=info(_("Purchase order"), readonly=True, computed=True),
     )
     order_line_id: Mapped[int] = mapped_column(
         ForeignKey("purchase_order_line.id"),
         index=True,
-        info=info(_("Order line"), readonly=True),
+        info=info(_("Order line")),
     )
     product_id: Mapped[int] = mapped_column(
-        ForeignKey("product_product.id"), info=info(_("Product"), readonly=True)
+        ForeignKey("product_product.id"), info=info(_("Product"), readonly=True, computed=True)
     )
     description: Mapped[str] = mapped_column(String(255), default="", info=info(_("Description")))
     quantity: Mapped[Decimal] = mapped_column(Quantity(), info=info(_("Billed quantity")))
@@ -97,6 +97,11 @@ class PurchaseBillLine:
 
     def __on_write__(self, env: Any, changed: set[str]) -> None:
         """Quantity, price or tax edited on a draft bill: its journal items follow."""
+        if "order_line_id" in changed:
+            raise ValidationError(
+                _("Order line: cannot be changed; remove the line and add another"),
+                field="order_line_id",
+            )
         if changed & RECOMPUTE_ON:
             self._recompute(env)
 

@@ -37,7 +37,7 @@ class StockMove:
     quantity: Mapped[Decimal] = mapped_column(Quantity(), info=info(_("Quantity")))
     uom_id: Mapped[int] = mapped_column(ForeignKey("uom_uom.id"), info=info(_("Unit")))
     product_qty: Mapped[Decimal] = mapped_column(
-        Quantity(), info=info(_("Quantity in product unit"), readonly=True)
+        Quantity(), info=info(_("Quantity in product unit"), readonly=True, computed=True)
     )
     reserved_qty: Mapped[Decimal] = mapped_column(
         Quantity(), default=Decimal(0), info=info(_("Reserved"), readonly=True)
