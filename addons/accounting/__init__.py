@@ -23,6 +23,7 @@ def register(parts: AddonParts) -> None:
     from addons.accounting.models.move import Move
     from addons.accounting.models.move_line import MoveLine
     from addons.accounting.models.payment import Payment
+    from addons.accounting.models.payment_allocation import PaymentAllocation
     from addons.accounting.models.reconcile import Reconcile
     from addons.accounting.models.sale_order import SaleOrderAccounting
     from addons.accounting.models.tax import TaxAccounting
@@ -36,6 +37,7 @@ def register(parts: AddonParts) -> None:
         MoveLine,
         Reconcile,
         Payment,
+        PaymentAllocation,
         CompanyAccounting,
         TaxAccounting,
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import Annotated, Any, Literal, TypedDict, TypeVar
 
 import anyio.to_thread
 from litestar import Request, Response, get
-from litestar.params import FromPath
+from litestar.params import FromPath, Parameter
 from markupsafe import Markup, escape
 
 from addons.accounting.services import export, reports
@@ -156,10 +157,50 @@ def report_rows(
     raise ValidationError(_("Report: %(name)s is not a report", name=name), field="report")
 
 
-def _report(request: Request[Any, Any, Any], name: str) -> Response[Any]:
+def _json_value(value: Any) -> Any:
+    """Exact amounts as strings (like the generic API), dates as ISO text, ids as numbers."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+REPORT_NAMES = tuple(COLUMNS)
+ReportName = Literal[
+    "trial_balance",
+    "general_ledger",
+    "partner_ledger",
+    "partner_balances",
+    "aged_receivables",
+    "aged_payables",
+    "balance_sheet",
+    "profit_and_loss",
+    "tax_report",
+]
+
+
+class ReportColumn(TypedDict):
+    key: str
+    label: str
+
+
+class ReportData(TypedDict):
+    """A report as JSON: its period, its columns (key and label) and its rows."""
+
+    report: str
+    date_from: str
+    date_to: str
+    columns: list[ReportColumn]
+    rows: list[dict[str, Any]]
+
+
+def _report(request: Request[Any, Any, Any], name: str, fmt: str | None = None) -> Response[Any]:
     params = request.query_params
     today = dt.date.today()
-    fmt = params.get("format") or "html"
+    fmt = fmt or params.get("format") or "html"
     with unit_for(request, readonly=True) as env:
         if not env.has_group(USER):
             raise AccessDenied(_("only accounting users can read accounting reports"))
@@ -167,6 +208,19 @@ def _report(request: Request[Any, Any, Any], name: str) -> Response[Any]:
         date_to = _date(params.get("date_to"), today, "date_to")
         rows = report_rows(env, name, date_from, date_to, params)
         columns = COLUMNS[name]
+        if fmt == "json":
+            return Response(
+                {
+                    "report": name,
+                    "date_from": date_from.isoformat(),
+                    "date_to": date_to.isoformat(),
+                    "columns": [{"key": key, "label": str(label)} for key, label in columns],
+                    "rows": [{key: _json_value(v) for key, v in row.items()} for row in rows],
+                },
+                media_type="application/json",
+            )
+        if fmt not in ("csv", "xlsx", "html"):
+            raise ValidationError(_("format must be one of json, csv, xlsx, html"), field="format")
         if fmt == "csv":
             return Response(
                 export.to_csv(rows, columns),
@@ -199,7 +253,35 @@ def _report(request: Request[Any, Any, Any], name: str) -> Response[Any]:
 
 @get("/accounting/reports/{name:str}", name="accounting_report")
 async def report(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
+    """The screen's download: ``?format=csv|xlsx|json``, an HTML table by default."""
     return await _run(lambda: _report(request, name))
+
+
+@get(
+    "/api/v1/reports/accounting/{name:str}",
+    name="accounting_report_json",
+    tags=["Accounting"],
+    summary="An accounting report as JSON",
+    description="`name`: " + ", ".join(REPORT_NAMES) + ". The filters of the screen: "
+    "`date_from`, `date_to` (YYYY-MM-DD; the year so far by default), `account` (an account "
+    "code, for general_ledger), `partner` (a partner id, for partner_ledger). Rows name "
+    "accounts and partners by id (`account_id`, `partner_id`); amounts are exact decimal "
+    "strings. The same rows as `/accounting/reports/{name}?format=csv|xlsx`.",
+)
+async def report_json(
+    request: Request[Any, Any, Any],
+    name: Annotated[ReportName, Parameter(description="The report")],
+    date_from: Annotated[dt.date | None, Parameter(description="First day")] = None,
+    date_to: Annotated[dt.date | None, Parameter(description="Last day (as of)")] = None,
+    account: Annotated[str | None, Parameter(description="Account code", max_length=32)] = None,
+    partner: Annotated[int | None, Parameter(description="Partner id", ge=1, le=2**31 - 1)] = None,
+) -> ReportData:
+    def work() -> ReportData:
+        response = _report(request, name, fmt="json")
+        data: ReportData = response.content
+        return data
+
+    return await _run(work)
 
 
 def _pdf(request: Request[Any, Any, Any], move_id: int) -> Response[Any]:
@@ -214,9 +296,15 @@ def _pdf(request: Request[Any, Any, Any], move_id: int) -> Response[Any]:
     )
 
 
-@get("/accounting/invoices/{move_id:int}/pdf", name="accounting_invoice_pdf")
+@get(
+    "/accounting/invoices/{move_id:int}/pdf",
+    name="accounting_invoice_pdf",
+    tags=["Accounting"],
+    summary="An invoice as PDF (bilingual)",
+    media_type="application/pdf",
+)
 async def invoice_pdf(request: Request[Any, Any, Any], move_id: FromPath[int]) -> Response[Any]:
     return await _run(lambda: _pdf(request, move_id))
 
 
-ROUTES = [report, invoice_pdf]
+ROUTES = [report, report_json, invoice_pdf]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_
 
 from kernel.i18n import _
-from kernel.web.views import Filter, FormView, Lines, ListView, Section, View
+from kernel.web.views import Action, Filter, FormView, Lines, ListView, Param, Section, View
 
 USER = "accounting.group_user"
 MANAGER = "accounting.group_manager"
@@ -28,6 +28,46 @@ def _overdue(env: Any, Model: Any) -> Any:
         Model.invoice_date_due < dt.date.today(),
     )
 
+
+def _register_payment(env: Any, records: list[Any], params: dict[str, Any]) -> Any:
+    """Pay an invoice from its form: the open amount unless told, into the chosen journal."""
+    from addons.accounting.services.payments import pay_invoice
+
+    return [pay_invoice(env, move, **params) for move in records]
+
+
+def _money_journals(env: Any, records: list[Any]) -> list[tuple[int, str]]:
+    from sqlalchemy import select
+
+    Journal = env["account.journal"]
+    rows = env.session.scalars(
+        select(Journal)
+        .where(Journal.type.in_(("bank", "cash")), Journal.active.is_(True))
+        .order_by(Journal.id)
+    ).all()
+    return [(j.id, f"{j.code} {j.name}") for j in rows]
+
+
+REGISTER_PAYMENT = Action(
+    "register_payment",
+    _("Register payment"),
+    _register_payment,
+    params=(
+        Param("amount", _("Amount"), "money", required=False),
+        Param("date", _("Date"), "date", required=False),
+        Param(
+            "journal_id",
+            _("Journal"),
+            "many2one",
+            relation="account.journal",
+            required=False,
+            choices=_money_journals,
+        ),
+    ),
+    group=USER,
+    states=("posted",),
+    help=_("Empty amount: what is still open on the invoice"),
+)
 
 MOVE_VIEW = View(
     model="account.move",
@@ -95,6 +135,7 @@ MOVE_VIEW = View(
         ],
         readonly_states=("posted",),
     ),
+    actions=[REGISTER_PAYMENT],
 )
 
 PAYMENT_VIEW = View(
@@ -134,8 +175,13 @@ PAYMENT_VIEW = View(
                     "method",
                     "reference",
                     "move_id",
+                    "company_id",
+                    "currency_id",
                 ],
             )
+        ],
+        lines=[
+            Lines("allocations", ["move_id", "amount"], label=_("Invoices paid")),
         ],
         readonly_states=("posted",),
     ),

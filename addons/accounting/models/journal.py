@@ -31,9 +31,25 @@ class Journal:
         info=info(_("Default account"), _("Bank/cash account of payments; revenue of invoices")),
     )
     sequence_code: Mapped[str] = mapped_column(
-        String(64), info=info(_("Numbering sequence"), readonly=True)
+        String(64), info=info(_("Numbering sequence"), readonly=True, computed=True)
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=info(_("Active")))
+
+    def __on_create__(self, env: Any) -> None:
+        """A journal made on a form or through the API gets its own yearly series ``CODE/2026/00001``."""
+        if self.sequence_code:
+            return
+        from kernel.sequence import ensure_sequence
+
+        code = f"account.journal.{self.code}"
+        ensure_sequence(
+            env,
+            code,
+            name=self.name,
+            prefix=f"{self.code}/%(year)s/",
+            company_id=self.company_id or 0,
+        )
+        self.sequence_code = code
 
     @declared_attr
     def default_account(cls) -> Mapped[Any]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from addons.accounting.models.immutability import committed
 from addons.accounting.models.selections import PAYMENT_METHODS, PAYMENT_TYPES
-from kernel import Money, _, info, many2one, model
+from kernel import Money, _, info, many2one, model, one2many
 
 PAYMENT_DOC_STATES = [("draft", _("Draft")), ("posted", _("Posted"))]
 
@@ -32,13 +32,18 @@ class Payment:
         ForeignKey("res_partner.id"), index=True, info=info(_("Partner"))
     )
     journal_id: Mapped[int] = mapped_column(
-        ForeignKey("account_journal.id"), index=True, info=info(_("Journal"))
+        ForeignKey("account_journal.id"),
+        index=True,
+        info=info(_("Journal"), _("Empty: the company's bank (or cash) journal"), computed=True),
     )
     company_id: Mapped[int] = mapped_column(
-        ForeignKey("res_company.id"), index=True, info=info(_("Company"))
+        ForeignKey("res_company.id"),
+        index=True,
+        info=info(_("Company"), _("Empty: the journal's company"), computed=True),
     )
     currency_id: Mapped[int] = mapped_column(
-        ForeignKey("res_currency.id"), info=info(_("Currency"))
+        ForeignKey("res_currency.id"),
+        info=info(_("Currency"), _("Empty: the company's currency"), computed=True),
     )
     amount: Mapped[Decimal] = mapped_column(Money(), info=info(_("Amount"), widget="monetary"))
     date: Mapped[dt.date] = mapped_column(
@@ -74,6 +79,23 @@ class Payment:
     @declared_attr
     def move(cls) -> Mapped[Any]:
         return many2one(cls, "Move", "move_id")
+
+    @declared_attr
+    def allocations(cls) -> Mapped[list[Any]]:
+        return one2many(
+            cls,
+            "PaymentAllocation",
+            "payment_id",
+            order_by="id",
+            cascade="all, delete-orphan",
+            back_populates="payment",
+        )
+
+    def __on_create__(self, env: Any) -> None:
+        """Journal, company and currency default like an order's: a payment needs only who and how much."""
+        from addons.accounting.services.payments import fill_defaults
+
+        fill_defaults(env, self)
 
     def __immutable__(self, changed: set[str]) -> Any:
         if committed(self, "state") != "posted" or not changed:

@@ -64,6 +64,37 @@ def register_payment(
     return post_payment(env, payment, invoices=invoices)
 
 
+def pay_invoice(
+    env: Env,
+    invoice: Any,
+    *,
+    amount: Decimal | None = None,
+    date: dt.date | None = None,
+    journal_id: int | None = None,
+) -> Any:
+    """Register and post a payment of ``invoice`` (its open amount unless ``amount``)."""
+    kinds = {"out_invoice": "inbound", "in_invoice": "outbound"}
+    if invoice.state != "posted" or invoice.move_type not in kinds:
+        raise ValidationError(_("only posted invoices and bills can be paid"), field="state")
+    open_amount = abs(Decimal(invoice.amount_residual))
+    if open_amount == 0:
+        raise ValidationError(
+            _("invoice %(name)s is already paid", name=invoice.name), field="amount"
+        )
+    value = open_amount if amount is None else Decimal(amount)
+    journal = env.get("account.journal", journal_id) if journal_id is not None else None
+    return register_payment(
+        env,
+        invoice.partner_id,
+        value,
+        payment_type=kinds[invoice.move_type],
+        journal=journal,
+        date=date,
+        reference=invoice.name or "",
+        invoices=[invoice],
+    )
+
+
 # session.info key: the invoices post_payment was asked to match, by payment id
 CHOSEN_INVOICES = "accounting_payment_invoices"
 
@@ -136,12 +167,81 @@ def match_payment(env: Env, payment: Any, *, invoices: Sequence[Any] | None = No
         for line in payment.move.lines
         if line.partner_id == payment.partner_id and line.account.type == account_type
     ]
+    if invoices is None and payment.allocations:
+        return _match_allocations(env, payment, own, account_type)
     ids = [inv.id for inv in invoices] if invoices is not None else None
     if inbound:
         targets = open_lines(env, payment.partner_id, account_type, side="debit", move_ids=ids)
         return reconcile(env, targets, own, payment.date)
     targets = open_lines(env, payment.partner_id, account_type, side="credit", move_ids=ids)
     return reconcile(env, own, targets, payment.date)
+
+
+def _match_allocations(env: Env, payment: Any, own: list[Any], account_type: str) -> Decimal:
+    """Match the payment with the invoices it names, each up to its allocated amount."""
+    inbound = payment.payment_type == "inbound"
+    check_allocations(env, payment)
+    matched = Decimal(0)
+    for alloc in payment.allocations:
+        targets = open_lines(
+            env,
+            payment.partner_id,
+            account_type,
+            side="debit" if inbound else "credit",
+            move_ids=[alloc.move_id],
+        )
+        pair = (targets, own) if inbound else (own, targets)
+        matched += reconcile(env, *pair, payment.date, limit=alloc.amount)
+    return matched
+
+
+def check_allocations(env: Env, payment: Any) -> None:
+    """Allocations name posted invoices of the payment's partner and together fit the payment.
+
+    Errors point at the line (``allocations.0.move_id``), counted from 0 like every
+    line path of the API.
+    """
+    customer = payment.payment_type == "inbound"
+    kinds = ("out_invoice", "in_refund") if customer else ("in_invoice", "out_refund")
+    total = Decimal(0)
+    for index, alloc in enumerate(payment.allocations):
+        invoice = alloc.move if alloc.move is not None else env.get("account.move", alloc.move_id)
+        where = f"allocations.{index}."
+        if (
+            invoice.partner_id != payment.partner_id
+            or invoice.state != "posted"
+            or invoice.move_type not in kinds
+        ):
+            message = _(
+                "Invoice: %(name)s is not a posted invoice of this partner to be paid this way",
+                name=invoice.name or invoice.id,
+            )
+            raise ValidationError(message, field=where + "move_id")
+        if alloc.amount is not None:
+            if alloc.amount <= 0:
+                message = _("Amount: must be greater than zero")
+                raise ValidationError(message, field=where + "amount")
+            total += Decimal(alloc.amount)
+    if total > Decimal(payment.amount):
+        message = _(
+            "the allocations (%(total)s) exceed the payment (%(amount)s)",
+            total=total,
+            amount=payment.amount,
+        )
+        raise ValidationError(message, field="allocations")
+
+
+def fill_defaults(env: Env, payment: Any) -> None:
+    """The company's bank (or cash) journal, its company and currency, where not given."""
+    if payment.journal_id is None:
+        company_id = payment.company_id or main_company(env).id
+        kind = "cash" if payment.method == "cash" else "bank"
+        payment.journal_id = journal_of(env, company_id, kind).id
+    if payment.company_id is None:
+        journal = env.get("account.journal", payment.journal_id)
+        payment.company_id = journal.company_id
+    if payment.currency_id is None:
+        payment.currency_id = env.get("res.company", payment.company_id).currency_id
 
 
 def unmatched_amount(payment: Any) -> Decimal:

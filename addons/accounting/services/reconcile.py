@@ -55,9 +55,14 @@ def open_lines(
 
 
 def reconcile(
-    env: Env, debits: Iterable[Any], credits: Iterable[Any], date: dt.date | None = None
+    env: Env,
+    debits: Iterable[Any],
+    credits: Iterable[Any],
+    date: dt.date | None = None,
+    *,
+    limit: Decimal | None = None,
 ) -> Decimal:
-    """Match ``debits`` with ``credits`` in the given order; returns the amount matched."""
+    """Match ``debits`` with ``credits`` in the given order, at most ``limit``; returns the amount matched."""
     Reconcile = env["account.reconcile"]
     debit_list = [d for d in debits if d.amount_residual > 0]
     credit_list = [c for c in credits if c.amount_residual < 0]
@@ -80,6 +85,10 @@ def reconcile(
                 _("Account: only items of the same account can be matched"), field="account_id"
             )
         amount = min(debit.amount_residual, -credit.amount_residual)
+        if limit is not None:
+            amount = min(amount, limit - matched)
+            if amount <= 0:
+                break
         env.session.add(
             Reconcile(
                 debit_line_id=debit.id,
