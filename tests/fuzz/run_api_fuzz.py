@@ -23,7 +23,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-ADDONS = ["sales_order", "stock", "purchase", "accounting", "purchase_accounting"]
+ADDONS = [
+    "sales_order",
+    "stock",
+    "purchase",
+    "accounting",
+    "purchase_accounting",
+    "delivery",
+    "sale_delivery",
+]
 CHECKS = ",".join(
     [
         "not_a_server_error",

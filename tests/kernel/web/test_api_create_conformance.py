@@ -37,7 +37,16 @@ SYSTEM_MODELS = {"ir.attachment", "ir.outbox", "res.user.apikey", "web.session"}
 # Lines whose required reference must be a line of their own document's origin (a bill
 # line names a line of the bill's purchase order): covered by their addon's tests.
 CONTEXT_MODELS = {"purchase.bill.line"}
-ADDONS = {"base", "sales_order", "stock", "purchase", "accounting", "purchase_accounting"}
+ADDONS = {
+    "base",
+    "sales_order",
+    "stock",
+    "purchase",
+    "accounting",
+    "purchase_accounting",
+    "delivery",
+    "sale_delivery",
+}
 
 
 def _letters(size: int | None) -> str:
