@@ -553,8 +553,7 @@ def build(registry: Registry, base: dict[str, Any]) -> dict[str, Any]:
         kept = {
             p: item
             for p, item in (doc.get("paths") or {}).items()
-            if not GENERIC.match(p)
-            and (p.startswith("/api/") or p == "/health" or _tagged(item))
+            if not GENERIC.match(p) and (p.startswith("/api/") or p == "/health" or _tagged(item))
         }
         for item in kept.values():
             for method in ("get", "post", "put", "patch", "delete"):
