@@ -15,7 +15,14 @@ if TYPE_CHECKING:
 
 
 def register(parts: AddonParts) -> None:
-    from addons.accounting import delivery_hooks, hooks, hookspecs, sale_hooks, stock_hooks
+    from addons.accounting import (
+        delivery_hooks,
+        hooks,
+        hookspecs,
+        notifications,
+        sale_hooks,
+        stock_hooks,
+    )
     from addons.accounting.models.account import Account
     from addons.accounting.models.company import CompanyAccounting
     from addons.accounting.models.fiscal_year import FiscalYear
@@ -44,6 +51,7 @@ def register(parts: AddonParts) -> None:
     parts.model(SaleOrderAccounting, when=("sales_order",))
     parts.hookspec(hookspecs)
     parts.plugin(hooks)
+    parts.plugin(notifications)
     parts.plugin(sale_hooks, when=("sales_order",))
     parts.plugin(stock_hooks, when=("stock",))
     parts.plugin(delivery_hooks, when=("stock", "sales_order"))

@@ -18,6 +18,9 @@ def _post(env: Any, move: Any, wf_move: Any) -> None:
     from addons.accounting.services.moves import _on_post
 
     _on_post(env, move, wf_move)
+    from addons.accounting.notifications import invoice_posted
+
+    invoice_posted(env, move)
 
 
 def _reverse(env: Any, move: Any, wf_move: Any) -> None:

@@ -95,6 +95,7 @@ def sync_jobs(instance: Instance, now: dt.datetime | None = None) -> None:
         for name, row in rows.items():
             if name not in specs:
                 env.session.delete(row)
+    setattr(instance.registry, "_jobs_synced", True)  # noqa: B010 - a flag the dataclass does not declare
 
 
 def due_jobs(instance: Instance, now: dt.datetime | None = None) -> list[tuple[str, dt.datetime]]:
@@ -130,6 +131,8 @@ def run_job(
     ``key`` makes the run idempotent: a key already recorded is not run again.
     """
     spec = spec_named(instance, name)
+    if not getattr(instance.registry, "_jobs_synced", False):
+        sync_jobs(instance)  # the first run in this process may come before any runner
     run_key = key or f"{name}@{trigger}:{time.time_ns()}"
     started = utcnow()
     t0 = time.perf_counter()
