@@ -609,6 +609,7 @@ def collect_views(registry: Registry) -> dict[str, View]:
                 view.form, sections=sections, links=[*view.form.links, *ext.links]
             ),
             actions=[*view.actions, *ext.actions],
+            pivot=ext.pivot or view.pivot,
         )
     known = {m: v for m, v in views.items() if m in registry}
     _view_cache[registry.pm] = known

@@ -127,6 +127,43 @@ class FormView:
     lines: list[Lines] = field(default_factory=list)
     readonly_states: tuple[str, ...] = ()  # states in which the document is read-only
     links: list[Link] = field(default_factory=list)
+    # always read-only: records edited elsewhere (order lines opened from a report's drill-down)
+    readonly: bool = False
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure a pivot or chart shows: ``agg`` (sum, avg or count) of a numeric ``field``.
+
+    ``field`` may follow many-to-ones (``order_id.amount_total``); ``count`` needs no field.
+    """
+
+    field: str
+    agg: str = "sum"
+    label: str | LazyString | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.field}:{self.agg}" if self.field else "count"
+
+
+@dataclass(frozen=True)
+class Pivot:
+    """The pivot and graph views of a model (served by the reporting addon when installed).
+
+    ``dimensions``: what rows and columns may be grouped by — a many-to-one, a selection,
+    or a date with a granularity (``date_order:month``), each possibly one or two
+    many-to-ones away (``product_id.category_id``, ``order_id.date_order:quarter``).
+    ``currency``: the many-to-one (path) holding the currency of the money measures,
+    so that money is summed per currency, never across currencies.
+    """
+
+    measures: list[Measure]
+    dimensions: list[str]
+    currency: str | None = None
+    rows: list[str] = field(default_factory=list)  # opened by default
+    cols: list[str] = field(default_factory=list)
+    title: str | LazyString | None = None
 
 
 @dataclass
@@ -142,6 +179,7 @@ class View:
     api: bool = True
     # ``builtins.list``: the field ``list`` above shadows the type in this class body
     actions: builtins.list[Action] = field(default_factory=builtins.list)
+    pivot: Pivot | None = None
 
 
 @dataclass
@@ -154,3 +192,4 @@ class ViewExtension:
     filters: list[Filter] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    pivot: Pivot | None = None  # replaces the view's pivot declaration

@@ -305,6 +305,8 @@ def url_defaults(
 
 
 def is_readonly(view: View, meta: ModelMeta, record: Any | None) -> bool:
+    if view.form.readonly:
+        return True
     if record is None or not meta.state_field:
         return False
     return getattr(record, meta.state_field, None) in view.form.readonly_states

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from kernel.env import Env
-from kernel.i18n import LazyString, _, text_of
+from kernel.i18n import LazyString, text_of
 from kernel.web.introspect import (
     FieldMeta,
     ModelMeta,
@@ -30,6 +30,8 @@ from kernel.web.introspect import (
     selection_label,
 )
 from kernel.web.params import whole_number
+from kernel.web.ui import domain
+from kernel.web.ui.domain import describe
 from kernel.web.views import Filter, View
 
 MAX_PAGE = 10**6
@@ -48,6 +50,8 @@ class ListState:
     group_value: str | None = None
     page: int = 1
     columns: list[str] = field(default_factory=list)
+    # a report cell's coordinates (``path[:granularity]=value``, see kernel.web.ui.domain)
+    domain: list[str] = field(default_factory=list)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Sequence[str]]) -> ListState:
@@ -66,6 +70,7 @@ class ListState:
             group_value=gv[-1] if gv else None,
             page=page,
             columns=cols,
+            domain=[d for d in params.get("d", []) if d][:8],
         )
 
     def query(self, **changes: Any) -> str:
@@ -78,6 +83,7 @@ class ListState:
             "gv": self.group_value,
             "page": self.page if self.page > 1 else None,
             "cols": ",".join(self.columns),
+            "d": self.domain,
         }
         data.update(changes)
         pairs: list[tuple[str, str]] = []
@@ -127,6 +133,7 @@ class ListPage:
     filters: list[Filter]
     group_options: list[Column]
     group_value_label: str = ""  # the opened group as people read it (a name, not an id)
+    domain_labels: list[str] = field(default_factory=list)  # a drill-down's cell, readable
 
     @property
     def pages(self) -> int:
@@ -202,6 +209,8 @@ def conditions(env: Env, meta: ModelMeta, view: View, state: ListState) -> list[
     searched = search_condition(env, meta, view, state.q)
     if searched is not None:
         where.append(searched)
+    for spec, raw in domain.parse(state.domain):
+        where.append(domain.condition(env, meta, spec, raw))
     by_name = {f.name: f for f in view.list.filters}
     for name in state.filters:
         flt = by_name.get(name)
@@ -227,12 +236,8 @@ def conditions(env: Env, meta: ModelMeta, view: View, state: ListState) -> list[
     return where
 
 
-GRANULARITIES = {
-    "day": ("%Y-%m-%d", "YYYY-MM-DD"),
-    "month": ("%Y-%m", "YYYY-MM"),
-    "year": ("%Y", "YYYY"),
-}
-GRANULARITY_LABELS = {"day": _("day"), "month": _("month"), "year": _("year")}
+GRANULARITIES = domain.GRANULARITIES
+GRANULARITY_LABELS = domain.GRANULARITY_LABELS
 
 
 def group_key(
@@ -254,10 +259,7 @@ def group_key(
         return column, fm, ""
     if granularity not in GRANULARITIES or fm.type not in ("date", "datetime"):
         return None
-    sqlite_fmt, pg_fmt = GRANULARITIES[granularity]
-    if env.instance.dialect == "sqlite":
-        return func.strftime(sqlite_fmt, column), fm, granularity
-    return func.to_char(column, pg_fmt), fm, granularity
+    return domain.bucket(env, column, granularity), fm, granularity
 
 
 def group_label(meta: ModelMeta, spec: str) -> str:
@@ -385,6 +387,7 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
         filters=list(view.list.filters),
         group_options=group_options,
         group_value_label=_group_value_label(env, key, state.group_value),
+        domain_labels=[describe(env, meta, s, r) for s, r in domain.parse(state.domain)],
     )
 
 
