@@ -306,8 +306,11 @@ def _check_specs(specs: Iterable[str], known: Mapping[str, Any], field: str) -> 
             raise ValidationError(message, field=field)
 
 
-def compute(env: Env, view: View, request: PivotRequest) -> PivotResult:
-    """The pivot of ``view``'s model for ``request``: one grouped statement, exact totals."""
+def compute(env: Env, view: View, request: PivotRequest, extra: Sequence[Any] = ()) -> PivotResult:
+    """The pivot of ``view``'s model for ``request``: one grouped statement, exact totals.
+
+    ``extra``: further SQL conditions of an analysis built on the pivot (a date range).
+    """
     pivot = view.pivot
     if pivot is None:
         raise ValidationError(_("this screen has no pivot view"))
@@ -345,7 +348,7 @@ def compute(env: Env, view: View, request: PivotRequest) -> PivotResult:
     for name in fields:
         selected += [func.sum(measure_cols[name]), func.count(measure_cols[name])]
     stmt = joins.apply(select(*selected).select_from(meta.cls))
-    where = conditions(env, meta, view, request.state)
+    where = [*conditions(env, meta, view, request.state), *extra]
     if where:
         stmt = stmt.where(and_(*where))
     group_by = [*group_exprs] + ([currency_expr] if currency_expr is not None else [])

@@ -176,3 +176,35 @@ def to_xlsx(result: PivotResult, title: str) -> bytes:
     sheet.freeze_panes(2, n_labels)
     book.close()
     return output.getvalue()
+
+
+def table_xlsx(title: str, headers: list[str], rows: list[list[Any]]) -> bytes:
+    """An analysis table as a sheet: numbers as numbers, dates as dates, text as text."""
+    import datetime as dt
+
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet((title or "Report")[:31])
+    head = book.add_format({"bold": True, "bg_color": "#E9EEF5", "border": 1})
+    amount = book.add_format({"num_format": "#,##0.00"})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    for j, text in enumerate(headers):
+        sheet.write_string(0, j, text, head)
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                sheet.write_boolean(i, j, value)
+            elif isinstance(value, Decimal):
+                sheet.write_number(i, j, value, amount)
+            elif isinstance(value, int):
+                sheet.write_number(i, j, value)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(i, j, dt.datetime(value.year, value.month, value.day), day)
+            else:
+                sheet.write_string(i, j, str(value))
+    sheet.set_column(0, max(0, len(headers) - 1), 16)
+    sheet.freeze_panes(1, 1)
+    book.close()
+    return output.getvalue()

@@ -129,8 +129,32 @@ def register_views(register: Callable[..., None]) -> None:
 
 
 @hookimpl
+def register_routes(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.routes import ROUTES
+
+    for handler in ROUTES:
+        register(handler)
+
+
+@hookimpl
 def register_menus(register: Callable[..., None]) -> None:
     register("reporting.sales", _("Sales"), None, parent="reporting", sequence=20)
+    register(
+        "reporting.sales.analysis",
+        _("Sales analysis"),
+        "/reporting/sales",
+        parent="reporting.sales",
+        sequence=1,
+        group="sales_order.group_user",
+    )
+    register(
+        "reporting.sales.customers",
+        _("Customers analysis"),
+        "/reporting/customers",
+        parent="reporting.sales",
+        sequence=2,
+        group="sales_order.group_user",
+    )
     register(
         "reporting.sales.orders",
         _("Sales orders"),

@@ -25,10 +25,13 @@
     } else {
       series = data.series.map(function (s) {
         return {
-          type: kind === "line" ? "line" : "bar",
+          type: s.kind || (kind === "line" ? "line" : "bar"),
           stack: kind === "stack" ? s.stack : undefined,
+          yAxisIndex: s.axis || 0,
           name: s.name,
-          data: s.data.map(function (v, i) { return { value: v === null ? null : Number(v), url: s.urls[i] }; })
+          data: s.data.map(function (v, i) {
+            return { value: v === null ? null : Number(v), url: s.urls ? s.urls[i] : null };
+          })
         };
       });
       option = {
@@ -36,7 +39,9 @@
         legend: { type: "scroll", bottom: 0 },
         grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
         xAxis: { type: "category", data: data.categories },
-        yAxis: { type: "value" },
+        yAxis: data.percent_axis
+          ? [{ type: "value" }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }]
+          : { type: "value" },
         series: series
       };
     }

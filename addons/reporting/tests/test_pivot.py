@@ -335,3 +335,34 @@ def test_statements_do_not_grow_with_orders(book: Book) -> None:
             result = compute(env, view, req)
         assert counter.count == small <= 6
         assert result.record_count == 9 + 30  # the book has 9 lines
+
+
+def test_every_declared_pivot_opens_with_all_addons(make_instance: Any) -> None:
+    """With every business addon installed, each declared pivot and each dimension answers."""
+    from kernel.testing import make_user
+
+    instance = make_instance(
+        ["reporting", "sales_order", "stock", "purchase", "accounting", "purchase_accounting"]
+    )
+    boss = make_user(
+        instance,
+        "boss",
+        ["sales_order.group_manager", "purchase.group_manager", "accounting.group_manager"],
+    )
+    book = Book(instance, boss, boss, 0, 0)
+    api = book.api()
+    listed = _json(api.get("/api/v1/reporting/pivots"))
+    assert {p["model"] for p in listed} == {
+        "sale.order",
+        "sale.order.line",
+        "purchase.order",
+        "account.move",
+    }
+    browser = book.browser()
+    for pivot in listed:
+        for dim in pivot["dimensions"]:
+            data = _json(api.get(pivot["url"], params={"rows": dim["spec"]}))
+            assert data["record_count"] == 0
+        url = pivot["url"].replace("/api/v1/reporting/pivot/", "/reporting/pivot/")
+        page = browser.get(url)
+        assert page.status_code == 200, page.text[:300]

@@ -21,6 +21,7 @@ from kernel.i18n import LazyString, _, text_of
 from kernel.web.introspect import FieldMeta, ModelMeta, coerce, model_meta
 
 MAX_HOPS = 2
+ORDERED = ("date", "datetime", "money", "quantity", "decimal", "integer")  # may take >= / <=
 GRANULARITIES = ("day", "week", "month", "quarter", "year")
 GRANULARITY_LABELS: dict[str, LazyString] = {
     "day": _("day"),
@@ -107,12 +108,29 @@ def bucket(env: Env, expr: Any, granularity: str) -> Any:
     return func.to_char(expr, fmt, type_=String)
 
 
+def _operator(spec: str) -> tuple[str, str]:
+    """``date_order>`` (written ``date_order>=2026-01-01``) → (``date_order``, ``>=``)."""
+    if spec.endswith((">", "<")):
+        return spec[:-1], spec[-1] + "="
+    return spec, "="
+
+
 def condition(env: Env, meta: ModelMeta, spec: str, raw: str) -> ColumnElement[bool]:
-    """Records of ``meta`` whose ``spec`` equals ``raw`` ("" = empty), as one SQL condition."""
+    """Records of ``meta`` whose ``spec`` equals ``raw`` ("" = empty), as one SQL condition.
+
+    ``path>=value`` / ``path<=value`` bound a date or number (an analysis's date range).
+    """
+    spec, op = _operator(spec)
     found = resolve(env, meta, spec)
     column = getattr(found.meta.cls, found.field.name)
-    if raw == "":
-        inner: ColumnElement[bool] = column.is_(None)
+    if op != "=":
+        if found.granularity or not raw or found.field.type not in ORDERED:
+            raise ValidationError(_("%(field)s is not a field path", field=spec), field=spec)
+        plain = FieldMeta(**{**found.field.__dict__, "required": False})
+        bound = coerce(plain, raw)
+        inner: ColumnElement[bool] = column >= bound if op == ">=" else column <= bound
+    elif raw == "":
+        inner = column.is_(None)
     elif found.granularity:
         inner = bucket(env, column, found.granularity) == raw
     else:
@@ -142,9 +160,12 @@ def describe(env: Env, meta: ModelMeta, spec: str, raw: str) -> str:
     """A domain pair as people read it: ``Product › Category: Hardware``."""
     from kernel.web.introspect import display_name, selection_label
 
+    spec, op = _operator(spec)
     found = resolve(env, meta, spec)
     text = raw or "—"
     fm = found.field
+    if op != "=":
+        return f"{found.label} {'≥' if op == '>=' else '≤'} {raw}"
     if raw and not found.granularity:
         if fm.type == "selection":
             text = selection_label(fm, raw)

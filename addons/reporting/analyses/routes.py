@@ -1,0 +1,357 @@
+"""Screens, XLSX exports and JSON endpoints of the sales and customers analyses.
+
+Registered only when sales_order is installed (``when=("sales_order",)``). Each handler
+opens the signed-in user's unit, so the analyses need read access to sales orders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from litestar import Request, Response, get
+
+from addons.reporting import present
+from addons.reporting.analyses import customers, periods, sales
+from kernel.errors import ValidationError
+from kernel.i18n import _, text_of
+from kernel.web.context import request_lang, unit_for
+from kernel.web.templating import render
+
+T = TypeVar("T")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GROWTH = _("Growth %")
+YOY = _("vs last year %")
+SHARE = _("Share %")
+REVENUE = _("Revenue")
+UNIT_LABELS = {"week": _("Week"), "month": _("Month"), "quarter": _("Quarter"), "year": _("Year")}
+
+
+async def _run(fn: Callable[[], T]) -> T:
+    return await anyio.to_thread.run_sync(fn)
+
+
+def _params(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
+    return {key: request.query_params.getall(key) for key in request.query_params}
+
+
+def _one(params: Mapping[str, Sequence[str]], key: str, default: str) -> str:
+    values = params.get(key) or [""]
+    return values[-1] or default
+
+
+def _date(params: Mapping[str, Sequence[str]], key: str, default: dt.date) -> dt.date:
+    text = _one(params, key, "")
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            _("%(value)s is not a date (YYYY-MM-DD)", value=text[:40]), field=key
+        ) from None
+
+
+def _range(params: Mapping[str, Sequence[str]]) -> tuple[dt.date, dt.date]:
+    today = dt.date.today()
+    year_ago = periods.start_of(
+        periods.shift(periods.key_of(today, "month"), "month", -11), "month"
+    )
+    return _date(params, "date_from", year_ago), _date(params, "date_to", today)
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+# --- Sales ----------------------------------------------------------------------------------
+
+
+def _sales(env: Any, params: Mapping[str, Sequence[str]]) -> sales.SalesAnalysis:
+    first, last = _range(params)
+    unit = _one(params, "unit", "month")
+    by = _one(params, "by", "product")
+    return sales.analyse(env, unit, by, first, last)
+
+
+def sales_json(analysis: sales.SalesAnalysis) -> dict[str, Any]:
+    def money(values: Mapping[str, Decimal | None]) -> dict[str, str | None]:
+        return {code: _num(v) for code, v in sorted(values.items())}
+
+    return {
+        "unit": analysis.unit,
+        "by": analysis.by,
+        "date_from": analysis.date_from.isoformat(),
+        "date_to": analysis.date_to.isoformat(),
+        "currencies": analysis.currencies,
+        "revenue_is": text_of(_("untaxed subtotal of confirmed orders' lines, per currency")),
+        "periods": [
+            {
+                "period": p.key,
+                "revenue": money(p.revenue),
+                "quantity": _num(p.quantity),
+                "lines": p.lines,
+                "growth_pct": money(p.growth),
+                "growth_yoy_pct": money(p.growth_yoy),
+                "list_url": p.list_url,
+            }
+            for p in analysis.periods
+        ],
+        "breakdown": [
+            {
+                "key": b.key,
+                "label": b.label,
+                "revenue": money(b.revenue),
+                "quantity": _num(b.quantity),
+                "share_pct": money(b.share),
+                "growth_pct": money(b.growth),
+                "list_url": b.list_url,
+            }
+            for b in analysis.breakdown
+        ],
+        "totals": money(analysis.totals),
+    }
+
+
+def sales_chart(analysis: sales.SalesAnalysis, lang: str) -> dict[str, Any]:
+    series = [
+        {
+            "name": text_of(_("Revenue")) + " · " + code,
+            "data": [_num(p.revenue.get(code)) for p in analysis.periods],
+            "urls": [p.list_url for p in analysis.periods],
+            "stack": code,
+        }
+        for code in analysis.currencies
+    ]
+    return {
+        "type": "bar",
+        "locale": "ZH" if lang.startswith("zh") else "EN",
+        "categories": [p.key for p in analysis.periods],
+        "series": series,
+    }
+
+
+@get("/reporting/sales", name="reporting.sales", include_in_schema=False)
+async def sales_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Revenue and volume per period with growth, and the breakdown by the chosen dimension."""
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            analysis = _sales(env, params)
+            chart = sales_chart(analysis, request_lang(request))
+            query = request.url.query or ""
+            context = {
+                "title": text_of(_("Sales analysis")),
+                "a": analysis,
+                "units": UNIT_LABELS,
+                "breakdowns": {k: v[1] for k, v in sales.BREAKDOWNS.items()},
+                "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
+                "xlsx_url": f"/reporting/sales/xlsx?{query}",
+                "json_url": f"/api/v1/reporting/sales?{query}",
+            }
+            return render(request, "reporting/sales.html", context, env=env)
+
+    return await _run(work)
+
+
+@get("/api/v1/reporting/sales", name="reporting.api.sales", tags=["Reporting"])
+async def sales_api(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Sales analysis: ``unit`` (week, month, quarter, year), ``by`` (product, category,
+    customer, salesperson, region), ``date_from``/``date_to`` (YYYY-MM-DD). Amounts are
+    exact decimal strings per currency; growth is in percent (``null``: nothing before)."""
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            return Response(content=sales_json(_sales(env, params)), media_type="application/json")
+
+    return await _run(work)
+
+
+@get("/reporting/sales/xlsx", name="reporting.sales.xlsx", include_in_schema=False)
+async def sales_xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            a = _sales(env, params)
+            codes = a.currencies
+            headers = [
+                text_of(UNIT_LABELS[a.unit]),
+                *[f"{text_of(REVENUE)} {c}" for c in codes],
+                text_of(_("Quantity")),
+                *[f"{text_of(GROWTH)} {c}" for c in codes],
+                *[f"{text_of(YOY)} {c}" for c in codes],
+            ]
+            rows = [
+                [
+                    p.key,
+                    *[p.revenue.get(c) for c in codes],
+                    p.quantity,
+                    *[p.growth.get(c) for c in codes],
+                    *[p.growth_yoy.get(c) for c in codes],
+                ]
+                for p in a.periods
+            ]
+            rows.append([])
+            rows.append(
+                [text_of(sales.BREAKDOWNS[a.by][1])]
+                + [f"{text_of(REVENUE)} {c}" for c in codes]
+                + [text_of(_("Quantity"))]
+                + [f"{text_of(SHARE)} {c}" for c in codes]
+            )
+            rows += [
+                [b.label, *[b.revenue.get(c) for c in codes], b.quantity]
+                + [b.share.get(c) for c in codes]
+                for b in a.breakdown
+            ]
+            body = present.table_xlsx(text_of(_("Sales analysis")), headers, rows)
+            return Response(
+                content=body,
+                media_type=XLSX,
+                headers={"Content-Disposition": 'attachment; filename="sales-analysis.xlsx"'},
+            )
+
+    return await _run(work)
+
+
+# --- Customers ------------------------------------------------------------------------------
+
+
+def _customers(env: Any, params: Mapping[str, Sequence[str]]) -> customers.CustomerAnalysis:
+    first, last = _range(params)
+    raw = _one(params, "currency", "")
+    if raw and not raw.isdigit():
+        raise ValidationError(_("%(value)s is not a currency", value=raw[:40]), field="currency")
+    return customers.analyse(env, first, last, int(raw) if raw else None)
+
+
+def customers_json(a: customers.CustomerAnalysis) -> dict[str, Any]:
+    return {
+        "currency": a.currency,
+        "date_from": a.date_from.isoformat(),
+        "date_to": a.date_to.isoformat(),
+        "revenue_is": text_of(_("untaxed amount of confirmed orders in this currency")),
+        "total": _num(a.total),
+        "orders": a.orders,
+        "classes": a.classes,
+        "other_currencies": [code for _id, code in a.other_currencies],
+        "customers": [
+            {
+                "partner_id": c.partner_id,
+                "name": c.name,
+                "orders": c.orders,
+                "revenue": _num(c.revenue),
+                "share_pct": _num(c.share),
+                "cumulative_pct": _num(c.cumulative),
+                "abc": c.abc,
+                "last_order": c.last_order.isoformat() if c.last_order else None,
+                "list_url": c.list_url,
+            }
+            for c in a.lines
+        ],
+    }
+
+
+def customers_chart(a: customers.CustomerAnalysis, lang: str) -> dict[str, Any]:
+    top = a.lines[:30]
+    return {
+        "type": "bar",
+        "locale": "ZH" if lang.startswith("zh") else "EN",
+        "categories": [c.name for c in top],
+        "percent_axis": True,
+        "series": [
+            {
+                "name": f"{text_of(REVENUE)} · {a.currency}",
+                "data": [_num(c.revenue) for c in top],
+                "urls": [c.list_url for c in top],
+            },
+            {
+                "name": text_of(_("Cumulative share %")),
+                "data": [_num(c.cumulative) for c in top],
+                "kind": "line",
+                "axis": 1,
+            },
+        ],
+    }
+
+
+@get("/reporting/customers", name="reporting.customers", include_in_schema=False)
+async def customers_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Customers ranked by revenue with their share, ABC class and last order."""
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            analysis = _customers(env, params)
+            chart = customers_chart(analysis, request_lang(request))
+            query = request.url.query or ""
+            context = {
+                "title": text_of(_("Customers analysis")),
+                "a": analysis,
+                "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
+                "xlsx_url": f"/reporting/customers/xlsx?{query}",
+                "json_url": f"/api/v1/reporting/customers?{query}",
+            }
+            return render(request, "reporting/customers.html", context, env=env)
+
+    return await _run(work)
+
+
+@get("/api/v1/reporting/customers", name="reporting.api.customers", tags=["Reporting"])
+async def customers_api(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Customers analysis in one currency (``currency`` id, default the company's):
+    orders, revenue, share and cumulative share in percent, ABC class, last order."""
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            content = customers_json(_customers(env, params))
+            return Response(content=content, media_type="application/json")
+
+    return await _run(work)
+
+
+@get("/reporting/customers/xlsx", name="reporting.customers.xlsx", include_in_schema=False)
+async def customers_xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            a = _customers(env, params)
+            headers = [
+                text_of(_("Customer")),
+                text_of(_("Orders")),
+                f"{text_of(REVENUE)} {a.currency}",
+                text_of(_("Share %")),
+                text_of(_("Cumulative share %")),
+                text_of(_("Class")),
+                text_of(_("Last order")),
+            ]
+            rows = [
+                [c.name, c.orders, c.revenue, c.share, c.cumulative, c.abc, c.last_order]
+                for c in a.lines
+            ]
+            body = present.table_xlsx(text_of(_("Customers analysis")), headers, rows)
+            return Response(
+                content=body,
+                media_type=XLSX,
+                headers={"Content-Disposition": 'attachment; filename="customers-analysis.xlsx"'},
+            )
+
+    return await _run(work)
+
+
+ROUTES: list[Any] = [
+    sales_page,
+    sales_api,
+    sales_xlsx,
+    customers_page,
+    customers_api,
+    customers_xlsx,
+]
