@@ -1,7 +1,9 @@
 """Delivery: carriers with transit days per region, a pickup cut-off and price rules
 (fixed, by weight band, by region, free above an order amount). With sales_order the
 glue addon ``sale_delivery`` lets an order's shipping method pick a carrier and adds
-the shipping cost as a taxed line.
+the shipping cost as a taxed line. A validated delivery with a carrier becomes a
+shipment (tracking number, ship date, ETA on the working calendar, waybill with a QR
+code); customers follow it on ``/track/<token>``; the recipient's signature closes it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,28 @@ if TYPE_CHECKING:
 
 
 def register(parts: AddonParts) -> None:
-    from addons.delivery import hooks
+    from addons.delivery import hooks, hookspecs, stock_hooks
     from addons.delivery.models.carrier import Carrier
+    from addons.delivery.models.holiday import Holiday
+    from addons.delivery.models.package import Package
+    from addons.delivery.models.picking import PickingDelivery
     from addons.delivery.models.price_rule import CarrierPriceRule
+    from addons.delivery.models.shipment import Shipment
+    from addons.delivery.models.tracking_event import TrackingEvent
     from addons.delivery.models.transit_time import CarrierTransitTime
+    from addons.delivery.workflow import SHIPMENT_WORKFLOW
 
-    parts.model(Carrier, CarrierPriceRule, CarrierTransitTime)
+    parts.model(
+        Carrier,
+        CarrierPriceRule,
+        CarrierTransitTime,
+        Holiday,
+        PickingDelivery,
+        Shipment,
+        Package,
+        TrackingEvent,
+    )
+    parts.hookspec(hookspecs)
     parts.plugin(hooks)
+    parts.plugin(stock_hooks)
+    parts.workflow(SHIPMENT_WORKFLOW)

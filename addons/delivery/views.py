@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from kernel.i18n import _
-from kernel.web.views import Filter, FormView, Lines, ListView, Section, View
+from kernel.web.views import Filter, FormView, Lines, Link, ListView, Section, View, ViewExtension
+
+
+def _late(env: Any, M: Any) -> Any:
+    """Not delivered although the expected arrival has passed."""
+    return (M.state == "shipped") & (M.status != "delivered") & (M.eta < dt.date.today())
+
 
 CARRIER_VIEW = View(
     model="delivery.carrier",
@@ -80,13 +87,117 @@ PRICE_RULE_VIEW = View(
     ),
 )
 
-VIEWS: list[View] = [CARRIER_VIEW, PRICE_RULE_VIEW]
+SHIPMENT_VIEW = View(
+    model="delivery.shipment",
+    url="shipments",
+    title=_("Shipments"),
+    create=False,
+    list=ListView(
+        columns=[
+            "name",
+            "tracking_number",
+            "carrier_id",
+            "partner_id",
+            "origin",
+            "ship_date",
+            "eta",
+            "status",
+            "state",
+        ],
+        search=["name", "tracking_number", "origin"],
+        filters=[
+            Filter("today", _("Shipped today"), lambda env, M: M.ship_date == dt.date.today()),
+            Filter(
+                "in_transit",
+                _("In transit"),
+                lambda env, M: (M.state == "shipped") & (M.status != "delivered"),
+            ),
+            Filter("late", _("Late"), _late),
+            Filter(
+                "to_sign",
+                _("Awaiting sign-off"),
+                lambda env, M: (M.state == "shipped") & (M.status == "delivered"),
+            ),
+        ],
+        group_by=["carrier_id", "status", "state"],
+    ),
+    form=FormView(
+        sections=[
+            Section(None, ["name", "tracking_number", "carrier_id", "partner_id", "origin"]),
+            Section(_("Dates"), ["ship_date", "eta", "status"]),
+            Section(_("Parcels"), ["package_count", "weight", "picking_id"]),
+            Section(_("Proof of delivery"), ["signer_name", "signed_at", "note"]),
+        ],
+        lines=[
+            Lines("events", ["time", "kind", "location", "description"], label=_("Timeline")),
+            Lines(
+                "packages",
+                ["name", "weight", "length", "width", "height"],
+                label=_("Packages"),
+                readonly=True,
+            ),
+        ],
+        readonly_states=("signed",),
+        links=[
+            Link(_("Waybill"), "/delivery/shipment/{id}/waybill.pdf"),
+            Link(_("Tracking page"), "/delivery/shipment/{id}/track"),
+        ],
+    ),
+)
+
+PACKAGE_VIEW = View(
+    model="delivery.package",
+    url="packages",
+    title=_("Packages"),
+    list=ListView(
+        columns=["picking_id", "name", "weight", "length", "width", "height", "shipment_id"],
+        search=["name", "picking_id"],
+        filters=[Filter("open", _("Not shipped"), lambda env, M: M.shipment_id.is_(None))],
+        group_by=["picking_id"],
+        sums=["weight"],
+    ),
+    form=FormView(
+        sections=[
+            Section(None, ["picking_id", "name", "shipment_id"]),
+            Section(_("Size"), ["weight", "length", "width", "height"]),
+        ]
+    ),
+)
+
+HOLIDAY_VIEW = View(
+    model="delivery.holiday",
+    url="delivery-calendar",
+    title=_("Working calendar"),
+    list=ListView(columns=["date", "name", "working"], search=["name"]),
+    form=FormView(sections=[Section(None, ["date", "name", "working"])]),
+)
+
+VIEWS: list[View] = [CARRIER_VIEW, PRICE_RULE_VIEW, SHIPMENT_VIEW, PACKAGE_VIEW, HOLIDAY_VIEW]
+
+PICKING_EXTENSION = ViewExtension(
+    model="stock.picking",
+    list_columns=["carrier_id"],
+    form_section=Section(_("Delivery"), ["carrier_id"]),
+)
 
 
 def register_menus(register: Callable[..., None]) -> None:
-    """Delivery entries under Inventory: configuration for delivery managers."""
+    """Delivery entries under Inventory: the clerk's board, configuration for managers."""
+    user = "delivery.group_user"
     manager = "delivery.group_manager"
+    register("delivery", _("Delivery"), None, parent="stock", sequence=25, group=user)
+    board: list[tuple[str, Any, str]] = [
+        ("delivery.today", _("Shipped today"), "/app/shipments?f=today"),
+        ("delivery.in_transit", _("In transit"), "/app/shipments?f=in_transit"),
+        ("delivery.late", _("Late"), "/app/shipments?f=late"),
+        ("delivery.to_sign", _("Awaiting sign-off"), "/app/shipments?f=to_sign"),
+        ("delivery.shipments", _("Shipments"), "/app/shipments"),
+        ("delivery.packages", _("Packages"), "/app/packages?f=open"),
+    ]
+    for index, (key, label, url) in enumerate(board):
+        register(key, label, url, parent="delivery", sequence=10 + index, group=user)
     entries: list[tuple[str, Any, str, str, int]] = [
+        ("delivery.calendar", _("Working calendar"), "/app/delivery-calendar", "stock.config", 42),
         ("delivery.carriers", _("Carriers"), "/app/carriers", "stock.config", 40),
         (
             "delivery.price_rules",

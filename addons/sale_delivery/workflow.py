@@ -1,10 +1,11 @@
-"""sale_delivery's part of the sales order workflow: the Add shipping action on drafts."""
+"""sale_delivery's part of the sales order workflow: the Add shipping action on drafts, and
+the ``signed`` milestone: an order shipped by a carrier completes when the customer signs."""
 
 from __future__ import annotations
 
 from addons.sale_delivery.services.shipping import add_shipping
 from kernel.i18n import _
-from kernel.workflow import Transition, WorkflowExtension
+from kernel.workflow import MilestoneDef, Transition, WorkflowExtension
 
 SALE_ORDER_EXTENSION = WorkflowExtension(
     "sale.order",
@@ -19,4 +20,5 @@ SALE_ORDER_EXTENSION = WorkflowExtension(
             style="secondary",
         )
     ],
+    milestones=[MilestoneDef("signed", _("Signed by the customer"), "execution", sequence=30)],
 )

@@ -1,0 +1,24 @@
+"""The shipment workflow: shipped → signed (proof of delivery)."""
+
+from __future__ import annotations
+
+from addons.delivery.services.signing import record_signature, signer_named
+from kernel.i18n import _
+from kernel.workflow import State, Transition, Workflow
+
+SHIPMENT_WORKFLOW = Workflow(
+    model="delivery.shipment",
+    addon="delivery",
+    states=[State("shipped", _("Shipped")), State("signed", _("Signed"), kind="done")],
+    transitions=[
+        Transition(
+            "sign",
+            ("shipped",),
+            "signed",
+            _("Record signature"),
+            group="delivery.group_user",
+            guards=[signer_named],
+            actions=[record_signature],
+        )
+    ],
+)
