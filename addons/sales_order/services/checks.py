@@ -17,6 +17,7 @@ from addons.sales_order.services.pricing import category_chain
 from addons.sales_order.services.totals import HUNDRED
 from addons.sales_order.types import CheckResult
 from kernel.i18n import _, text_of
+from kernel.security import system_write
 from kernel.workflow import add_comment
 
 if TYPE_CHECKING:
@@ -162,12 +163,16 @@ def gather(env: Env, order: Any) -> list[CheckResult]:
     for answer in env.hook.sale_order_checks(env=env, order=order):
         results.extend(answer or [])
     Check = env["sale.order.check"]
-    with env.sudo("check results are the system's findings, which users may only read"):
+    # check results are the system's findings (a system policy): users may only read them
+    with env.sudo("the submitter replaces the order's earlier findings"):
+        system_write(env.session, *order.checks)
         order.checks.clear()
         for result in results:
-            order.checks.append(
-                Check(code=result.code, severity=result.severity, message=text_of(result.message))
+            check = Check(
+                code=result.code, severity=result.severity, message=text_of(result.message)
             )
+            system_write(env.session, check)
+            order.checks.append(check)
     findings = [r for r in results if r.severity != "ok"]
     if findings:
         add_comment(env, order, "\n".join(f"[{r.severity}] {text_of(r.message)}" for r in findings))

@@ -317,3 +317,25 @@ def test_closed_order_cannot_be_cancelled(world: World) -> None:
         assert order.state == "closed"
         with pytest.raises(WorkflowError):
             orders.cancel(env, order, "too late")
+
+
+def test_checks_are_read_only_and_go_with_their_order(world: World) -> None:
+    """Findings are a system model: nobody removes one, but deleting the order removes them."""
+    _set_partner(world, credit_limit=Decimal("1000"))
+    with world.unit(world.manager) as env:
+        order = _new(env, world)
+        orders.submit(env, order)
+        assert [(c.code, c.severity) for c in order.checks] == [("credit_limit", "ok")]
+        order_id = order.id
+    with pytest.raises(AccessDenied), world.unit(world.manager) as env:
+        env.session.delete(env.get("sale.order", order_id).checks[0])
+        env.session.flush()
+    with pytest.raises(AccessDenied), world.unit(world.manager) as env:
+        env.get("sale.order", order_id).checks[0].severity = "block"
+        env.session.flush()
+    with world.unit(world.manager) as env:
+        orders.cancel(env, order_id, "customer withdrew")
+        env.session.delete(env.get("sale.order", order_id))
+    with world.instance.unit(None, su=True) as env:
+        Check = env["sale.order.check"]
+        assert env.session.scalars(select(Check).where(Check.order_id == order_id)).all() == []

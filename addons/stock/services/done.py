@@ -24,6 +24,7 @@ from kernel import faults
 from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _
+from kernel.security import system_write
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -130,6 +131,7 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
             .where(Reservation.move_id.in_(reserved_ids))
             .order_by(Reservation.id)
         ):
+            system_write(env.session, row)
             reservations[row.move_id].append(row)
 
     now = utcnow()

@@ -13,6 +13,7 @@ from addons.stock.services.units import convert
 from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _
+from kernel.security import system_write
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -129,6 +130,7 @@ def split_move(env: Env, move: Any, keep: Decimal) -> Any:
             .where(Reservation.move_id == move.id)
             .order_by(Reservation.id.desc())
         ).all()
+        system_write(env.session, *rows)
         for row in rows:
             if excess <= 0:
                 break
@@ -137,7 +139,9 @@ def split_move(env: Env, move: Any, keep: Decimal) -> Any:
                 row.move_id = rest.id
             else:
                 row.quantity -= moved
-                env.session.add(Reservation(move_id=rest.id, quant_id=row.quant_id, quantity=moved))
+                split = Reservation(move_id=rest.id, quant_id=row.quant_id, quantity=moved)
+                system_write(env.session, split)
+                env.session.add(split)
             excess -= moved
             rest.reserved_qty += moved
             move.reserved_qty -= moved

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import flag_modified
 
 from kernel.fields import utcnow
+from kernel.security import system_write
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -55,13 +56,17 @@ def ensure_quants(env: Env, keys: Iterable[QuantKey]) -> None:
 
 
 def lock_quants(env: Env, product_ids: Iterable[int], location_ids: Iterable[int]) -> list[Any]:
-    """The quants of these products in these locations, locked, fresh from the database."""
+    """The quants of these products in these locations, locked, fresh from the database.
+
+    Marked as this service's writes: quants are a system model (kernel.policy), so
+    only quants locked here may change, never one a form or the API loaded.
+    """
     products = sorted(set(product_ids))
     locations = sorted(set(location_ids))
     if not products or not locations:
         return []
     Quant = env["stock.quant"]
-    return list(
+    quants = list(
         env.session.scalars(
             select(Quant)
             .where(Quant.product_id.in_(products), Quant.location_id.in_(locations))
@@ -70,6 +75,8 @@ def lock_quants(env: Env, product_ids: Iterable[int], location_ids: Iterable[int
             .execution_options(populate_existing=True)
         )
     )
+    system_write(env.session, *quants)
+    return quants
 
 
 def lock_moves(env: Env, move_ids: Iterable[int]) -> dict[int, Any]:
