@@ -94,6 +94,18 @@ def register_static_dirs(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def register_form_panels(register: Callable[..., None]) -> None:
+    """Contribute panels shown on a model's form under its status bar (a saved record's).
+
+    ``register(key, model, render, group=None)`` with ``render(env, record) ->
+    markupsafe.Markup | None`` (``None``: nothing to show for this record), called in
+    the form's unit of work. Why: an addon shows what it knows about another addon's
+    document (reporting: the order's milestones with times and people) without
+    replacing that addon's view. A panel that raises is logged and left out.
+    """
+
+
+@hookspec
 def register_dashboard_widgets(register: Callable[..., None]) -> None:
     """Contribute home-page widgets: ``register(key, title, render, group=None)``.
 

@@ -178,6 +178,27 @@ def collect_widgets(registry: Registry) -> list[Widget]:
     return widgets
 
 
+@dataclass
+class FormPanel:
+    key: str
+    model: str
+    render: Callable[[Env, Any], Any]
+    group: str | None = None
+
+
+def collect_form_panels(registry: Registry) -> list[FormPanel]:
+    """The panels the installed addons show on forms (``register_form_panels``)."""
+    panels: list[FormPanel] = []
+
+    def register(
+        key: str, model: str, render: Callable[[Env, Any], Any], group: str | None = None
+    ) -> None:
+        panels.append(FormPanel(key, model, render, group))
+
+    registry.pm.hook.register_form_panels(register=register)
+    return panels
+
+
 # --- filters ---------------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ import anyio.to_thread
 from litestar import Request, Response, get
 
 from addons.reporting import present
-from addons.reporting.analyses import customers, periods, sales
+from addons.reporting.analyses import customers, cycle, periods, sales
 from kernel.errors import ValidationError
 from kernel.i18n import _, text_of
 from kernel.web.context import request_lang, unit_for
@@ -347,7 +347,152 @@ async def customers_xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
     return await _run(work)
 
 
+# --- Order cycle ----------------------------------------------------------------------------
+
+
+def _cycle(env: Any, params: Mapping[str, Sequence[str]]) -> cycle.CycleAnalysis:
+    first, last = _range(params)
+    return cycle.analyse(env, first, last)
+
+
+def cycle_json(a: cycle.CycleAnalysis) -> dict[str, Any]:
+    def stats(found: cycle.PairStats | None) -> dict[str, Any] | None:
+        if found is None:
+            return None
+        return {
+            "orders": found.count,
+            "median_hours": _num(found.median_hours),
+            "p90_hours": _num(found.p90_hours),
+        }
+
+    return {
+        "date_from": a.date_from.isoformat(),
+        "date_to": a.date_to.isoformat(),
+        "orders": a.orders,
+        "nodes": a.labels,
+        "pairs": [
+            {
+                "from": x,
+                "to": y,
+                "overall": stats(a.overall.get((x, y))),
+                "months": {m: stats(a.by_month.get((m, x, y))) for m in a.months},
+            }
+            for x, y in a.pairs
+        ],
+        "slowest": [
+            {
+                "order_id": o.order_id,
+                "name": o.name,
+                "customer": o.customer,
+                "hours": _num(o.hours),
+                "last_node": o.last_node,
+                "url": f"/app/sales/orders/{o.order_id}",
+            }
+            for o in a.slowest
+        ],
+    }
+
+
+def cycle_chart(a: cycle.CycleAnalysis, lang: str) -> dict[str, Any]:
+    def median(m: str, x: str, y: str) -> str | None:
+        found = a.by_month.get((m, x, y))
+        return _num(found.median_hours) if found else None
+
+    return {
+        "type": "line",
+        "locale": "ZH" if lang.startswith("zh") else "EN",
+        "categories": a.months,
+        "series": [
+            {
+                "name": f"{a.labels.get(x, x)} → {a.labels.get(y, y)}",
+                "data": [median(m, x, y) for m in a.months],
+            }
+            for x, y in a.pairs
+        ],
+    }
+
+
+@get("/reporting/cycle", name="reporting.cycle", include_in_schema=False)
+async def cycle_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Median and 90th percentile hours between an order's nodes, per month; slowest orders."""
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            analysis = _cycle(env, params)
+            chart = cycle_chart(analysis, request_lang(request))
+            query = request.url.query or ""
+            context = {
+                "title": text_of(_("Order cycle")),
+                "a": analysis,
+                "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
+                "xlsx_url": f"/reporting/cycle/xlsx?{query}",
+                "json_url": f"/api/v1/reporting/cycle?{query}",
+            }
+            return render(request, "reporting/cycle.html", context, env=env)
+
+    return await _run(work)
+
+
+@get("/api/v1/reporting/cycle", name="reporting.api.cycle", tags=["Reporting"])
+async def cycle_api(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Order cycle of orders submitted between ``date_from`` and ``date_to``: per pair of
+    consecutive nodes, the median and 90th percentile (nearest rank) in hours, overall and
+    per month of submission; the slowest orders from submission to their last node."""
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            return Response(content=cycle_json(_cycle(env, params)), media_type="application/json")
+
+    return await _run(work)
+
+
+@get("/reporting/cycle/xlsx", name="reporting.cycle.xlsx", include_in_schema=False)
+async def cycle_xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            a = _cycle(env, params)
+            headers = [
+                text_of(_("From")),
+                text_of(_("To")),
+                text_of(_("Month")),
+                text_of(_("Orders")),
+                text_of(_("Median hours")),
+                text_of(_("90th percentile hours")),
+            ]
+            rows: list[list[Any]] = []
+            for x, y in a.pairs:
+                for month in ["*", *a.months]:
+                    found = a.overall.get((x, y)) if month == "*" else a.by_month.get((month, x, y))
+                    if found is None:
+                        continue
+                    rows.append(
+                        [
+                            a.labels.get(x, x),
+                            a.labels.get(y, y),
+                            text_of(_("All")) if month == "*" else month,
+                            found.count,
+                            found.median_hours,
+                            found.p90_hours,
+                        ]
+                    )
+            body = present.table_xlsx(text_of(_("Order cycle")), headers, rows)
+            return Response(
+                content=body,
+                media_type=XLSX,
+                headers={"Content-Disposition": 'attachment; filename="order-cycle.xlsx"'},
+            )
+
+    return await _run(work)
+
+
 ROUTES: list[Any] = [
+    cycle_page,
+    cycle_api,
+    cycle_xlsx,
     sales_page,
     sales_api,
     sales_xlsx,

@@ -148,6 +148,14 @@ def register_menus(register: Callable[..., None]) -> None:
         group="sales_order.group_user",
     )
     register(
+        "reporting.sales.cycle",
+        _("Order cycle"),
+        "/reporting/cycle",
+        parent="reporting.sales",
+        sequence=3,
+        group="sales_order.group_user",
+    )
+    register(
         "reporting.sales.customers",
         _("Customers analysis"),
         "/reporting/customers",
@@ -171,3 +179,10 @@ def register_menus(register: Callable[..., None]) -> None:
         sequence=20,
         group="sales_order.group_user",
     )
+
+
+@hookimpl
+def register_form_panels(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.cycle import render_panel
+
+    register("reporting.order_tracking", "sale.order", render_panel)

@@ -614,6 +614,33 @@ def action_buttons(env: Env, view: View, record: Any | None) -> list[dict[str, A
     return out
 
 
+def panels(env: Env, record: Any | None, meta: ModelMeta) -> list[Any]:
+    """Other addons' panels for a saved record (``register_form_panels``), in a savepoint each.
+
+    Why the savepoint: a panel that fails must not leave the form's transaction
+    unusable (PostgreSQL aborts it on an error); it is logged and left out.
+    """
+    import logging
+
+    from kernel.web.templating import collect_form_panels
+
+    if record is None:
+        return []
+    out = []
+    for panel in collect_form_panels(env.registry):
+        if panel.model != meta.name or (panel.group and not env.has_group(panel.group)):
+            continue
+        try:
+            with env.session.begin_nested():
+                body = panel.render(env, record)
+        except Exception:
+            logging.getLogger(__name__).exception("form panel %s failed", panel.key)
+            continue
+        if body:
+            out.append(body)
+    return out
+
+
 def status_bar(env: Env, record: Any | None, meta: ModelMeta) -> list[dict[str, Any]]:
     if record is None or meta.name not in env.registry.workflows:
         return []

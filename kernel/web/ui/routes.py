@@ -208,6 +208,7 @@ def _form_context(
         if record is not None
         else [],
         "status_bar": forms.status_bar(env, record, meta),
+        "panels": forms.panels(env, record, meta),
         "history": forms.history(env, meta, record),
         "attachments": forms.attachments(env, meta, record),
         "can_attach": record is not None
