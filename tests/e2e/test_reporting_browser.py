@@ -38,6 +38,14 @@ def test_pivot_and_chart_in_both_languages(make_instance: MakeInstance) -> None:
 
     require_chromium()
     book = build_book(make_instance(["reporting", "sales_order"]))
+    from addons.sales_order.services import orders
+
+    with book.instance.unit(book.clerk) as env:
+        order = orders.create_order(
+            env, book.partners["Huaxin"], [{"product_id": book.products["widget"], "quantity": 2}]
+        )
+        orders.submit(env, order)
+        order_id = order.id
     with serve(book.instance) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for lang, words in (("en", ("Hardware", "Subtotal")), ("zh_CN", ("Hardware", "小计"))):
@@ -65,6 +73,13 @@ def test_pivot_and_chart_in_both_languages(make_instance: MakeInstance) -> None:
             page.wait_for_url("**/app/reporting/sale-lines?**")
             expect(page.locator(".sp-domain")).to_be_visible()
             expect(page.locator(".sp-table tbody tr")).not_to_have_count(0)
+            # the order form shows the order's tracking: every node, time and who, or waiting
+            page.goto(f"{base}/app/sales/orders/{order_id}")
+            expect(page.locator(".sp-tracking [data-node='approved']")).to_be_visible()
+            expect(page.locator(".sp-tracking [data-node='submitted']")).to_contain_text("Clerk")
+            path = artifact(f"reporting-tracking-{lang}.png", default=DEFAULT_ARTIFACTS)
+            if path:
+                page.screenshot(path=path)
             assert not problems, problems
             context.close()
         browser.close()
