@@ -186,3 +186,15 @@ def register_form_panels(register: Callable[..., None]) -> None:
     from addons.reporting.analyses.cycle import render_panel
 
     register("reporting.order_tracking", "sale.order", render_panel)
+
+
+@hookimpl
+def register_dashboard_widgets(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.widgets import render_sales_widget
+
+    register(
+        "reporting.sales_month",
+        _("Sales this month"),
+        render_sales_widget,
+        group="sales_order.group_user",
+    )

@@ -211,3 +211,17 @@ def test_analysis_bad_input(history: Book) -> None:
     assert bad.status_code == 422
     denied = history.api(history.outsider).get("/api/v1/reporting/customers")
     assert denied.status_code == 403
+
+
+def test_home_widget_for_sales_people(history: Book) -> None:
+    from addons.reporting.analyses.widgets import render_sales_widget
+
+    with history.instance.unit(history.clerk, readonly=True) as env:
+        html = str(render_sales_widget(env, today=dt.date(2026, 3, 31)))
+    # March so far vs February: 300 CNY and 30 USD against 200 CNY
+    assert "CN¥300.00" in html and "CN¥200.00" in html and "$30.00" in html
+    assert html.index("Baoshan") < html.index("Chengdu")  # best customers first
+    home = history.browser().get("/")
+    assert "Sales this month" in home.text
+    outsider = history.browser(history.outsider).get("/")
+    assert "Sales this month" not in outsider.text
