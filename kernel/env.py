@@ -51,10 +51,24 @@ class Env:
         self.uid = uid
         self.lang = lang
         self.tz = tz
-        self.company_id = company_id
+        self._company_id = company_id
         self._su = su
         self.outbox_count = 0
         session.info["env"] = self
+
+    @property
+    def company_id(self) -> int | None:
+        """The company this unit works for: the one it was opened with, else the
+        user's current company (``res.user.company``), else ``None`` (the main one)."""
+        if self._company_id is None and self.uid is not None:
+            from kernel.security import current_company
+
+            return current_company(self)
+        return self._company_id
+
+    @company_id.setter
+    def company_id(self, value: int | None) -> None:
+        self._company_id = value
 
     # --- registry access ------------------------------------------------------------
 

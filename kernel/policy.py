@@ -24,6 +24,17 @@ Policies are declared as data next to the access rights, in the same TOML files
     attached = true            # each row follows the record its model/res_id name
     immutable = ["model", "res_id"]
 
+Record rules (``[[rule]]``, :class:`Rule`) live in the same files and say which
+*rows* a user sees and changes: their own (``kind = "own"``) or those of their
+allowed companies (``kind = "company"``)::
+
+    [[rule]]
+    model = "sale.order"
+    kind = "own"
+    field = "salesperson_id"
+    groups = ["sales_order.group_own"]     # bound: these groups (empty: everyone)
+    bypass = ["sales_order.group_manager"] # never bound: these groups
+
 They are read once per registry (they change with the code, not per instance) and
 enforced by :mod:`kernel.security`, the one check point every path goes through.
 Why data and not code: the whole picture is one grep away, the permission matrix
@@ -78,11 +89,41 @@ class Policy:
 DEFAULT = Policy(model="", declared=False)
 
 
+RULE_KINDS = ("own", "company")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A record rule: which rows of ``model`` a user sees and may change.
+
+    ``own``: rows whose ``field`` is the user (``shared_null``: unassigned rows too).
+    ``company``: rows whose ``field`` is one of the user's allowed companies, or
+    empty (NULL company = master data shared by every company). ``field`` may go
+    through one many-to-one (``order_id.company_id``: lines follow their order).
+    ``groups``: the rule binds only members of these groups (empty: everyone);
+    ``bypass``: members of these groups are not bound (a sales manager).
+    """
+
+    model: str
+    kind: str
+    field: str
+    groups: frozenset[str] = frozenset()
+    bypass: frozenset[str] = frozenset()
+    shared_null: bool = False
+    addon: str = ""
+
+    def binds(self, groups: frozenset[str]) -> bool:
+        if self.bypass & groups:
+            return False
+        return not self.groups or bool(self.groups & groups)
+
+
 @dataclass
 class PolicySet:
-    """Every policy of a registry, by model name."""
+    """Every policy of a registry, by model name, and every record rule."""
 
     by_model: dict[str, Policy] = field(default_factory=dict)
+    rules: dict[str, list[Rule]] = field(default_factory=dict)
 
     def of(self, model: str) -> Policy:
         return self.by_model.get(model, DEFAULT)
@@ -117,6 +158,9 @@ def load(registry: Registry) -> PolicySet:
             if entry.endswith(".toml")
         ]
     for addon, path in sources:
+        for item in read_items(path, "rule"):
+            rule = parse_rule(addon, item, path)
+            found.rules.setdefault(rule.model, []).append(rule)
         for item in read_policies(path):
             for policy in parse(addon, item, path):
                 if policy.model in found.by_model:
@@ -132,14 +176,41 @@ def load(registry: Registry) -> PolicySet:
 
 
 def read_policies(path: Path) -> list[dict[str, Any]]:
+    return read_items(path, "policy")
+
+
+def read_items(path: Path, table: str) -> list[dict[str, Any]]:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise AddonError(
             _("cannot read data file %(path)s: %(reason)s", path=str(path), reason=str(exc))
         ) from exc
-    items: list[dict[str, Any]] = doc.get("policy", [])
+    items: list[dict[str, Any]] = doc.get(table, [])
     return items
+
+
+def parse_rule(addon: str, item: dict[str, Any], path: Path) -> Rule:
+    """One ``[[rule]]`` table: model, kind (own or company), field, groups, bypass."""
+    model, kind, column = item.get("model"), item.get("kind"), item.get("field")
+    if not model or kind not in RULE_KINDS or not column or str(column).count(".") > 1:
+        raise AddonError(
+            _(
+                "%(path)s: a rule needs model, a kind among %(kinds)s and a field "
+                "(at most one dot: order_id.company_id)",
+                path=str(path),
+                kinds=", ".join(RULE_KINDS),
+            )
+        )
+    return Rule(
+        model=str(model),
+        kind=str(kind),
+        field=str(column),
+        groups=frozenset(item.get("groups", ())),
+        bypass=frozenset(item.get("bypass", ())),
+        shared_null=bool(item.get("shared_null", kind == "company")),
+        addon=addon,
+    )
 
 
 def parse(addon: str, item: dict[str, Any], path: Path) -> list[Policy]:

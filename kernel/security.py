@@ -40,7 +40,7 @@ from sqlalchemy.sql.util import find_tables
 
 from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.i18n import _
-from kernel.policy import policies
+from kernel.policy import Rule, policies
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -60,6 +60,7 @@ SECURITY_MODELS = frozenset(
     {
         "res.user",
         "res.user.group",
+        "res.user.company",
         "res.group",
         "res.group.implied",
         "ir.access",
@@ -68,7 +69,14 @@ SECURITY_MODELS = frozenset(
     }
 )
 SECURITY_TABLES = frozenset(
-    {"res_user", "res_user_group", "res_group", "res_group_implied", "ir_access"}
+    {
+        "res_user",
+        "res_user_group",
+        "res_user_company",
+        "res_group",
+        "res_group_implied",
+        "ir_access",
+    }
 )
 _OP_LABELS = {"read": _("read"), "create": _("create"), "write": _("change"), "delete": _("delete")}
 
@@ -146,7 +154,13 @@ def group_xmlids_of(env: Env) -> frozenset[str]:
 
     def compute() -> frozenset[str]:
         with env.unchecked():
-            return user_group_xmlids(env.session, env.registry, uid)
+            groups = user_group_xmlids(env.session, env.registry, uid)
+        # the allowed companies are read with the groups (the unit that warms the
+        # memo reads both), so later units of this user read neither
+        memo = _shared_cache(env)
+        if memo is not None and ("companies", uid) not in memo:
+            memo[("companies", uid)] = _read_companies(env, uid)
+        return groups
 
     return memoized(env, ("groups", uid), compute)
 
@@ -290,6 +304,7 @@ def on_execute(state: ORMExecuteState) -> None:
             check_access(env, name, "read")
     if not superuser and not state.is_column_load and not state.is_relationship_load:
         _filter_attached(env, state)
+        _filter_rules(env, state)
 
 
 def _filter_attached(env: Env, state: ORMExecuteState) -> None:
@@ -315,6 +330,173 @@ def _filter_attached(env: Env, state: ORMExecuteState) -> None:
         state.statement = state.statement.options(
             with_loader_criteria(cls, cls.model.in_(readable), include_aliases=True)
         )
+
+
+# --- record rules ----------------------------------------------------------------------
+
+
+def allowed_companies(env: Env) -> frozenset[int] | None:
+    """The companies the user works in; ``None``: bound to none (no allowed-company rows)."""
+    return _companies(env)[0]
+
+
+def _companies(env: Env) -> tuple[frozenset[int] | None, int | None]:
+    """(allowed, current) for the unit's user: one query per stamp, kept on the session."""
+    uid = env.uid
+    if uid is None:
+        return None, None
+    cached = env.session.info.get("companies")
+    if cached is not None and cached[0] == uid:
+        known: tuple[frozenset[int] | None, int | None] = cached[1]
+        return known
+
+    value = memoized(env, ("companies", uid), lambda: _read_companies(env, uid))
+    env.session.info["companies"] = (uid, value)
+    return value
+
+
+def _read_companies(env: Env, uid: int) -> tuple[frozenset[int] | None, int | None]:
+    Allowed = env.registry["res.user.company"]
+    with env.unchecked():
+        rows = env.session.execute(
+            select(Allowed.company_id, Allowed.current).where(Allowed.user_id == uid)
+        ).all()
+    if not rows:
+        return None, None
+    current = next((company for company, flag in rows if flag), rows[0][0])
+    return frozenset(company for company, _flag in rows), current
+
+
+def current_company(env: Env) -> int | None:
+    """The company the user works in now (marked ``current``, else the first allowed one)."""
+    return _companies(env)[1]
+
+
+def binding_rules(env: Env) -> dict[str, list[Rule]]:
+    """The record rules that bind this user, by model (none for superusers and ``sudo``)."""
+    if env.is_superuser or env.uid is None:
+        return {}
+    declared = policies(env.registry).rules
+    if not declared:
+        return {}
+    mine = env.group_xmlids
+    companies = allowed_companies(env)
+    found: dict[str, list[Rule]] = {}
+    for model, rules in declared.items():
+        if model not in env.registry:
+            continue
+        for rule in rules:
+            if rule.kind == "company" and companies is None:
+                continue
+            if rule.binds(mine):
+                found.setdefault(model, []).append(rule)
+    return found
+
+
+def _rule_values(env: Env, rule: Rule) -> frozenset[int]:
+    if rule.kind == "own":
+        assert env.uid is not None
+        return frozenset({env.uid})
+    return allowed_companies(env) or frozenset()
+
+
+def _target_of(registry: Registry, cls: Any, column: str) -> Any:
+    """The model a many-to-one column points to (``order_id`` → ``sale.order``)."""
+    for fk in cls.__table__.c[column].foreign_keys:
+        for name in registry.models:
+            if registry[name].__table__ is fk.column.table:
+                return registry[name]
+    raise KeyError(column)
+
+
+def rule_criterion(env: Env, cls: Any, rule: Rule) -> Any:
+    """One SQL condition per rule: ``salesperson_id = :uid``, ``company_id IN (...) OR NULL``,
+    or through one many-to-one ``order_id IN (SELECT id FROM sale_order WHERE ...)``."""
+    values = sorted(_rule_values(env, rule))
+    head, _dot, tail = rule.field.partition(".")
+    if tail:
+        target = _target_of(env.registry, cls, head)
+        inner = getattr(target, tail).in_(values)
+        if rule.shared_null:
+            inner = inner | getattr(target, tail).is_(None)
+        column = getattr(cls, head)
+        return column.in_(select(target.id).where(inner))
+    column = getattr(cls, head)
+    condition = column.in_(values)
+    return condition | column.is_(None) if rule.shared_null else condition
+
+
+def _filter_rules(env: Env, state: ORMExecuteState) -> None:
+    """Rows outside the user's rules are not there for them: one criterion per ruled model.
+
+    Looks at every table the statement reads (like attachments), so lists, filters,
+    group-by counts, exports and pickers built on ORM selects are all filtered.
+    """
+    rules = binding_rules(env)
+    if not rules:
+        return
+    by_table = {env.registry[m].__table__.name: m for m in rules}
+    froms = state.statement.get_final_froms() if hasattr(state.statement, "get_final_froms") else []
+    found = {
+        by_table[table.name]
+        for frm in froms
+        for table in find_tables(frm, include_aliases=True)
+        if getattr(table, "name", None) in by_table
+    }
+    for model in sorted(found):
+        cls = env.registry[model]
+        for rule in rules[model]:
+            state.statement = state.statement.options(
+                with_loader_criteria(cls, rule_criterion(env, cls, rule), include_aliases=True)
+            )
+
+
+def _check_rules(env: Env, op: str, objs: list[Any]) -> None:
+    """Rows created, changed or deleted must be inside the user's rules, before and after."""
+    rules = binding_rules(env)
+    if not rules:
+        return
+    for obj in objs:
+        name = _name(obj)
+        for rule in rules.get(name, ()):
+            allowed = _rule_values(env, rule)
+            for value in _rule_subjects(env, obj, rule, check_old=op != "create"):
+                if value in allowed or (value is None and rule.shared_null):
+                    continue
+                raise _outside(env, name, rule)
+
+
+def _rule_subjects(env: Env, obj: Any, rule: Rule, *, check_old: bool) -> list[Any]:
+    """The value(s) a rule looks at on ``obj``: now, and as loaded (a row cannot leave the rule)."""
+    head, _dot, tail = rule.field.partition(".")
+    state = inspect(obj)
+    current = getattr(obj, head)
+    values = [current]
+    if check_old and head in state.committed_state:
+        values.append(state.committed_state[head])
+    if not tail:
+        return values
+    target = _target_of(env.registry, type(obj), head)
+    found: list[Any] = []
+    for ref in values:
+        if ref is None:
+            found.append(None)
+            continue
+        parent = env.session.identity_map.get(inspect(target).identity_key_from_primary_key((ref,)))
+        if parent is None:
+            with env.unchecked(), env.session.no_autoflush:
+                parent = env.session.get(target, ref)
+        found.append(getattr(parent, tail) if parent is not None else None)
+    return found
+
+
+def _outside(env: Env, model: str, rule: Rule) -> AccessDenied:
+    label = getattr(env.registry[model], "__label__", model)
+    if rule.kind == "own":
+        message = _("you may only work on your own %(model)s records", model=label)
+    else:
+        message = _("%(model)s records of another company are not available to you", model=label)
+    return AccessDenied(message, model=model, operation="write")
 
 
 def _attached_tables(env: Env) -> dict[str, Any]:
@@ -382,6 +564,8 @@ def on_flush(session: Session, _ctx: Any, _instances: Any) -> None:
                 checked.add(name)
             if rule.attached and not superuser:
                 _check_attached(env, obj, creating=op == "create")
+        if not superuser:
+            _check_rules(env, op, objs)
 
 
 def _name(obj: Any) -> str:

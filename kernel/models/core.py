@@ -136,6 +136,22 @@ class UserGroup:
     )
 
 
+@model("res.user.company", _("Allowed company"))
+class UserCompany:
+    """A company the user works in; ``current`` marks the one new documents default to.
+
+    A user without rows is bound to no company (a single-company instance needs
+    none). ``company_id`` is a plain integer: companies are defined by an addon
+    (``base``), which the kernel does not import.
+    """
+
+    __table_args__ = (UniqueConstraint("user_id", "company_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("res_user.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(Integer, index=True, info=info(_("Company")))
+    current: Mapped[bool] = mapped_column(Boolean, default=False, info=info(_("Current")))
+
+
 @model("ir.access", _("Access right"))
 class Access:
     """Which group may read/create/write/delete which model (declared by addons)."""
@@ -269,6 +285,7 @@ CORE_MODELS: tuple[type, ...] = (
     GroupImplied,
     User,
     UserGroup,
+    UserCompany,
     Access,
     Sequence,
     SequenceCounter,

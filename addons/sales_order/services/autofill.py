@@ -17,6 +17,9 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from kernel.errors import ValidationError
+from kernel.i18n import _
+
 _installed = False
 ORDER = "sale.order"
 LINE = "sale.order.line"
@@ -109,6 +112,11 @@ def _complete_order(env: Any, order: Any) -> None:
         order.salesperson_id = env.uid
     if order.currency_id is None:
         company = env.session.get(env["res.company"], order.company_id)
+        if company is None:  # unknown, or another company's (record rules hide it)
+            raise ValidationError(
+                _("Company: #%(id)s is not a company you work in", id=str(order.company_id)),
+                field="company_id",
+            )
         order.currency_id = company.currency_id
     if not order.name:
         order.name = next_order_number(env, order.company_id, order.date_order)
