@@ -3,12 +3,12 @@ tracking page ``/track/<token>`` (no sign-in: the token is the key)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import anyio.to_thread
 from litestar import Request, Response, get
 from litestar.datastructures import Cookie
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery
 
 from kernel.i18n import SUPPORTED_LOCALES, normalize_locale
 from kernel.web.context import LANG_COOKIE, instance_of, request_lang, unit_for
@@ -20,7 +20,7 @@ from kernel.web.templating import render
     name="delivery.waybill",
     include_in_schema=False,
 )
-async def waybill_pdf(request: Request[Any, Any, Any], shipment_id: int) -> Response[Any]:
+async def waybill_pdf(request: Request[Any, Any, Any], shipment_id: FromPath[int]) -> Response[Any]:
     """The waybill with the QR code of the tracking link, labelled in the reader's language."""
     from addons.base.services.printing import serve_pdf
     from addons.delivery.services.waybill import render_waybill
@@ -35,7 +35,9 @@ async def waybill_pdf(request: Request[Any, Any, Any], shipment_id: int) -> Resp
 
 
 @get("/delivery/shipment/{shipment_id:int}/track", name="delivery.track_link")
-async def tracking_link(request: Request[Any, Any, Any], shipment_id: int) -> Response[Any]:
+async def tracking_link(
+    request: Request[Any, Any, Any], shipment_id: FromPath[int]
+) -> Response[Any]:
     """Staff open the customer's page of a shipment they may read."""
 
     def work() -> str:
@@ -49,8 +51,8 @@ async def tracking_link(request: Request[Any, Any, Any], shipment_id: int) -> Re
 @get("/track/{token:str}", name="delivery.track")
 async def tracking_page(
     request: Request[Any, Any, Any],
-    token: str,
-    lang: Annotated[str | None, Parameter(query="lang")] = None,
+    token: FromPath[str],
+    lang: FromQuery[str | None] = None,
 ) -> Response[Any]:
     """The customer's tracking page: status, ship date, ETA, items and the timeline.
 

@@ -18,7 +18,6 @@ from addons.delivery.services.calendar import add_working_days, load_calendar, s
 from addons.delivery.services.pricing import Destination, transit_days
 from addons.delivery.services.tracking import new_token
 from kernel import utcnow
-from kernel.i18n import _
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -92,7 +91,7 @@ def create_shipment(env: Env, picking: Any, carrier: Any) -> Any:
             shipment_id=shipment.id,
             time=now,
             kind="picked_up",
-            description=str(_("Handed over to %(carrier)s", carrier=carrier.name)),
+            location=carrier.name[:128],  # read in any language, unlike a translated sentence
         )
     )
     env.session.flush()

@@ -30,7 +30,6 @@ def record_signature(env: Env, shipment: Any, move: Move) -> None:
                 shipment_id=shipment.id,
                 time=shipment.signed_at,
                 kind="delivered",
-                description=str(_("Signed for by %(name)s", name=shipment.signer_name.strip())),
             )
         )
     env.session.flush()

@@ -4,8 +4,10 @@ Without delivery (uninstalled) orders complete at shipment again."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from litestar.testing import TestClient
 from sqlalchemy import select
 
 from addons.delivery.tests.conftest import add_rule, make_carrier
@@ -14,6 +16,7 @@ from addons.stock.services import receive, validate_picking
 from kernel import lifecycle
 from kernel.instance import Instance
 from kernel.testing import MakeInstance, make_user
+from kernel.web.app import create_app
 
 D = Decimal
 
@@ -96,9 +99,18 @@ def test_order_completes_at_signature_and_invoices_the_shipping(
             ).status_code
             == 200
         )
+    _attach_photo(instance, "logistics", shipment_id)
+    with _api(instance, clerk) as api:
         signed = api.post(f"/api/v1/delivery.shipment/{shipment_id}/actions/sign")
         assert signed.status_code == 200, signed.text
     with instance.unit(None, su=True) as env:
+        photo = env.session.scalars(
+            select(env["ir.attachment"]).where(
+                env["ir.attachment"].model == "delivery.shipment",
+                env["ir.attachment"].res_id == shipment_id,
+            )
+        ).one()
+        assert photo.mimetype == "image/png" and photo.content == PNG
         order = env.get("sale.order", order_id)
         assert order.state == "completed"
         Move = env["account.move"]
@@ -111,6 +123,34 @@ def test_order_completes_at_signature_and_invoices_the_shipping(
         # goods 200 + 13 % and shipping 12 + 2 × 3 kg = 18 + 9 %: 226 + 19.62
         assert order.amount_total == D("245.62")
         assert sum((line.debit for line in invoice.lines), D(0)) == D("245.62")
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+    b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00"
+    b"\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _attach_photo(instance: Instance, login: str, shipment_id: int) -> None:
+    """The clerk uploads the photo of the signed receipt on the shipment form."""
+    with TestClient(create_app(instance), base_url="http://suanpan.localhost") as client:
+        client.get("/login")
+        client.post(
+            "/login",
+            data={"login": login, "password": "pw", "_csrf_token": client.cookies.get("csrftoken")},
+        )
+        form = client.get(f"/app/shipments/{shipment_id}")
+        assert form.status_code == 200 and "/action/sign" in form.text
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
+        assert token
+        sent = client.post(
+            f"/app/shipments/{shipment_id}/attachments",
+            data={"_csrf_token": token.group(1)},
+            files={"file": ("receipt.png", PNG, "image/png")},
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text[:300]
 
 
 def test_order_without_carrier_completes_at_shipment(make_instance: MakeInstance) -> None:
