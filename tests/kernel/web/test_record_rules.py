@@ -348,3 +348,38 @@ def test_writes_cannot_leave_the_rules(world: dict[str, Any]) -> None:
         own = api.post("/api/v1/sale.order", json={"partner_id": partners["alice"][0]})
         assert own.status_code == 201, own.text
         assert own.json()["salesperson_id"] == users["alice"]
+
+
+def test_one_criterion_per_query_and_services_see_what_the_user_sees(
+    world: dict[str, Any],
+) -> None:
+    """Rules add a condition, not statements: listing lines through a many-to-one rule is one
+    SELECT however many rows; service code running as the user reads only allowed rows."""
+    from addons.stock.services.quants import lock_quants
+    from kernel.testing import StatementCounter
+
+    instance, users = world["instance"], world["users"]
+    expected = _expected(world, "ub")
+    with instance.unit(users["ub"]) as env:
+        env.can("sale.order.line", "read")  # the first unit of a user reads groups and companies
+    with instance.unit(users["ub"]) as env:
+        Line = env["sale.order.line"]
+        with StatementCounter(instance.engine) as counter:
+            ids = {line.id for line in env.session.scalars(select(Line))}
+        assert counter.count == 1
+        assert ids == expected["sale.order.line"][0]
+        Location = env["stock.location"]
+        locations = list(env.session.scalars(select(Location.id)))
+        assert set(locations) == expected["stock.location"][0]
+    # a stock service run as the user locks only quants of its company's locations
+    from addons.stock.services.quants import ensure_quants
+
+    with instance.unit(None, su=True) as su:
+        product = su.session.scalar(select(su["product.product"].id))
+        everywhere = list(su.session.scalars(select(su["stock.location"].id)))
+        ensure_quants(su, [(product, loc, None) for loc in everywhere])
+    with instance.unit(users["ub"]) as env:
+        quants = lock_quants(env, [product], everywhere)
+        assert quants
+        assert {q.location_id for q in quants} <= expected["stock.location"][0]
+        assert len(quants) < len(everywhere)
