@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def register(parts: AddonParts) -> None:
-    from addons.stock import hooks, hookspecs, sale_hooks
+    from addons.stock import hooks, hookspecs, notifications, sale_hooks
     from addons.stock.models.inventory import Inventory, InventoryLine
     from addons.stock.models.location import Location
     from addons.stock.models.lot import Lot
@@ -42,6 +42,7 @@ def register(parts: AddonParts) -> None:
     parts.model(SaleOrderStock, SaleOrderLineStock, when=("sales_order",))
     parts.hookspec(hookspecs)
     parts.plugin(hooks)
+    parts.plugin(notifications)
     parts.plugin(sale_hooks, when=("sales_order",))
     parts.workflow(PICKING_WORKFLOW)
     parts.workflow(INVENTORY_WORKFLOW)

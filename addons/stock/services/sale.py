@@ -110,6 +110,9 @@ def _replenish_shortages(env: Env, order: Any, warehouse_id: int) -> None:
         .group_by(Move.product_id)
         .order_by(Move.product_id)
     ).all()
+    from addons.stock.notifications import notify_shortage
+
+    notify_shortage(env, order, [(pid, Decimal(short or 0)) for pid, short in rows])
     for product_id, short in rows:
         if short and short > 0:
             env.hook.stock_replenish(
