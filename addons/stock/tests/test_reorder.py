@@ -122,7 +122,7 @@ def test_reorder_rules_run_from_the_cli_and_as_a_job(make_instance: MakeInstance
     instance, probe = _probe(make_instance)
     jobs: list[tuple[Any, ...]] = []
     for impl in instance.registry.pm.hook.register_jobs.get_hookimpls():
-        impl.function(register=lambda *args: jobs.append(args))
+        impl.function(register=lambda *args, **_kw: jobs.append(args))
     assert ("stock.reorder_rules", reorder_job, 3600) in jobs
     with instance.unit(None, su=True) as env:
         pid = make_product(env, "Empty")
