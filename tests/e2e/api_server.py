@@ -68,13 +68,16 @@ class Api:
 
 
 @contextmanager
-def served(db_url: str, workers: int = 2) -> Iterator[str]:
-    """The instance at ``db_url`` served by ``workers`` granian processes; yields the base URL."""
+def served(db_url: str, workers: int = 2, *options: str) -> Iterator[str]:
+    """The instance at ``db_url`` served by ``workers`` granian processes; yields the base URL.
+
+    ``options`` are more ``suanpan serve`` options (``--jobs``, ``none``).
+    """
     port = _free_port()
     log = open(os.devnull, "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [sys.executable, "-m", "kernel.cli", "serve", "--db", db_url, "--port", str(port),
-         "--workers", str(workers)],
+         "--workers", str(workers), *options],
         cwd=ROOT,
         env={**os.environ, "SUANPAN_FAST_HASH": "1"},
         stdout=log,
@@ -82,7 +85,7 @@ def served(db_url: str, workers: int = 2) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 40
+        deadline = time.monotonic() + 120
         while True:
             try:
                 with urllib.request.urlopen(base + "/health", timeout=5) as response:
@@ -92,7 +95,7 @@ def served(db_url: str, workers: int = 2) -> Iterator[str]:
                 pass
             if server.poll() is not None:
                 raise AssertionError(server.stderr.read().decode() if server.stderr else "")
-            assert time.monotonic() < deadline, "the server did not answer within 40 s"
+            assert time.monotonic() < deadline, "the server did not answer within 120 s"
             time.sleep(0.3)
         yield base
     finally:
