@@ -48,10 +48,14 @@ class StockMove:
         info=info(_("Quantity to process"), _("leave 0 to process the whole move")),
     )
     location_id: Mapped[int] = mapped_column(
-        ForeignKey("stock_location.id"), index=True, info=info(_("From"))
+        ForeignKey("stock_location.id"),
+        index=True,
+        info=info(_("From"), computed=True),
     )
     location_dest_id: Mapped[int] = mapped_column(
-        ForeignKey("stock_location.id"), index=True, info=info(_("To"))
+        ForeignKey("stock_location.id"),
+        index=True,
+        info=info(_("To"), computed=True),
     )
     lot_id: Mapped[int | None] = mapped_column(
         ForeignKey("stock_lot.id"), index=True, nullable=True, info=info(_("Lot"))

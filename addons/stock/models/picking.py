@@ -45,10 +45,14 @@ class StockPicking:
         ForeignKey("res_company.id"), index=True, nullable=True, info=info(_("Company"))
     )
     location_id: Mapped[int] = mapped_column(
-        ForeignKey("stock_location.id"), index=True, info=info(_("From"))
+        ForeignKey("stock_location.id"),
+        index=True,
+        info=info(_("From"), computed=True),
     )
     location_dest_id: Mapped[int] = mapped_column(
-        ForeignKey("stock_location.id"), index=True, info=info(_("To"))
+        ForeignKey("stock_location.id"),
+        index=True,
+        info=info(_("To"), computed=True),
     )
     origin: Mapped[str] = mapped_column(String(128), default="", info=info(_("Source document")))
     origin_model: Mapped[str] = mapped_column(
