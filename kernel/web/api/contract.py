@@ -154,7 +154,8 @@ def _writable(meta: ModelMeta, skip: set[str]) -> dict[str, FieldMeta]:
 
 
 def model_schemas(registry: Registry, meta: ModelMeta) -> dict[str, dict[str, Any]]:
-    """``<Model>``, ``<Model>Row``, ``<Model>Create``, ``<Model>Update`` (lines nested)."""
+    """``<Model>`` (read), ``<Model>Row`` (listed), ``<Model>Item`` (nested as a line),
+    ``<Model>Create`` and ``<Model>Update`` (lines nested)."""
     name = schema_name(meta.name)
     relations = line_relations(registry, meta.name)
     fixed = readonly_lines(registry, meta.name)
@@ -183,9 +184,15 @@ def model_schemas(registry: Registry, meta: ModelMeta) -> dict[str, dict[str, An
         "additionalProperties": False,
         "properties": copy.deepcopy(create["properties"]),
     }
+    item = {
+        "type": "object",
+        "description": f"{text_of(meta.label)} as nested in its document",
+        "required": list(meta.fields),
+        "properties": copy.deepcopy(read_props),
+    }
     for relation, o2m in relations.items():
         line_name = schema_name(o2m.relation)
-        read["properties"][relation] = {"type": "array", "items": _ref(line_name)}
+        read["properties"][relation] = {"type": "array", "items": _ref(f"{line_name}Item")}
         read["required"].append(relation)
         if relation in fixed:
             continue
@@ -202,7 +209,13 @@ def model_schemas(registry: Registry, meta: ModelMeta) -> dict[str, dict[str, An
         }
     if not create["required"]:
         del create["required"]
-    return {name: read, f"{name}Row": row, f"{name}Create": create, f"{name}Update": update}
+    return {
+        name: read,
+        f"{name}Row": row,
+        f"{name}Item": item,
+        f"{name}Create": create,
+        f"{name}Update": update,
+    }
 
 
 def line_schemas(registry: Registry, line_model: str, inverse: str) -> dict[str, dict[str, Any]]:
