@@ -52,7 +52,7 @@ ERROR_TEXT = {
     "409": "Conflicts with the record's state or with other records",
     "413": "Body too large",
     "422": "A value is missing or wrong; `fields` names each (line paths from 0)",
-    "429": "Too many requests",
+    "429": "Too many requests for this key or address: retry after `Retry-After` seconds",
 }
 PROBLEM = {
     "type": "object",
@@ -574,6 +574,10 @@ def build(registry: Registry, base: dict[str, Any]) -> dict[str, Any]:
                     _with_problems(item[method])
         paths, schemas = generic_part(registry)
         doc["paths"] = {**kept, **paths}
+        for item in doc["paths"].values():
+            for method in ("get", "post", "put", "patch", "delete"):
+                if method in item:  # the per-key rate limit answers any call
+                    item[method].setdefault("responses", {}).update(_errors("429"))
         components = doc.setdefault("components", {})
         found = components.setdefault("schemas", {})
         found.update(schemas)
