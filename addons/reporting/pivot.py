@@ -425,6 +425,9 @@ def _labels(env: Env, found: domain.Resolved, values: list[Any]) -> dict[str, st
     out: dict[str, str] = {"": "—"}
     if fm.type == "many2one" and fm.relation and not found.granularity:
         ids = sorted({v for v in values if v is not None})
+        if not env.can(fm.relation, "read"):  # grouped by it, but its names are not theirs
+            out.update({str(i): f"#{i}" for i in ids})
+            return out
         target = model_meta(env.registry, fm.relation).cls
         if ids:
             records = list(env.session.scalars(select(target).where(target.id.in_(ids))))
