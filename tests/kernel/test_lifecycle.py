@@ -351,3 +351,20 @@ def inspect_columns(conn: Any, table: str) -> list[dict[str, Any]]:
     from sqlalchemy import inspect
 
     return list(inspect(conn).get_columns(table))
+
+
+def test_upgrade_creates_kernel_tables_added_since_the_database_was_made(
+    library: Instance,
+) -> None:
+    """A database made before ``res.user.company`` existed gets the table on upgrade."""
+    from sqlalchemy import inspect as sa_inspect
+
+    from kernel.testing import make_user
+
+    with library.engine.begin() as conn:
+        conn.execute(text("DROP TABLE res_user_company"))
+    lifecycle.upgrade(library)
+    assert "res_user_company" in sa_inspect(library.engine).get_table_names()
+    uid = make_user(library, "after_upgrade", [])
+    with library.unit(uid) as env:
+        assert env.company_id is None  # no allowed companies: bound to none
