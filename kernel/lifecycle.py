@@ -345,10 +345,9 @@ def upgrade(instance: Instance, names: list[str] | None = None) -> list[str]:
             registry,
             [c for c in sorted(added) if registry.column_owners.get(c) in set(targets)],
         )
-        # the kernel's own new tables too (res.user.company came after 0.1.0)
-        schema.create_owned(conn, registry, {*targets, "kernel"})
+        schema.create_owned(conn, registry, set(targets))
         # what the migrations and create_owned added, so that uninstall removes it too
-        _record_ownership(env, schema.unrecorded_ownership(conn, registry, {*targets, "kernel"}))
+        _record_ownership(env, schema.unrecorded_ownership(conn, registry, set(targets)))
         AddonState = registry["ir.addon"]
         for name in order(targets, instance.available):
             manifest = instance.available[name]
