@@ -51,3 +51,13 @@ def sale_order_cancel_blockers(env: Any, order: Any) -> list[Any]:
 def sale_partner_open_receivable(env: Any, partner_id: int) -> Decimal | None:
     with env.sudo("the credit check reads the customer's open receivable"):
         return sale.open_receivable(env, partner_id)
+
+
+@hookimpl
+def account_payment_state_changed(env: Any, invoices: list[Any]) -> None:
+    """Orders follow their invoices' payment state; a paid invoice settles its order.
+
+    accounting's own hook, implemented by its sales part: reconciliation does not
+    need to know whether sales_order is installed.
+    """
+    sale.sync_orders(env, invoices)

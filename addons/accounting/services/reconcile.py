@@ -131,7 +131,7 @@ def reconcile_pair_lines(env: Env, first: Any, second: Any) -> Decimal:
 
 
 def refresh_payment_state(env: Env, moves: Iterable[Any]) -> None:
-    """Recompute how much of each invoice is open and its payment state; tell sales orders."""
+    """Recompute how much of each invoice is open and its payment state; tell the source documents."""
     Move = env["account.move"]
     paid_origins: list[Any] = []
     for move in moves:
@@ -153,9 +153,5 @@ def refresh_payment_state(env: Env, moves: Iterable[Any]) -> None:
         if move.origin_model:
             paid_origins.append(move)
     env.session.flush()
-    if paid_origins and "sale.order" in env:
-        from addons.accounting.services.sale import sync_orders
-
-        sync_orders(env, paid_origins)
-    if paid_origins:
+    if paid_origins:  # sales orders follow through sale_hooks (a when=("sales_order",) part)
         env.hook.account_payment_state_changed(env=env, invoices=paid_origins)
