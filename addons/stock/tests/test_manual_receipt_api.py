@@ -8,7 +8,6 @@ validating it puts the goods on hand. The same on the transfer form.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from litestar.testing import TestClient
 
