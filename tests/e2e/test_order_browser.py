@@ -171,7 +171,7 @@ def test_order_from_sign_in_to_approval_in_two_languages(shop: tuple[Instance, s
             _shot(boss, "approved")
             # the API reference is a page of this server too (nothing from a CDN)
             boss.goto(f"{base}/api/docs")
-            boss.fill("[data-sp-api-filter]", "sale.order/{id}/history")
+            boss.fill("[data-sp-api-filter]", "sale.order/{record_id}/history")
             visible = boss.locator("[data-sp-api-op]:visible")
             expect(visible).to_have_count(1)
             visible.locator("summary").click()

@@ -12,15 +12,21 @@ from addons.accounting.services.pdf import invoice_html, render_invoice_pdf
 from addons.accounting.tests.conftest import Books, item, vat13
 from kernel.testing import StatementCounter
 
-TODAY = dt.date.today()
-YEAR_START = TODAY.replace(month=1, day=1)
+
+def _today() -> dt.date:
+    """Read when used, not at import: a run that crosses midnight posts on the new day."""
+    return dt.date.today()
+
+
+def _year_start() -> dt.date:
+    return _today().replace(month=1, day=1)
 
 
 def _activity(books: Books) -> int:
     with books.unit(books.manager) as env:
         fiscal.opening_entry(
             env,
-            YEAR_START,
+            _year_start(),
             [{"account_id": fiscal.account_by_code(env, "1002").id, "amount": "10000"}],
         )
         inv = invoices.create_invoice(
@@ -41,7 +47,7 @@ def _activity(books: Books) -> int:
 def test_trial_balance_pl_and_balance_sheet_agree(books: Books) -> None:
     _activity(books)
     with books.unit() as env:
-        rows = reports.trial_balance(env, YEAR_START, TODAY)
+        rows = reports.trial_balance(env, _year_start(), _today())
         assert sum((r["closing"] for r in rows), Decimal(0)) == 0
         by_code = {r["code"]: r for r in rows}
         assert by_code["1122"]["closing"] == Decimal("3000.00")
@@ -49,24 +55,24 @@ def test_trial_balance_pl_and_balance_sheet_agree(books: Books) -> None:
         assert by_code["22210102"]["closing"] == Decimal("-390.00")
         assert by_code["22210101"]["closing"] == Decimal("52.00")
         assert by_code["5001"]["credit"] == Decimal("3200.00")
-        pl = reports.profit_and_loss(env, YEAR_START, TODAY)
+        pl = reports.profit_and_loss(env, _year_start(), _today())
         assert pl["total_income"] == Decimal("3200.00")
         assert pl["total_expense"] == Decimal("400.00")
         assert pl["profit"] == Decimal("2800.00")
-        bs = reports.balance_sheet(env, TODAY)
+        bs = reports.balance_sheet(env, _today())
         assert bs["current_profit"] == pl["profit"]
         assert bs["total_assets"] == bs["total_liabilities"] + bs["total_equity"]
         ledger = reports.general_ledger(
-            env, fiscal.account_by_code(env, "1122").id, YEAR_START, TODAY
+            env, fiscal.account_by_code(env, "1122").id, _year_start(), _today()
         )
         assert ledger["closing"] == Decimal("3000.00") and len(ledger["lines"]) == 2
         partner = reports.partner_ledger(env, books.customer)
         assert [r["balance"] for r in partner] == [Decimal("3590.00"), Decimal("3000.00")]
-        taxes = {r["tax"]: r for r in reports.tax_report(env, YEAR_START, TODAY)}
+        taxes = {r["tax"]: r for r in reports.tax_report(env, _year_start(), _today())}
         assert taxes["VAT 13%"]["base"] == Decimal("3000.00")
         assert taxes["VAT 13%"]["tax_amount"] == Decimal("390.00")
         assert taxes["VAT 13% (purchase)"]["tax_amount"] == Decimal("-52.00")
-        aged = reports.aged_balances(env, "payable", TODAY)
+        aged = reports.aged_balances(env, "payable", _today())
         assert aged[0]["total"] == Decimal("452.00")
 
 
@@ -75,7 +81,7 @@ def test_reports_run_in_a_bounded_number_of_queries(books: Books) -> None:
     with books.unit() as env:  # the user's groups and rights are read once, then memoized
         env.can("account.move", "read")
     with books.unit() as env, StatementCounter(books.instance.engine) as small:
-        reports.trial_balance(env, YEAR_START, TODAY)
+        reports.trial_balance(env, _year_start(), _today())
         reports.aged_balances(env)
     with books.unit(books.manager) as env:
         for n in range(15):
@@ -84,7 +90,7 @@ def test_reports_run_in_a_bounded_number_of_queries(books: Books) -> None:
                 invoices.create_invoice(env, books.customer2, [item(str(n + 1), "1", vat13(env))]),
             )
     with books.unit() as env, StatementCounter(books.instance.engine) as big:
-        reports.trial_balance(env, YEAR_START, TODAY)
+        reports.trial_balance(env, _year_start(), _today())
         reports.aged_balances(env)
     assert big.count == small.count <= 4
 
@@ -106,7 +112,7 @@ def test_posting_an_invoice_uses_a_bounded_number_of_queries(books: Books) -> No
 def test_exports(books: Books) -> None:
     _activity(books)
     with books.unit() as env:
-        rows = reports.trial_balance(env, YEAR_START, TODAY)
+        rows = reports.trial_balance(env, _year_start(), _today())
     columns = [("code", "Code"), ("name_zh", "名称"), ("closing", "Closing")]
     csv_bytes = export.to_csv(rows, columns)
     assert csv_bytes.startswith("\ufeff".encode())

@@ -22,9 +22,9 @@ class Package:
         ForeignKey("stock_picking.id", ondelete="CASCADE"), index=True, info=info(_("Transfer"))
     )
     name: Mapped[str] = mapped_column(String(64), default="", info=info(_("Package")))
-    weight: Mapped[Decimal] = mapped_column(
-        Quantity(), default=Decimal(0), info=info(_("Weight (kg)"))
-    )
+    # No default: a parcel without its weight cannot be priced or handed to a carrier, so the
+    # API and the form ask for it (required) instead of storing a zero that is then refused.
+    weight: Mapped[Decimal] = mapped_column(Quantity(), info=info(_("Weight (kg)")))
     length: Mapped[Decimal] = mapped_column(
         Exact(1), default=Decimal(0), info=info(_("Length (cm)"))
     )

@@ -180,6 +180,19 @@ def _models_with_rights(instance: Any) -> list[str]:
         return sorted(n for n in names if n in env.registry)
 
 
+def _own_rule_refusal(instance: Any, model: str, group: str, body: str) -> bool:
+    """A create refused by an ``own`` record rule that binds ``group`` through a parent.
+
+    The sample payload points at the oldest parent record (an order of someone else),
+    so a rule such as "lines follow their order's salesperson" rightly refuses it.
+    """
+    from kernel.policy import policies
+
+    rules = policies(instance.registry).rules.get(model, [])
+    bound = [r for r in rules if r.kind == "own" and "." in r.field and r.binds(frozenset({group}))]
+    return bool(bound) and "your own" in body
+
+
 @pytest.mark.slow
 def test_builtin_groups_models_operations(make_instance: Any) -> None:
     """Parametrised from the data: allowed → not refused (and effective); forbidden → 403, unchanged."""
@@ -216,7 +229,11 @@ def test_builtin_groups_models_operations(make_instance: Any) -> None:
                     checked += 1
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                     if "create" in allowed:
-                        if response.status_code in (403,) or response.status_code >= 500:
+                        if response.status_code == 403 and _own_rule_refusal(
+                            instance, model, group, response.text
+                        ):
+                            pass  # the sample points at another user's document (a line of their order)
+                        elif response.status_code in (403,) or response.status_code >= 500:
                             problems.append(
                                 f"{where} create refused: {response.status_code} {response.text[:200]}"
                             )
