@@ -202,32 +202,32 @@ def run_server(
             kwargs["reload"] = True
         else:
             click.echo(_("--reload is not supported by this web server; ignored"), err=True)
-    runner = _start_jobs(url, addons_path, jobs)
+    _start_jobs(url, addons_path, jobs)
     echo(_("Serving %(address)s", address=f"http://{host}:{port}"))
-    try:
-        web_serve(url, addons_path, host, port, workers, **kwargs)
-    finally:
-        if runner is not None:
-            runner.stop()
+    web_serve(url, addons_path, host, port, workers, **kwargs)
 
 
-def _start_jobs(url: str, addons_path: list[str], mode: str) -> Any:
-    """The in-process job runner, when this server is to run the jobs."""
+def _start_jobs(url: str, addons_path: list[str], mode: str) -> None:
+    """Arrange for the in-process job runner, when this server is to run the jobs.
+
+    The runner thread starts inside the served worker process (see
+    :func:`kernel.web.server.start_inprocess_jobs`), never here: the web server
+    forks its workers from this process, and a thread running at fork time can
+    leave a lock held in the child, which then hangs before it answers anything.
+    """
     import os
 
     from kernel.instance import ENV_BACKGROUND, Instance
+    from kernel.web.server import ENV_JOBS
 
     instance = Instance.open(url, addons_path)
+    instance.engine.dispose()  # no connection of this process is carried into the forked workers
     if mode == "none" or (mode == "auto" and instance.dialect != "sqlite"):
         if instance.dialect != "sqlite":
             os.environ[ENV_BACKGROUND] = "1"  # `suanpan worker` delivers
             echo(_("Scheduled jobs and e-mail run in `suanpan worker` processes"))
         return None
-    from kernel.jobs.local import LocalRunner
-
     os.environ[ENV_BACKGROUND] = "1"
-    instance.background_delivery = True
-    runner = LocalRunner(instance)
-    runner.start()
+    os.environ[ENV_JOBS] = "inprocess"
     echo(_("Scheduled jobs and e-mail run in this process"))
-    return runner
+    return None

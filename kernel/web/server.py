@@ -39,6 +39,7 @@ ENV_ADDONS = "SUANPAN_ADDONS_PATH"
 ENV_HOSTS = "SUANPAN_ALLOWED_HOSTS"
 ENV_SECURE = "SUANPAN_SECURE_COOKIES"
 ENV_PROXIES = "SUANPAN_TRUSTED_PROXIES"
+ENV_JOBS = "SUANPAN_SERVE_JOBS"  # "inprocess": each worker runs the job runner (set by `serve`)
 #: seconds a worker gets to finish its requests at shutdown or replacement before it is killed
 WORKER_KILL_TIMEOUT = 30
 
@@ -77,9 +78,28 @@ def _instance_app() -> Litestar:
     secure = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(
         secure_raw
     )
-    return create_app(
+    app = create_app(
         instance, allowed_hosts=[h.strip() for h in hosts] or None, secure_cookies=secure
     )
+    if os.environ.get(ENV_JOBS) == "inprocess":
+        start_inprocess_jobs(app, instance)
+    return app
+
+
+def start_inprocess_jobs(app: Litestar, instance: Any) -> None:
+    """Run scheduled jobs and the outbox in this worker process while it serves.
+
+    Started on the app's startup, inside the worker (a thread started before the
+    server forks its workers would be copied mid-flight and can hang the child).
+    With several workers each runs one; every job run is claimed in its own
+    transaction, so none runs twice.
+    """
+    from kernel.jobs.local import LocalRunner
+
+    instance.background_delivery = True
+    runner = LocalRunner(instance)
+    app.on_startup.append(lambda: runner.start())
+    app.on_shutdown.append(lambda: runner.stop(timeout=5.0))
 
 
 def serve(

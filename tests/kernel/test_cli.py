@@ -8,6 +8,7 @@ the built-in addons.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -413,12 +414,67 @@ def test_serve_answers_with_a_key_made_by_the_cli(make_instance: MakeInstance) -
         assert "lib.book" in {m["model"] for m in json.loads(body)["models"]}
         assert get(key[:-2] + "xx")[0] == 401
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server)
+
+
+def _stop(server: Any) -> None:
+    import subprocess
+
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+@pytest.mark.slow
+def test_serve_on_sqlite_answers_and_runs_the_jobs_in_process(
+    make_instance: MakeInstance,
+) -> None:
+    """The README's demo: `serve` on SQLite answers and runs due jobs with no other service.
+
+    The job runner must start inside the served worker: started in the parent before
+    the server forks, a job running at that moment left the worker hung on a lock.
+    Stock's reorder job is due at once on a new instance, so it runs while we wait.
+    """
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    instance = make_instance(["stock"])
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kernel.cli", "serve", "--db", instance.url, "--port", str(port)],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "SUANPAN_FAST_HASH": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        answered, ran = False, []
+        while not (answered and ran):
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            assert time.monotonic() < deadline, f"answered={answered} job runs={ran} after 60 s"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as r:
+                    answered = r.status == 200
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            with instance.unit(None, su=True) as env:
+                Run = env["ir.job.run"]
+                ran = env.session.scalars(
+                    select(Run.id).where(Run.job_name == "stock.reorder_rules")
+                ).all()
+            time.sleep(0.5)
+    finally:
+        _stop(server)
 
 
 def test_users_create_without_password_or_terminal_says_what_to_do(
