@@ -223,6 +223,42 @@ def _grow(tree: Tree, name: str, available: dict[str, Manifest], path: set[str])
             _grow(branch, dep, available, path | {name})
 
 
+@addons.command("hooks")
+@click.argument("names", nargs=-1)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the Markdown to this file instead of printing it.",
+)
+@instance_options
+def hooks(names: tuple[str, ...], output: Path | None) -> None:
+    """The hook reference (Markdown) of NAMES and their dependencies (default: built-in addons).
+
+    Rendered from the hookspecs' signatures and docstrings, with the addons
+    implementing each hook in the order pluggy calls them; docs/hooks.md is this
+    output for the built-in addons.
+    """
+    from kernel import hookdocs
+
+    available = state().instance().available
+    for name in names:
+        if name not in available:
+            raise unknown_addon(name, available)
+    chosen = (
+        [available[n] for n in with_auto_install(closure(list(names), available), available)]
+        if names
+        else None
+    )
+    text = hookdocs.reference(chosen)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        echo(_("Wrote %(path)s", path=str(output)))
+
+
 @addons.command("revision")
 @click.argument("name")
 @click.option("-m", "--message", required=True, help="What the migration does.")

@@ -6,8 +6,9 @@ returning lists, so the kernel owns naming and clash handling. Unless a hook
 says otherwise, it runs inside the unit of work (transaction) of the event that
 fired it: if an implementation raises, the whole unit rolls back.
 
-The addon developer guide (``docs/addon-guide.md``) documents each of these; a
-test fails when one is missing there.
+These docstrings are the contract: ``docs/hooks.md`` is rendered from them
+(``python -m kernel.hookdocs``), and a test fails when it is stale or a hook has
+no docstring.
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ if TYPE_CHECKING:
 def registry_ready(registry: Registry) -> None:
     """Called once an instance's registry has been composed (start-up, install, uninstall).
 
-    :param registry: the freshly composed registry; models are mapped but no
-        database work is allowed here (there is no unit of work).
-    Return value is ignored.
+    ``registry`` is the freshly composed registry: models are mapped, but there is
+    no unit of work, so no database access here. Return value is ignored.
     """
 
 
@@ -62,7 +62,8 @@ def register_routes(register: Callable[..., None]) -> None:
     """Contribute Litestar route handlers or controllers.
 
     Call ``register(handler_or_controller)`` once per item. Called when the web
-    app of an instance is assembled; no unit of work is open.
+    app of an instance is assembled; no unit of work is open. Screens for your
+    models come from ``register_views`` without any route of your own.
     """
 
 
@@ -70,13 +71,32 @@ def register_routes(register: Callable[..., None]) -> None:
 def register_menus(register: Callable[..., None]) -> None:
     """Contribute menu entries: ``register(key, label, url, parent=None, sequence=10, group=None)``.
 
-    ``group`` (e.g. ``"sales_order.group_user"``) hides the entry from users not in it.
+    ``key`` is unique across addons: prefix it with your addon's name. ``url`` is
+    ``None`` for an entry that only holds others. ``parent`` is the key of the entry
+    to hang yours under — any installed addon's, e.g. ``"base"`` (Master Data),
+    ``"base.config"``, ``"sales"``, ``"stock"``, ``"stock.config"``, ``"purchase"``,
+    ``"accounting"``, ``"reporting"`` or ``"kernel.settings"``; an entry whose parent
+    is not installed is shown at the top level. Up to three levels (top menu →
+    section → entries); siblings are sorted by ``sequence``, then key. ``group``
+    (e.g. ``"sales_order.group_user"``) hides the entry from users not in it, and a
+    holder left without visible entries is hidden too. Called once per composed
+    registry; no unit of work is open.
     """
 
 
 @hookspec
 def register_views(register: Callable[..., None]) -> None:
-    """Contribute list/form view declarations: ``register(view)`` with a ``kernel.web.views.View``."""
+    """Contribute list/form screens: ``register(view)`` with a :class:`kernel.web.views.View`.
+
+    A ``View`` names a model and the URL segment of its screens (``/app/<url>``), its
+    list (``ListView``), form (``FormView`` with ``Section`` and ``Lines``), filters and
+    optional pivot; ``register(ViewExtension(...))`` adds columns, fields, sections or
+    filters to another addon's view. The JSON API (``/api/v1/<model>``) needs no view.
+    The classes and their options are described in the addon guide ("Views, menus
+    and the JSON API")
+    and their docstrings in ``kernel/web/views.py``. Called once per composed
+    registry; no unit of work is open.
+    """
 
 
 @hookspec
@@ -90,7 +110,11 @@ def register_template_dirs(register: Callable[..., None]) -> None:
 
 @hookspec
 def register_static_dirs(register: Callable[..., None]) -> None:
-    """Contribute static folders: ``register(prefix, path)``, served at ``/static/<prefix>/``."""
+    """Contribute static folders: ``register(prefix, path)``, served at ``/static/<prefix>/``.
+
+    Use your addon's name as ``prefix``. Called when the web app of an instance is
+    assembled; no unit of work is open.
+    """
 
 
 @hookspec
@@ -99,9 +123,10 @@ def register_form_panels(register: Callable[..., None]) -> None:
 
     ``register(key, model, render, group=None)`` with ``render(env, record) ->
     markupsafe.Markup | None`` (``None``: nothing to show for this record), called in
-    the form's unit of work. Why: an addon shows what it knows about another addon's
-    document (reporting: the order's milestones with times and people) without
-    replacing that addon's view. A panel that raises is logged and left out.
+    a savepoint of the form's unit of work. Why: an addon shows what it knows about
+    another addon's document (reporting: the order's milestones with times and
+    people) without replacing that addon's view. A panel that raises is logged and
+    left out.
     """
 
 
@@ -115,7 +140,26 @@ def register_dashboard_widgets(register: Callable[..., None]) -> None:
 
 @hookspec
 def register_cli_commands(register: Callable[..., None]) -> None:
-    """Contribute click commands to ``suanpan``: ``register(command)``."""
+    """Contribute click commands to ``suanpan``: ``register(command)``.
+
+    Called when the database given to ``suanpan`` is initialized; a name already
+    taken (by the kernel or another addon) is ignored with a warning. Receive the
+    instance with ``kernel.cli.pass_instance``::
+
+        @click.command("loyalty-report")
+        @pass_instance
+        def loyalty_report(instance):
+            with instance.unit(None, su=True, readonly=True) as env:
+                ...
+
+
+        @hookimpl
+        def register_cli_commands(register):
+            register(loyalty_report)
+
+    Run it as ``suanpan --db URL loyalty-report`` (database options go before the
+    command name).
+    """
 
 
 @hookspec
@@ -131,6 +175,7 @@ def register_jobs(register: Callable[..., None]) -> None:
     (PostgreSQL); a run never overlaps another run of the same job. What it
     returns is kept as the run's summary; raising rolls the run back and records
     the error. Called when the job runner is assembled; no unit of work is open.
+    See ``docs/jobs.md`` for how runs are scheduled on SQLite and PostgreSQL.
     """
 
 
@@ -138,9 +183,10 @@ def register_jobs(register: Callable[..., None]) -> None:
 def register_notifications(register: Callable[..., None]) -> None:
     """Declare the internal notifications an addon sends: ``register(event, label, group)``.
 
-    Users of ``group`` see each on their Notifications page and may turn it off;
-    :func:`kernel.mail.notify.staff` leaves out those who did. Called when the
-    page is built; no unit of work is open.
+    Users of ``group`` see each on their Notifications page (user menu) and may
+    turn it off; :func:`kernel.mail.notify.staff` (``staff(env, event, group)``)
+    returns only those who still want it. Called when the page is built; no unit of
+    work is open.
     """
 
 
@@ -153,7 +199,10 @@ def deliver_outbox_message(env: Env, topic: str, payload: dict[str, Any]) -> boo
 
     Return ``True`` when your implementation handled ``topic``; the first ``True``
     stops the call. ``None`` means "not mine". Raising leaves the message pending
-    for the next delivery attempt. Runs outside the business transaction.
+    with its reason: it is tried again after a growing delay (30 s, 1 min, 2 min …
+    1 h) and shown as failed after 8 attempts. Runs outside the business
+    transaction, in a unit of its own: what your implementation writes through
+    ``env`` commits together with the "sent" mark.
     """
 
 

@@ -23,6 +23,7 @@ def account_payment_state_changed(env: Env, invoices: list[Any]) -> None:
     ``invoices`` are posted ``account.move`` records that name a source document
     (``origin_model``/``origin_id``), e.g. a vendor bill of a purchase order that a
     payment, a credit note or a reversal just settled (``payment_state``). The
-    source document's addon follows them (accounting itself follows sales orders).
-    Return value is ignored.
+    source document's addon follows them: accounting itself settles sales orders,
+    purchase_accounting finishes purchase orders whose bills are paid. Return value
+    is ignored.
     """

@@ -5,7 +5,9 @@ grouping with sub-totals, pagination, column choice, CSV/XLSX export) and a form
 (validation messages, one-to-many line editing, many-to-one pickers, workflow
 buttons, status bar, history and attachments). Addons contribute them through
 the ``register_views`` hook; a later addon may register a view for the same model
-to replace it, or use ``extra_fields`` in a ``ViewExtension`` to add its fields.
+to replace it, or register a :class:`ViewExtension` to add its own list columns, one
+form section, filters, actions and links to it. docs/addon-guide.md ("Views, menus
+and the JSON API") shows both.
 
 A new form starts from the columns' defaults, a many-to-one's ``default_ref``
 (``info(_("Unit"), default_ref="base.uom_unit")``), and ``default_<field>`` values

@@ -175,6 +175,24 @@ def test_graph_shows_dependencies_and_extension_order(make_instance: MakeInstanc
     assert "lib.book: library:Book → library_loan:BookLoan → library_glue:BookGlue" in out
 
 
+def test_hooks_renders_the_reference_of_an_addon_outside_the_repository(tmp_path: Path) -> None:
+    """A third-party developer renders their addon's hook reference like docs/hooks.md."""
+    out = tmp_path / "hooks.md"
+    url = f"sqlite:///{tmp_path / 'none.db'}"  # no database is needed, none is made
+    result = suanpan(url, "addons", "hooks", "library_loan", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    library = text.split("## library (`")[1]
+    assert "### `library_book_labels(env, book)`" in library
+    assert "every installed implementation contributes a list" in library
+    labels = library.split("### `library_book_labels(")[1].split("###")[0]
+    assert "*Implemented by* (call order): library_loan." in labels
+    assert "## stock" not in text  # only the addons named and their dependencies
+    assert not (tmp_path / "none.db").exists()
+    unknown = suanpan(url, "addons", "hooks", "no_such_addon")
+    assert unknown.exit_code == 2 and "no_such_addon" in unknown.stderr
+
+
 def test_api_key_is_printed_once_and_only_its_hash_is_stored(
     make_instance: MakeInstance,
 ) -> None:
