@@ -7,9 +7,12 @@ they want "order to approve" and "over credit limit" mails.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import func, select
 
 from kernel import hookimpl
 from kernel.env import Env
@@ -19,6 +22,9 @@ from kernel.mail import notify as mail
 MANAGER = "sales_order.group_manager"
 TO_APPROVE = "sales_order.to_approve"
 CREDIT_HOLD = "sales_order.credit_hold"
+ALERTS = "sales_order.alerts"
+STALE_DAYS = 2
+"""An order submitted longer ago than this, still not decided, is reported as stale."""
 
 
 @hookimpl
@@ -32,6 +38,54 @@ def register_notifications(register: Callable[..., None]) -> None:
     register(
         CREDIT_HOLD, _("A sales order is held: the customer is over the credit limit"), MANAGER
     )
+    register(ALERTS, _("Daily sales alerts"), MANAGER)
+
+
+@hookimpl
+def register_jobs(register: Callable[..., None]) -> None:
+    register(ALERTS, sales_alerts, cron="15 8 * * *")
+
+
+def sales_alerts(env: Env) -> str:
+    """Scheduled: orders waiting too long for a decision and open exceptions, to the managers.
+
+    The home page shows the same exceptions when someone looks; this reaches the
+    managers who do not open it. Counted in SQL: one statement per list.
+    """
+    from addons.sales_order.services.exceptions import OPEN
+
+    Order, Exception_ = env["sale.order"], env["sale.order.exception"]
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=STALE_DAYS)
+    stale = list(
+        env.session.scalars(
+            select(Order)
+            .where(Order.state == "submitted", Order.submitted_at < since)
+            .order_by(Order.submitted_at)
+            .limit(50)
+        )
+    )
+    exceptions = env.session.execute(
+        select(Exception_.kind, func.count())
+        .where(Exception_.status.in_(OPEN))
+        .group_by(Exception_.kind)
+        .order_by(Exception_.kind)
+    ).all()
+    if not stale and not exceptions:
+        return "nothing to report"
+    kinds = dict(Exception_.__table__.c.kind.info.get("selection") or [])
+    mail.notify(
+        env,
+        "sale_alerts",
+        env.ref("base.main_company"),
+        mail.staff(env, ALERTS, MANAGER),
+        context={
+            "stale": stale,
+            "days": STALE_DAYS,
+            "exceptions": [(kinds.get(kind, kind), count) for kind, count in exceptions],
+        },
+        event=ALERTS,
+    )
+    return f"{len(stale)} waiting over {STALE_DAYS} days, {sum(c for _k, c in exceptions)} open exceptions"
 
 
 def _context(env: Env, order: Any) -> dict[str, Any]:

@@ -80,3 +80,43 @@ def test_a_manager_who_opted_out_gets_no_approval_mail(world: World, smtp_inbox:
     assert [
         m["Subject"] for m in smtp_inbox.to("boss@example.com") if "approval" in m["Subject"]
     ] == []
+
+
+def test_daily_sales_alerts_reach_the_managers_in_their_language(
+    world: World, smtp_inbox: Any
+) -> None:
+    """The job mails what waits too long and the open exceptions; with nothing, no mail."""
+    import datetime as dt
+
+    from addons.sales_order.services.exceptions import report_exception
+    from kernel.jobs.runner import run_job
+
+    configure_smtp(world.instance, smtp_inbox.port)
+    _emails(world, boss="boss@example.com", clerk="clerk@example.com")
+    assert run_job(world.instance, "sales_order.alerts").status == "ok"
+    world.instance.deliver_outbox()
+    assert smtp_inbox.to("boss@example.com") == []  # nothing to report: no mail
+    with world.instance.unit(None, su=True) as env:
+        env.get("res.user", world.manager).lang = "zh_CN"
+    with world.unit() as env:
+        old = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
+        fire(env, old, "submit")
+        fresh = orders.create_order(
+            env, world.customer, [{"product_id": world.widget, "quantity": 1}]
+        )
+        fire(env, fresh, "submit")
+        report_exception(env, fresh, "complaint", "Wrong address on the delivery note")
+        old_id, old_name, fresh_name = old.id, old.name, fresh.name
+    with world.instance.unit(None, su=True) as env:
+        env.get("sale.order", old_id).submitted_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+    smtp_inbox.messages.clear()
+    outcome = run_job(world.instance, "sales_order.alerts")
+    assert outcome.status == "ok"
+    world.instance.deliver_outbox()
+    [alert] = [m for m in smtp_inbox.to("boss@example.com") if "销售提醒" in str(m["Subject"])]
+    body = alert.get_body(("plain",)).get_content()
+    assert old_name in body and fresh_name not in body  # only the one waiting over 2 days
+    assert "1" in str(alert["Subject"])
+    assert smtp_inbox.to("clerk@example.com") == []
