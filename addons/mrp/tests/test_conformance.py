@@ -1,0 +1,5 @@
+from kernel.testing import AddonConformance
+
+
+class TestConformance(AddonConformance):
+    addon = "mrp"

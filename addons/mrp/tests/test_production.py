@@ -1,0 +1,178 @@
+"""Production orders through stock: reserve, consume, produce, refuse, cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from addons.mrp.services.production import create_production
+from addons.mrp.tests.conftest import D, bom, on_hand, product, quants_match_moves, stock_in
+from kernel import workflow
+from kernel.errors import AccessDenied, ConflictError, ValidationError
+from kernel.testing import make_user
+
+
+def _workshop(instance: Any) -> dict[str, int]:
+    """A table made of 4 legs (75 cm of board each, 10 % offcut) and 8 screws."""
+    with instance.unit(None, su=True) as env:
+        board = product(env, "Board", uom="uom_m", cost="40")
+        screw = product(env, "Screw", cost="0.5")
+        table = product(env, "Table", route="make", cost_method="average")
+        bom(env, table, [(board, "300", "uom_cm", "10"), (screw, "8")])
+        return {"board": board, "screw": screw, "table": table}
+
+
+def test_a_production_order_reserves_consumes_and_produces(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    ids = _workshop(instance)
+    worker = make_user(instance, "worker", ["mrp.group_user"])
+    with instance.unit(None, su=True) as env:
+        stock_in(env, {ids["board"]: 10, ids["screw"]: 100})
+    with instance.unit(worker) as env:
+        mo = create_production(env, ids["table"], D(2))
+        assert (mo.state, mo.bom_id is not None, mo.name.startswith("MO")) == ("draft", True, True)
+        workflow.fire(env, mo, "confirm")
+        lines = {c.product_id: (c.quantity, c.reserved_qty) for c in mo.components}
+        # 2 × 3 m × 1.1 = 6.6 m of board, 16 screws, all reserved
+        assert lines == {ids["board"]: (D("6.6"), D("6.6")), ids["screw"]: (D(16), D(16))}
+        assert mo.component_status == "available"
+        workflow.fire(env, mo, "start")
+        workflow.fire(env, mo, "produce")
+        mo_id = mo.id
+    with instance.unit(None, su=True) as env:
+        mo = env.get("mrp.production", mo_id)
+        assert mo.state == "done" and mo.date_done is not None
+        assert on_hand(env, ids["board"]) == D("3.4")
+        assert on_hand(env, ids["screw"]) == D(84)
+        assert on_hand(env, ids["table"]) == D(2)
+        # 6.6 m × 40 + 16 × 0.5 = 272 for two tables: 136 each, the table's new average cost
+        assert (mo.material_cost, mo.unit_cost) == (D(272), D(136))
+        assert env.get("product.product", ids["table"]).standard_price == D(136)
+        assert [c.consumed_qty for c in mo.components] == [D("6.6"), D(16)]
+        History = env["workflow.history"]
+        history = env.session.scalars(
+            select(History.transition)
+            .where(History.model == "mrp.production", History.res_id == mo_id)
+            .order_by(History.id)
+        ).all()
+        assert history == ["confirm", "start", "produce"]
+        quants_match_moves(env)
+
+
+def test_a_short_component_refuses_the_whole_step_and_nothing_moves(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    ids = _workshop(instance)
+    with instance.unit(None, su=True) as env:
+        stock_in(env, {ids["board"]: 5, ids["screw"]: 100})
+        mo = create_production(env, ids["table"], D(2))
+        workflow.fire(env, mo, "confirm")
+        assert mo.component_status == "partial"
+        mo_id = mo.id
+    with (
+        pytest.raises(ValidationError, match="not enough Board"),
+        instance.unit(None, su=True) as env,
+    ):
+        workflow.fire(env, env.get("mrp.production", mo_id), "produce")
+    with instance.unit(None, su=True) as env:
+        mo = env.get("mrp.production", mo_id)
+        assert mo.state == "confirmed"
+        assert (on_hand(env, ids["board"]), on_hand(env, ids["screw"])) == (D(5), D(100))
+        assert on_hand(env, ids["table"]) == 0
+        assert {c.product_id: c.reserved_qty for c in mo.components} == {
+            ids["board"]: D(5),
+            ids["screw"]: D(16),
+        }
+        quants_match_moves(env)
+
+
+def test_negative_stock_when_configured(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    ids = _workshop(instance)
+    with instance.unit(None, su=True) as env:
+        env.session.add(env["ir.setting"](key="stock_allow_negative", value=True))
+    with instance.unit(None, su=True) as env:
+        stock_in(env, {ids["screw"]: 100})
+        mo = create_production(env, ids["table"], D(1))
+        workflow.fire(env, mo, "confirm")
+        workflow.fire(env, mo, "produce")
+        assert on_hand(env, ids["board"]) == D("-3.3")
+        assert on_hand(env, ids["table"]) == D(1)
+
+
+def test_cancelling_releases_the_reserved_components(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    ids = _workshop(instance)
+    with instance.unit(None, su=True) as env:
+        stock_in(env, {ids["board"]: 10, ids["screw"]: 100})
+        mo = create_production(env, ids["table"], D(1))
+        workflow.fire(env, mo, "confirm")
+        from addons.stock.services import availability
+
+        assert availability(env, [ids["board"]])[ids["board"]]["reserved"] == D("3.3")
+        with pytest.raises(ValidationError):
+            workflow.fire(env, mo, "cancel")  # a reason is required
+        workflow.fire(env, mo, "cancel", reason="customer changed the design")
+        figures = availability(env, [ids["board"], ids["table"]])
+        assert figures[ids["board"]]["reserved"] == 0
+        assert figures[ids["table"]]["incoming"] == 0
+        assert mo.component_status == "none" and mo.cancel_reason
+
+
+def test_confirmed_orders_keep_their_product_and_quantity(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    ids = _workshop(instance)
+    with instance.unit(None, su=True) as env:
+        mo = create_production(env, ids["table"], D(1))
+        workflow.fire(env, mo, "confirm")
+        mo_id = mo.id
+    with (
+        pytest.raises(ConflictError, match="no longer a draft"),
+        instance.unit(None, su=True) as env,
+    ):
+        env.get("mrp.production", mo_id).quantity = D(5)
+        env.session.flush()
+
+
+def test_a_product_without_a_bill_cannot_be_confirmed(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    with instance.unit(None, su=True) as env:
+        lamp = product(env, "Lamp")
+        mo = create_production(env, lamp, D(1))
+        with pytest.raises(ValidationError, match="no bill of materials"):
+            workflow.fire(env, mo, "confirm")
+
+
+def test_only_production_users_run_orders(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    ids = _workshop(instance)
+    clerk = make_user(instance, "clerk", ["stock.group_user"])
+    with pytest.raises(AccessDenied), instance.unit(clerk) as env:
+        create_production(env, ids["table"], D(1))
+    with instance.unit(clerk) as env:  # bills are readable by every employee
+        assert env.session.scalars(select(env["mrp.bom"])).all()
+
+
+def test_two_orders_are_served_first_come_first_served(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    ids = _workshop(instance)
+    with instance.unit(None, su=True) as env:
+        stock_in(env, {ids["board"]: 5, ids["screw"]: 100})
+        first = create_production(env, ids["table"], D(1))
+        second = create_production(env, ids["table"], D(1))
+        workflow.fire(env, first, "confirm")
+        workflow.fire(env, second, "confirm")
+        assert (first.component_status, second.component_status) == ("available", "partial")
+        # more board arrives: the second order's reservation is completed
+        stock_in(env, {ids["board"]: 5})
+        env.session.refresh(second)
+        assert second.component_status == "available"
+        Quant = env["stock.quant"]
+        reserved = env.session.scalar(
+            select(Quant.reserved_quantity).where(
+                Quant.product_id == ids["board"],
+                Quant.location_id == env.ref("stock.location_stock").id,
+            )
+        )
+        assert reserved == D("6.6")

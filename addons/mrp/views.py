@@ -1,0 +1,131 @@
+"""Screens and menus of manufacturing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kernel.i18n import _
+from kernel.web.views import Filter, FormView, Lines, ListView, Section, View, ViewExtension
+
+BOM = View(
+    model="mrp.bom",
+    url="mrp/boms",
+    title=_("Bills of materials"),
+    list=ListView(
+        columns=["code", "product_id", "quantity", "uom_id", "type", "active"],
+        search=["code"],
+        filters=[
+            Filter("kits", _("Kits"), lambda env, M: M.type == "phantom"),
+            Filter("archived", _("Archived"), lambda env, M: M.active.is_(False)),
+        ],
+        group_by=["product_id", "type"],
+        order="product_id",
+    ),
+    form=FormView(
+        sections=[
+            Section(None, ["product_id", "code", "quantity", "uom_id", "type"]),
+            Section(_("Options"), ["sequence", "active", "company_id", "note"]),
+        ],
+        lines=[
+            Lines(
+                "lines",
+                ["product_id", "quantity", "uom_id", "scrap_percent"],
+                _("Components"),
+            )
+        ],
+    ),
+)
+
+PRODUCTION = View(
+    model="mrp.production",
+    url="mrp/productions",
+    title=_("Production orders"),
+    list=ListView(
+        columns=[
+            "name",
+            "product_id",
+            "quantity",
+            "uom_id",
+            "date_planned",
+            "component_status",
+            "origin",
+            "state",
+        ],
+        search=["name", "origin"],
+        filters=[
+            Filter("open", _("Open"), lambda env, M: M.state.in_(("confirmed", "in_progress"))),
+            Filter(
+                "waiting",
+                _("Waiting for components"),
+                lambda env, M: (
+                    M.state.in_(("confirmed", "in_progress"))
+                    & M.component_status.in_(("waiting", "partial"))
+                ),
+            ),
+            Filter(
+                "ready", _("Ready to produce"), lambda env, M: M.component_status == "available"
+            ),
+            Filter("done", _("Done"), lambda env, M: M.state == "done"),
+        ],
+        group_by=["product_id", "state", "component_status"],
+        order="-id",
+    ),
+    form=FormView(
+        sections=[
+            Section(
+                None,
+                [
+                    "name",
+                    "product_id",
+                    "bom_id",
+                    "quantity",
+                    "uom_id",
+                    "warehouse_id",
+                    "date_planned",
+                    "user_id",
+                    "origin",
+                ],
+            ),
+            Section(
+                _("Progress"),
+                [
+                    "component_status",
+                    "date_start",
+                    "date_done",
+                    "material_cost",
+                    "unit_cost",
+                ],
+            ),
+            Section(_("Notes"), ["note", "cancel_reason"]),
+        ],
+        lines=[
+            Lines(
+                "components",
+                ["product_id", "quantity", "uom_id", "reserved_qty", "consumed_qty", "price_unit"],
+                _("Components"),
+                readonly=True,
+            )
+        ],
+        readonly_states=("confirmed", "in_progress", "done", "cancelled"),
+    ),
+)
+
+PRODUCT_EXTENSION = ViewExtension(
+    model="product.product",
+    form_section=Section(_("Manufacturing"), ["supply_route"]),
+)
+
+VIEWS = [BOM, PRODUCTION, PRODUCT_EXTENSION]
+
+
+def register_menus(register: Any) -> None:
+    user = "mrp.group_user"
+    register("mrp", _("Manufacturing"), "/app/mrp/productions", sequence=35, group=user)
+    register(
+        "mrp.productions",
+        _("Production orders"),
+        "/app/mrp/productions",
+        parent="mrp",
+        sequence=10,
+    )
+    register("mrp.boms", _("Bills of materials"), "/app/mrp/boms", parent="mrp", sequence=20)
