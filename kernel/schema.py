@@ -41,7 +41,14 @@ def create_owned(
     ]
     registry.metadata.create_all(conn, tables=new_tables)
     for table in new_tables:
-        created.append((registry.table_owners[table.name], "table", table.name, ""))
+        table_owner = registry.table_owners[table.name]
+        created.append((table_owner, "table", table.name, ""))
+        # Installed together, an addon's extension columns are created with the table they
+        # extend: record them as that addon's, so uninstalling it alone drops them.
+        for column in table.columns:
+            by = registry.column_owners.get((table.name, column.name))
+            if by is not None and by != table_owner:
+                created.append((by, "column", table.name, column.name))
     ops = Operations(MigrationContext.configure(conn))
     for table in registry.metadata.sorted_tables:
         if table.name not in existing:

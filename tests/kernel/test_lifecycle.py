@@ -95,6 +95,29 @@ def test_uninstalling_an_extension_keeps_the_extended_table_and_its_rows(
     assert rows == [(f"Book {i}", Decimal(f"{i}.25")) for i in range(5)]
 
 
+def test_extension_installed_with_its_base_is_removed_alone_to_the_same_schema(
+    make_instance: MakeInstance,
+) -> None:
+    """Installed in one go, library_loan's columns on lib_book are still its own.
+
+    They are created with the new lib_book table; were they recorded as the table's,
+    uninstalling library_loan would leave them (and their foreign key to the dropped
+    lib_loan, which PostgreSQL then refuses).
+    """
+    instance = make_instance(addons_path=[ADDONS])
+    lifecycle.install(instance, ["library"])
+    only_library = state_of(instance)
+    lifecycle.uninstall(instance, ["library"])
+    lifecycle.install(instance, ["library", "library_loan"])
+    assert {
+        ("column", "lib_book", "loan_count"),
+        ("column", "lib_book", "current_loan_id"),
+    } <= owned(instance, "library_loan")
+    lifecycle.uninstall(instance, ["library_loan"], cascade=True)
+    assert instance.installed_names() == ["library"]
+    assert state_of(instance)[0] == only_library[0]
+
+
 def test_uninstall_refuses_while_a_dependent_is_installed(library_loan: Instance) -> None:
     before = state_of(library_loan)
     with pytest.raises(AddonError) as caught:
