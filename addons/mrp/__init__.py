@@ -9,12 +9,24 @@ if TYPE_CHECKING:
 
 
 def register(parts: AddonParts) -> None:
-    from addons.mrp import hooks
+    from addons.mrp import hooks, hookspecs, sale_hooks
     from addons.mrp.models.bom import Bom, BomLine
     from addons.mrp.models.product import ProductMrp
     from addons.mrp.models.production import Production, ProductionComponent
     from addons.mrp.workflow import PRODUCTION_WORKFLOW
+    from kernel.i18n import _
+    from kernel.workflow import MilestoneDef, WorkflowExtension
 
     parts.model(ProductMrp, Bom, BomLine, Production, ProductionComponent)
     parts.workflow(PRODUCTION_WORKFLOW)
+    parts.hookspec(hookspecs)
     parts.plugin(hooks)
+    # an order whose shortage is being made expects it produced (see sale_hooks)
+    parts.plugin(sale_hooks, when=("sales_order",))
+    parts.extend_workflow(
+        WorkflowExtension(
+            "sale.order",
+            milestones=[MilestoneDef("produced", _("Produced"), "execution", sequence=6)],
+        ),
+        when=("sales_order",),
+    )

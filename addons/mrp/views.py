@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from kernel.i18n import _
-from kernel.web.views import Filter, FormView, Lines, ListView, Section, View, ViewExtension
+from kernel.web.views import (
+    Filter,
+    FormView,
+    Lines,
+    Link,
+    ListView,
+    Section,
+    View,
+    ViewExtension,
+)
 
 BOM = View(
     model="mrp.bom",
@@ -115,7 +124,28 @@ PRODUCT_EXTENSION = ViewExtension(
     form_section=Section(_("Manufacturing"), ["supply_route"]),
 )
 
-VIEWS = [BOM, PRODUCTION, PRODUCT_EXTENSION]
+
+def _in_production(env: Any, M: Any) -> Any:
+    """Sales orders waiting for goods being made for them."""
+    from sqlalchemy import select
+
+    Production = env["mrp.production"]
+    return M.id.in_(
+        select(Production.origin_id).where(
+            Production.origin_model == "sale.order",
+            Production.state.in_(("draft", "confirmed", "in_progress")),
+        )
+    )
+
+
+# Shown where sales orders are installed (extensions of absent views are ignored).
+SALE_ORDER_PRODUCTION = ViewExtension(
+    model="sale.order",
+    filters=[Filter("in_production", _("In production"), _in_production)],
+    links=[Link(_("Production"), "/app/mrp/productions?q={name}")],
+)
+
+VIEWS = [BOM, PRODUCTION, PRODUCT_EXTENSION, SALE_ORDER_PRODUCTION]
 
 
 def register_menus(register: Any) -> None:

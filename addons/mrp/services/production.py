@@ -44,14 +44,6 @@ def fill_production(env: Env, production: Any) -> None:
     product = env.browse("product.product", [int(production.product_id)])[
         int(production.product_id)
     ]
-    if product.type == "service":
-        raise ValidationError(
-            _(
-                "Product: %(product)s is a service and cannot be manufactured",
-                product=product.display_name(),
-            ),
-            field="product_id",
-        )
     if production.uom_id is None:
         production.uom_id = product.uom_id
     production.product_qty = convert(
@@ -115,6 +107,11 @@ def create_production(
 
 def confirm_problems(env: Env, production: Any) -> Any:
     """Why the order cannot be confirmed (guard of the ``confirm`` transition)."""
+    if production.product.type == "service":
+        return _(
+            "Product: %(product)s is a service and cannot be manufactured",
+            product=production.product.display_name(),
+        )
     if production.bom_id is None:
         return _(
             "Bill of materials: %(product)s has no bill of materials; create one first",
@@ -161,6 +158,7 @@ def confirm(env: Env, production: Any) -> None:
     reserve_moves(env, [*moves, finished])
     refresh_status(env, [production.id])
     _replenish_short(env, production, moves)
+    env.hook.mrp_production_confirmed(env=env, production=production)
 
 
 def _insert_moves(env: Env, production_id: int, drafts: list[Any]) -> list[Any]:
@@ -264,6 +262,7 @@ def produce(env: Env, production: Any) -> None:
     if production.date_start is None:
         production.date_start = production.date_done
     production.component_status = "available"
+    env.hook.mrp_production_done(env=env, production=production)
 
 
 def start(env: Env, production: Any) -> None:
@@ -275,6 +274,7 @@ def cancel(env: Env, production: Any, reason: str) -> None:
     production.cancel_reason = reason
     cancel_moves(env, open_moves(env, production))
     refresh_status(env, [production.id])
+    env.hook.mrp_production_cancelled(env=env, production=production)
 
 
 def refresh_status(env: Env, production_ids: list[int]) -> None:

@@ -176,3 +176,15 @@ def test_two_orders_are_served_first_come_first_served(make_instance: Any) -> No
             )
         )
         assert reserved == D("6.6")
+
+
+def test_a_service_cannot_be_manufactured(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    with instance.unit(None, su=True) as env:
+        board = product(env, "Board")
+        fitting = product(env, "Fitting service")
+        env.get("product.product", fitting).type = "service"
+        bom(env, fitting, [(board, "1")])
+        mo = create_production(env, fitting, D(1))
+        with pytest.raises(ValidationError, match="is a service"):
+            workflow.fire(env, mo, "confirm")

@@ -46,6 +46,7 @@ ADDONS = {
     "purchase_accounting",
     "delivery",
     "sale_delivery",
+    "mrp",
 }
 
 

@@ -1,0 +1,36 @@
+"""Hooks offered by manufacturing: what other addons learn about production orders.
+
+Called with keyword arguments, inside the unit of work of the step that caused
+them: raising rolls the whole step back. Implementations in addons that do not
+depend on mrp must be marked ``@hookimpl(optionalhook=True)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kernel import hookspec
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+
+
+@hookspec
+def mrp_production_confirmed(env: Env, production: Any) -> None:
+    """``production`` was confirmed: its components are reserved (as far as stock allows),
+    short ones were sent to ``stock_replenish``. ``production.origin_model`` /
+    ``origin_id`` name the document it serves (``sale.order``, ``stock.reorder.rule``,
+    another ``mrp.production``). Return value is ignored."""
+
+
+@hookspec
+def mrp_production_done(env: Env, production: Any) -> None:
+    """``production`` is done: its components were consumed and the product is in stock
+    (``production.unit_cost`` holds its cost per unit). Return value is ignored."""
+
+
+@hookspec
+def mrp_production_cancelled(env: Env, production: Any) -> None:
+    """``production`` was cancelled inside the cancel transaction: its open moves are
+    cancelled and their reservations released, so whatever it served (a sales order's
+    ``produced`` milestone) can stop waiting for it. Return value is ignored."""

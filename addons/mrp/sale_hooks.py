@@ -1,0 +1,110 @@
+"""Manufacturing toward sales orders (registered only when sales_order is installed).
+
+A production order raised for an order's shortage (``origin_model="sale.order"``)
+makes the order expect the ``produced`` milestone; the milestone is reached once
+none of the order's production orders is open any more. The sales user who
+approved the order need not be a production user, and the production user who
+finishes an order need not be a seller: both updates are made under ``sudo``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from kernel import hookimpl, workflow
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+
+OPEN = ("draft", "confirmed", "in_progress")
+
+
+def _order(env: Env, production: Any) -> Any:
+    if production.origin_model != "sale.order" or not production.origin_id:
+        return None
+    return env.session.get(env["sale.order"], production.origin_id)
+
+
+@hookimpl
+def mrp_production_confirmed(env: Env, production: Any) -> None:
+    with env.sudo("the order being made for reports its production"):
+        order = _order(env, production)
+        if order is not None:
+            workflow.expect_milestone(env, order, "produced", addon="mrp", note=production.name)
+
+
+def _settle(env: Env, production: Any) -> None:
+    if production.origin_model != "sale.order":
+        return
+    Production = env["mrp.production"]
+    still_open = env.session.scalar(
+        select(func.count(Production.id)).where(
+            Production.origin_model == "sale.order",
+            Production.origin_id == production.origin_id,
+            Production.state.in_(OPEN),
+            Production.id != production.id,
+        )
+    )
+    if still_open:
+        return
+    with env.sudo("the order being made for reports its production"):
+        order = _order(env, production)
+        if order is not None:
+            workflow.reach_milestone(env, order, "produced", addon="mrp", note=production.name)
+
+
+@hookimpl
+def mrp_production_done(env: Env, production: Any) -> None:
+    _settle(env, production)
+
+
+@hookimpl
+def mrp_production_cancelled(env: Env, production: Any) -> None:
+    _settle(env, production)
+
+
+@hookimpl
+def register_form_panels(register: Any) -> None:
+    register("mrp.order_production", "sale.order", render_order_panel)
+
+
+def render_order_panel(env: Env, order: Any) -> Any:
+    """The production orders serving a sales order, on its form: number, product, state."""
+    from markupsafe import Markup
+
+    from addons.mrp.models.production import COMPONENT_STATUS, PRODUCTION_STATES
+    from kernel.i18n import _, text_of
+
+    Production = env["mrp.production"]
+    with env.sudo("a seller sees how the production serving their order is going"):
+        rows = env.session.scalars(
+            select(Production)
+            .where(Production.origin_model == "sale.order", Production.origin_id == order.id)
+            .order_by(Production.id)
+        ).all()
+        if not rows:
+            return None
+        states = {k: text_of(v) for k, v in PRODUCTION_STATES}
+        components = {k: text_of(v) for k, v in COMPONENT_STATUS}
+        items = Markup("").join(
+            Markup(
+                '<tr><td><a href="/app/mrp/productions/{}">{}</a></td><td>{}</td>'
+                '<td class="text-end">{}</td><td>{}</td><td>{}</td></tr>'
+            ).format(
+                mo.id,
+                mo.name,
+                mo.product.display_name(env),
+                f"{mo.quantity.normalize():f}",
+                components.get(mo.component_status, mo.component_status),
+                states.get(mo.state, mo.state),
+            )
+            for mo in rows
+        )
+    title = text_of(_("Production orders"))
+    return Markup(
+        '<section class="sp-mrp-orders mb-3" aria-label="{}">'
+        '<div class="small text-body-secondary mb-1">{}</div>'
+        '<table class="table table-sm mb-0"><tbody>{}</tbody></table></section>'
+    ).format(title, title, items)
