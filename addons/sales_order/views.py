@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, exists
 
 from kernel.i18n import _
-from kernel.web.views import Filter, FormView, Lines, ListView, Section, View
+from kernel.web.views import Filter, FormView, Lines, ListView, Outcome, Section, View
 
 
 def _state(*states: str) -> Any:
@@ -27,6 +27,38 @@ def _mine(env: Any, Model: Any) -> Any:
 def _overdue(env: Any, Model: Any) -> Any:
     return and_(Model.due_date < dt.date.today(), Model.status != "resolved")
 
+
+def _rejected(env: Any, Model: Any) -> Any:
+    return and_(Model.state == "draft", Model.reject_reason != "")
+
+
+def _blocked(env: Any, Model: Any) -> Any:
+    Check = env["sale.order.check"]
+    return and_(
+        Model.state == "submitted",
+        exists().where(Check.order_id == Model.id, Check.severity == "block"),
+    )
+
+
+def _blocked_reason(order: Any) -> str:
+    from addons.sales_order.services.checks import blocking_messages
+
+    return "; ".join(blocking_messages(order))
+
+
+# What a bare state would hide: back in draft because a manager said no, or stuck.
+ORDER_OUTCOMES = [
+    Outcome("rejected", _("Rejected"), _rejected, lambda o: o.reject_reason),
+    Outcome("blocked", _("Blocked"), _blocked, _blocked_reason, style="warning"),
+    Outcome(
+        "cancelled",  # the list's own "Cancelled" filter stays
+        _("Cancelled"),
+        lambda env, M: M.state == "cancelled",
+        lambda o: o.cancel_reason,
+        style="secondary",
+        badge=False,
+    ),
+]
 
 ORDER_VIEW = View(
     model="sale.order",
@@ -129,6 +161,7 @@ ORDER_VIEW = View(
             "cancelled",
         ),
     ),
+    outcomes=ORDER_OUTCOMES,
 )
 
 EXCEPTION_VIEW = View(

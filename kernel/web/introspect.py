@@ -32,7 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from kernel.errors import NotFound, ValidationError
 from kernel.fields import Exact, Money, Quantity, UTCDateTime
 from kernel.i18n import LazyString, _, text_of
-from kernel.web.views import View, ViewExtension
+from kernel.web.views import Filter, View, ViewExtension
 
 if TYPE_CHECKING:
     from kernel.models.registry import Registry
@@ -610,7 +610,16 @@ def collect_views(registry: Registry) -> dict[str, View]:
             ),
             actions=[*view.actions, *ext.actions],
             pivot=ext.pivot or view.pivot,
+            outcomes=[*view.outcomes, *ext.outcomes],
         )
+    for model, view in views.items():
+        # each outcome is also a list filter ("Rejected"), unless the view declares one
+        names = {f.name for f in view.list.filters}
+        extra = [Filter(o.name, o.label, o.where) for o in view.outcomes if o.name not in names]
+        if extra:
+            views[model] = dataclasses.replace(
+                view, list=dataclasses.replace(view.list, filters=[*view.list.filters, *extra])
+            )
     known = {m: v for m, v in views.items() if m in registry}
     _view_cache[registry.pm] = known
     return known

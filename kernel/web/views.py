@@ -123,6 +123,27 @@ class Action:
     help: str | LazyString | None = None
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to a record that its state alone does not say: rejected, blocked, cancelled.
+
+    Why: a rejected order is back in ``draft`` to be corrected, and looked like a
+    fresh quotation. One declaration shows ``label`` beside the state in lists and
+    the status bar, adds a list filter named ``name`` (``where(env, Model)``), and
+    puts ``label`` with ``reason(record)`` at the top of the form. ``where`` is SQL
+    so a list page asks once per outcome, not once per row; ``style`` is a
+    Bootstrap colour (danger, warning …).
+    """
+
+    name: str
+    label: str | LazyString
+    where: Callable[[Any, Any], Any] = field(hash=False, compare=False)
+    reason: Callable[[Any], str] | None = field(default=None, hash=False, compare=False)
+    style: str = "danger"
+    # False: the state already says it (Cancelled); only the reason goes to the top of the form
+    badge: bool = True
+
+
 @dataclass
 class FormView:
     sections: list[Section]
@@ -182,6 +203,7 @@ class View:
     # ``builtins.list``: the field ``list`` above shadows the type in this class body
     actions: builtins.list[Action] = field(default_factory=builtins.list)
     pivot: Pivot | None = None
+    outcomes: builtins.list[Outcome] = field(default_factory=builtins.list)
 
 
 @dataclass
@@ -195,3 +217,4 @@ class ViewExtension:
     actions: list[Action] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     pivot: Pivot | None = None  # replaces the view's pivot declaration
+    outcomes: list[Outcome] = field(default_factory=list)

@@ -558,6 +558,20 @@ def parse_submission(
     return payload, raw_lines, raw
 
 
+def outcome(env: Env, view: View, meta: ModelMeta, record: Any | None) -> dict[str, Any] | None:
+    """The view's outcome this saved record carries (Rejected …), with its reason, or None."""
+    from kernel.web.ui.listing import outcomes_of
+
+    if record is None or not view.outcomes:
+        return None
+    found = outcomes_of(env, view, meta, [record.id]).get(record.id)
+    if found is None:
+        return None
+    declared = next(o for o in view.outcomes if o.name == found["name"])
+    reason = declared.reason(record) if declared.reason is not None else ""
+    return {**found, "reason": text_of(reason) if reason else ""}
+
+
 def buttons(env: Env, record: Any | None) -> list[dict[str, Any]]:
     if record is None or record.__model_name__ not in env.registry.workflows:
         return []

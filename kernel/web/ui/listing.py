@@ -314,6 +314,29 @@ def _related(env: Env, records: list[Any], columns: list[Column]) -> Iterator[An
             yield getattr(record, str(col.meta.relationship))
 
 
+def outcomes_of(env: Env, view: View, meta: ModelMeta, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Which of ``ids`` carry one of the view's outcomes (Rejected, Blocked …): one query each.
+
+    The first declared outcome that matches wins; ``label`` is text in the user's language.
+    """
+    found: dict[int, dict[str, Any]] = {}
+    if not ids:
+        return found
+    for outcome in view.outcomes:
+        stmt = select(meta.cls.id).where(meta.cls.id.in_(ids), outcome.where(env, meta.cls))
+        for rid in env.session.scalars(stmt):
+            found.setdefault(
+                rid,
+                {
+                    "name": outcome.name,
+                    "label": text_of(outcome.label),
+                    "style": outcome.style,
+                    "badge": outcome.badge,
+                },
+            )
+    return found
+
+
 def cell(env: Env, record: Any, col: Column) -> dict[str, Any]:
     """One displayed value: ``value`` (raw, for formatting and export) and ``text``."""
     fm = col.meta
@@ -371,8 +394,13 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
             stmt = stmt.limit(EXPORT_LIMIT)
         records = list(env.session.scalars(stmt).unique())
         prefetch_display(env, _related(env, records, columns))
+        tagged = outcomes_of(env, view, meta, [r.id for r in records])
         for record in records:
-            rows.append({"id": record.id, "cells": [cell(env, record, c) for c in columns]})
+            cells = [cell(env, record, c) for c in columns]
+            for c, col in zip(cells, columns, strict=True):
+                if col.name == "state" and record.id in tagged:
+                    c["outcome"] = tagged[record.id]
+            rows.append({"id": record.id, "cells": cells})
     return ListPage(
         view=view,
         meta=meta,

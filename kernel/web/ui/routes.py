@@ -195,6 +195,7 @@ def _form_context(
             readonly=readonly,
         ),
         "buttons": forms.buttons(env, record),
+        "outcome": forms.outcome(env, view, meta, record),
         "action_buttons": forms.action_buttons(env, view, record),
         "links": [
             {

@@ -1,0 +1,149 @@
+"""A clerk's working day in the browser (issue 17), in English and Chinese.
+
+States that say what happened: a manager rejects a submitted order with a reason;
+the clerk then reads "Rejected" and the reason at the top of the form, sees the
+order tagged in the list, and finds it under the list's "Rejected" filter —
+instead of a draft that looks fresh. Screenshots go to ``$SUANPAN_TEST_ARTIFACTS``
+(default ``test-artifacts/``); look at them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from live_server import ARGS, CHROMIUM, artifact, require_chromium, serve
+
+from kernel.instance import Instance
+from kernel.testing import MakeInstance, make_user
+
+pytestmark = pytest.mark.browser
+DEFAULT_ARTIFACTS = "test-artifacts"
+REASON = "Ask the customer for a deposit first"
+
+
+def _shot(page: Any, name: str) -> None:
+    path = artifact(f"day-{name}.png", default=DEFAULT_ARTIFACTS)
+    if path:
+        page.screenshot(path=path, full_page=True)
+
+
+def _watch(page: Any, problems: list[str]) -> None:
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+
+def _sign_in(browser: Any, base: str, login: str, problems: list[str], locale: str) -> Any:
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
+    page = context.new_page()
+    _watch(page, problems)
+    page.goto(f"{base}/login")
+    page.fill("#login", login)
+    page.fill("#password", "pw")
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def _to_chinese(page: Any) -> None:
+    page.click("a.dropdown-toggle:has(.bi-translate)")
+    with page.expect_navigation():
+        page.click("button[name=lang][value=zh_CN]")
+
+
+def _submitted_orders(instance: Instance, clerk: int, count: int) -> list[int]:
+    from addons.sales_order.services import orders
+
+    ids = []
+    with instance.unit(clerk) as env:
+        customer = env["res.partner"](name="Hangzhou Tea House", is_customer=True)
+        product = env["product.product"](
+            name="Longjing tea 250 g",
+            uom_id=env.ref("base.uom_unit").id,
+            list_price=Decimal("128.50"),
+        )
+        env.session.add_all([customer, product])
+        env.session.flush()
+        for _n in range(count):
+            order = orders.create_order(
+                env, customer.id, [{"product_id": product.id, "quantity": Decimal("2")}]
+            )
+            orders.submit(env, order)
+            ids.append(order.id)
+    return ids
+
+
+@pytest.fixture
+def office(make_instance: MakeInstance) -> Iterator[tuple[Instance, str, list[int]]]:
+    require_chromium()
+    instance = make_instance(["base", "sales_order"], demo=False)
+    clerk = make_user(instance, "clerk", ["sales_order.group_user", "base.group_manager"])
+    make_user(instance, "manager", ["sales_order.group_manager"])
+    ids = _submitted_orders(instance, clerk, 2)
+    with serve(instance) as base:
+        yield instance, base, ids
+
+
+def test_rejected_order_says_so_at_the_top_in_the_list_and_in_a_filter(
+    office: tuple[Instance, str, list[int]],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    instance, base, (rejected_id, other_id) = office
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            boss = _sign_in(browser, base, "manager", problems, "en-US")
+            boss.goto(f"{base}/app/sales/orders/{rejected_id}")
+            boss.click("[data-bs-target='#reason-reject']")
+            boss.fill("#reason-reject-text", REASON)
+            with boss.expect_navigation():
+                boss.click("#reason-reject button[type=submit]")
+
+            clerk = _sign_in(browser, base, "clerk", problems, "en-US")
+            clerk.goto(f"{base}/app/sales/orders/{rejected_id}")
+            banner = clerk.locator("[data-sp-outcome=rejected]")
+            expect(banner).to_be_visible()
+            assert "Rejected" in banner.inner_text() and REASON in banner.inner_text()
+            # at the top: above the status bar and the first section, within the first screen
+            box = banner.bounding_box()
+            assert box is not None and box["y"] < 300, box
+            first_section = clerk.locator("#record-form section").first.bounding_box()
+            assert first_section is not None and box["y"] < first_section["y"]
+            expect(clerk.locator(".sp-statusbar .sp-current")).to_have_text("Draft")
+            expect(clerk.locator(".sp-statusbar .sp-outcome")).to_have_text("Rejected")
+            _shot(clerk, "rejected-form")
+
+            # in the list, tagged; the "Rejected" filter finds it and only it
+            clerk.goto(f"{base}/app/sales/orders")
+            row = clerk.locator(f"tr:has(a[href$='/{rejected_id}'])")
+            expect(row.locator("[data-sp-outcome=rejected]")).to_have_text("Rejected")
+            other = clerk.locator(f"tr:has(a[href$='/{other_id}'])")
+            assert other.locator("[data-sp-outcome]").count() == 0
+            _shot(clerk, "rejected-list")
+            clerk.goto(f"{base}/app/sales/orders?f=rejected")
+            rows = clerk.locator("tbody tr:has(a.sp-row-link)")
+            expect(rows).to_have_count(1)
+            assert f"/{rejected_id}" in str(
+                rows.first.locator("a.sp-row-link").get_attribute("href")
+            )
+
+            # the same in Chinese
+            _to_chinese(clerk)
+            clerk.goto(f"{base}/app/sales/orders/{rejected_id}")
+            banner = clerk.locator("[data-sp-outcome=rejected]")
+            assert "已驳回" in banner.inner_text() and "原因" in banner.inner_text()
+            expect(clerk.locator(".sp-statusbar .sp-outcome")).to_have_text("已驳回")
+            _shot(clerk, "rejected-form-zh")
+            clerk.goto(f"{base}/app/sales/orders?f=rejected")
+            assert "已驳回" in clerk.locator(".sp-list").inner_text()
+            _shot(clerk, "rejected-list-zh")
+        finally:
+            browser.close()
+    assert problems == []
+    with instance.unit(None, su=True) as env:
+        order = env.get("sale.order", rejected_id)
+        assert (order.state, order.reject_reason) == ("draft", REASON)
