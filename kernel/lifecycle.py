@@ -325,6 +325,8 @@ def _remove_kernel_rows(
     if models_gone:
         env.session.execute(delete(Access).where(Access.model.in_(models_gone)))
     env.session.execute(delete(Owner).where(Owner.addon.in_(removing)))
+    if dropped_tables:  # another addon's columns on a dropped table go with it (a when= part's)
+        env.session.execute(delete(Owner).where(Owner.table_name.in_(sorted(dropped_tables))))
     env.session.execute(delete(Addon).where(Addon.name.in_(removing)))
 
 

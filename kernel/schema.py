@@ -226,15 +226,14 @@ def unrecorded_ownership(
         if table.name not in existing:
             continue
         table_owner = registry.table_owners.get(table.name)
-        if table_owner in addons:
-            if (table.name, "") not in recorded:
-                rows.append((table_owner, "table", table.name, ""))
-            continue  # its columns go with the table
+        if table_owner in addons and (table.name, "") not in recorded:
+            rows.append((table_owner, "table", table.name, ""))
         present = {c["name"] for c in inspector.get_columns(table.name)}
         for column in table.columns:
             owner = registry.column_owners.get((table.name, column.name))
             if (
                 owner in addons
+                and owner != table_owner  # the table owner's columns go with its table
                 and column.name in present
                 and (table.name, column.name) not in recorded
             ):

@@ -113,6 +113,13 @@ def test_extension_installed_with_its_base_is_removed_alone_to_the_same_schema(
         ("column", "lib_book", "loan_count"),
         ("column", "lib_book", "current_loan_id"),
     } <= owned(instance, "library_loan")
+    # a database installed before the fix lacks those records: upgrading adds them back
+    with instance.engine.begin() as conn:
+        conn.execute(
+            text("DELETE FROM ir_schema_owner WHERE addon = 'library_loan' AND kind = 'column'")
+        )
+    lifecycle.upgrade(instance)
+    assert ("column", "lib_book", "loan_count") in owned(instance, "library_loan")
     lifecycle.uninstall(instance, ["library_loan"], cascade=True)
     assert instance.installed_names() == ["library"]
     assert state_of(instance)[0] == only_library[0]
