@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_
 
 from kernel.i18n import _
-from kernel.web.views import Action, Filter, FormView, Lines, ListView, Param, Section, View
+from kernel.web.views import Action, Filter, FormView, Lines, Link, ListView, Param, Section, View
 
 USER = "accounting.group_user"
 MANAGER = "accounting.group_manager"
@@ -48,12 +48,32 @@ def _money_journals(env: Any, records: list[Any]) -> list[tuple[int, str]]:
     return [(j.id, f"{j.code} {j.name}") for j in rows]
 
 
+INVOICE_TYPES = ("out_invoice", "in_invoice", "out_refund", "in_refund")
+
+
+def _is_invoice(move: Any) -> bool:
+    return move.move_type in INVOICE_TYPES
+
+
+def _open_invoice(move: Any) -> bool:
+    """A posted invoice or bill with money still open: the only ones one can pay."""
+    return (
+        move.state == "posted"
+        and move.move_type in ("out_invoice", "in_invoice")
+        and move.payment_state in ("not_paid", "partial")
+    )
+
+
+def _open_amount(env: Any, records: list[Any]) -> Any:
+    return abs(records[0].amount_residual)
+
+
 REGISTER_PAYMENT = Action(
     "register_payment",
     _("Register payment"),
     _register_payment,
     params=(
-        Param("amount", _("Amount"), "money", required=False),
+        Param("amount", _("Amount"), "money", required=False, default=_open_amount),
         Param("date", _("Date"), "date", required=False),
         Param(
             "journal_id",
@@ -67,6 +87,7 @@ REGISTER_PAYMENT = Action(
     group=USER,
     states=("posted",),
     help=_("Empty amount: what is still open on the invoice"),
+    when=_open_invoice,
 )
 
 MOVE_VIEW = View(
@@ -134,6 +155,7 @@ MOVE_VIEW = View(
             )
         ],
         readonly_states=("posted",),
+        links=[Link(_("Print"), "/accounting/invoices/{id}/pdf", when=_is_invoice)],
     ),
     actions=[REGISTER_PAYMENT],
 )

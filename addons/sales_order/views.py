@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, exists
 
 from kernel.i18n import _
-from kernel.web.views import Filter, FormView, Lines, ListView, Outcome, Section, View
+from kernel.web.views import Filter, FormView, Lines, Link, ListView, Outcome, Section, View
 
 
 def _state(*states: str) -> Any:
@@ -160,6 +160,7 @@ ORDER_VIEW = View(
             "closed",
             "cancelled",
         ),
+        links=[Link(_("Print"), "/sales/order/{id}/pdf")],
     ),
     outcomes=ORDER_OUTCOMES,
 )

@@ -81,6 +81,8 @@ class Link:
 
     label: str | LazyString
     url: str
+    # shown only for records where ``when(record)`` is true (Print on invoices, not on other entries)
+    when: Callable[[Any], bool] | None = field(default=None, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Param:
     choices: Callable[[Any, list[Any]], list[tuple[int, str]]] | None = field(
         default=None, hash=False, compare=False
     )
+    # what the form's field starts with for ``records`` (the invoice's open amount)
+    default: Callable[[Any, list[Any]], Any] | None = field(default=None, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,8 @@ class Action:
     list when ``on_list``), ``POST /api/v1/{model}/{id}/actions/{name}`` and
     ``POST /api/v1/{model}/actions/{name}`` with ``{"ids": [...], <params>}``; the
     user needs ``write`` on the model and, if set, ``group``. ``states``: the form
-    shows the button only in these states.
+    shows the button only in these states (and ``when``, if set, says yes); a
+    parameter's ``default`` pre-fills the form, whose title names the record.
     """
 
     name: str
@@ -121,6 +126,8 @@ class Action:
     states: tuple[str, ...] = ()
     on_list: bool = False
     help: str | LazyString | None = None
+    # the form shows the button only where ``when(record)`` is true (Register payment: open invoices)
+    when: Callable[[Any], bool] | None = field(default=None, hash=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -147,3 +147,96 @@ def test_rejected_order_says_so_at_the_top_in_the_list_and_in_a_filter(
     with instance.unit(None, su=True) as env:
         order = env.get("sale.order", rejected_id)
         assert (order.state, order.reject_reason) == ("draft", REASON)
+
+
+# --- print and pay from the form --------------------------------------------------------
+
+
+@pytest.fixture
+def books(make_instance: MakeInstance) -> Iterator[tuple[Instance, str, dict[str, int]]]:
+    """An approved order whose invoice is posted (the company invoices on confirmation)."""
+    from sqlalchemy import select
+
+    from addons.sales_order.services import orders
+
+    require_chromium()
+    instance = make_instance(["base", "sales_order", "accounting"], demo=False)
+    seller = make_user(instance, "seller", ["sales_order.group_manager"])
+    make_user(instance, "accountant", ["accounting.group_user"])
+    with instance.unit(None, su=True) as env:
+        for company in env.session.scalars(select(env["res.company"])):
+            company.invoice_policy = "confirmation"
+    ids = _submitted_orders(instance, seller, 1)
+    with instance.unit(seller) as env:
+        order = env.get("sale.order", ids[0])
+        if order.state == "submitted":
+            orders.approve(env, order)
+    with instance.unit(None, su=True) as env:
+        Move = env["account.move"]
+        invoice = env.session.scalars(
+            select(Move).where(Move.origin_model == "sale.order", Move.origin_id == ids[0])
+        ).one()
+        found = {"order": ids[0], "invoice": invoice.id}
+    with serve(instance) as base:
+        yield instance, base, found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_accountant_prints_and_pays_an_invoice_from_its_form(
+    books: tuple[Instance, str, dict[str, int]], lang: str
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    instance, base, found = books
+    invoice_url = f"{base}/app/accounting/entries/{found['invoice']}"
+    problems: list[str] = []
+    zh = lang == "zh_CN"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = _sign_in(browser, base, "accountant", problems, "en-US")
+            if zh:
+                _to_chinese(page)
+            page.goto(invoice_url)
+            printing = page.locator("[data-sp-link]", has_text="打印" if zh else "Print")
+            expect(printing).to_be_visible()
+            pdf = page.request.get(f"{base}{printing.get_attribute('href')}")
+            assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+
+            page.click("[data-sp-do=register_payment]")
+            dialog = page.locator("#do-register_payment")
+            expect(dialog).to_be_visible()
+            name = page.locator("h1").inner_text().strip()
+            assert name.startswith("INV/"), name
+            # the dialog names the invoice and offers what is still open
+            assert name in dialog.locator(".modal-title").inner_text()
+            assert page.input_value("#do-register_payment-amount") == "257.00"
+            _shot(page, f"pay-dialog-{lang}")
+            with page.expect_navigation():
+                dialog.locator("button[type=submit]").click()
+            assert "/app/accounting/payments/" in page.url
+            expect(page.locator(".sp-current")).to_have_text("已过账" if zh else "Posted")
+            _shot(page, f"payment-{lang}")
+
+            # the invoice is paid: no more "Register payment"
+            page.goto(invoice_url)
+            assert page.locator("[data-sp-do=register_payment]").count() == 0
+            paid = "已付款" if zh else "Paid"
+            assert paid in page.locator("#f-payment_state").inner_text()
+
+            seller = _sign_in(browser, base, "seller", problems, "en-US")
+            if zh:
+                _to_chinese(seller)
+            seller.goto(f"{base}/app/sales/orders/{found['order']}")
+            expect(seller.locator(".sp-current")).to_have_text("已关闭" if zh else "Closed")
+            milestone = seller.locator(".sp-milestone.sp-done", has_text="已付款" if zh else "Paid")
+            expect(milestone).to_be_visible()
+            order_print = seller.locator("[data-sp-link]", has_text="打印" if zh else "Print")
+            assert seller.request.get(f"{base}{order_print.get_attribute('href')}").ok
+            _shot(seller, f"order-closed-{lang}")
+        finally:
+            browser.close()
+    assert problems == []
+    with instance.unit(None, su=True) as env:
+        assert env.get("sale.order", found["order"]).state == "closed"
+        assert env.get("account.move", found["invoice"]).payment_state == "paid"

@@ -591,6 +591,18 @@ def buttons(env: Env, record: Any | None) -> list[dict[str, Any]]:
     return out
 
 
+def _param_default(env: Env, param: Any, records: list[Any]) -> str:
+    """A parameter's starting value as form text (money with its two decimals)."""
+    if param.default is None or not records:
+        return ""
+    value = param.default(env, records)
+    if value is None:
+        return ""
+    if param.type == "money":
+        return f"{Decimal(value):.2f}"
+    return str(value)
+
+
 def action_buttons(env: Env, view: View, record: Any | None) -> list[dict[str, Any]]:
     """The view's declared actions this user may run here (form: on ``record``; list: ``on_list``)."""
     from kernel.web import actions
@@ -605,6 +617,8 @@ def action_buttons(env: Env, view: View, record: Any | None) -> list[dict[str, A
             and getattr(record, "state", None) not in (action.states)
         ):
             continue
+        if record is not None and action.when is not None and not action.when(record):
+            continue
         if not actions.allowed(env, view.model, action):
             continue
         records = [record] if record is not None else []
@@ -613,6 +627,7 @@ def action_buttons(env: Env, view: View, record: Any | None) -> list[dict[str, A
                 "name": action.name,
                 "label": text_of(action.label),
                 "help": text_of(action.help) if action.help else "",
+                "subject": display_name(record, env) if record is not None else "",
                 "params": [
                     {
                         "name": p.name,
@@ -620,6 +635,7 @@ def action_buttons(env: Env, view: View, record: Any | None) -> list[dict[str, A
                         "type": p.type,
                         "required": p.required,
                         "choices": p.choices(env, records) if p.choices is not None else None,
+                        "default": _param_default(env, p, records),
                     }
                     for p in action.params
                 ],

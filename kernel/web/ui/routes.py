@@ -205,6 +205,7 @@ def _form_context(
                 ),
             }
             for link in view.form.links
+            if record is not None and (link.when is None or link.when(record))
         ]
         if record is not None
         else [],
