@@ -55,3 +55,10 @@ def register_menus(register: Any) -> None:
     from addons.mrp.views import register_menus as menus
 
     menus(register)
+
+
+@hookimpl
+def register_form_panels(register: Any) -> None:
+    from addons.mrp.services.structure import render_structure
+
+    register("mrp.bom_structure", "mrp.bom", render_structure)

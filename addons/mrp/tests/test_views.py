@@ -48,6 +48,10 @@ def test_screens_and_buttons_in_both_languages(make_instance: Any) -> None:
             (f"/app/mrp/productions/{done_id}", "材料成本"),
             ("/app/mrp/boms", "物料清单"),
             (f"/app/mrp/boms/{bom_id}", "橡木桌腿"),
+            # the structure: legs expanded into board, and the cost roll-up of one table
+            # (3.15 m + 3.96 m of board at 80, 0.17 kg of glue at 30, 16.8 screws at 0.20)
+            (f"/app/mrp/boms/{bom_id}", "结构与成本"),
+            (f"/app/mrp/boms/{bom_id}", "577.26"),
             (f"/app/products/{table}", "供应路线"),
         ):
             page = chef.get(url)
