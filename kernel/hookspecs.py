@@ -131,6 +131,21 @@ def register_form_panels(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def register_document_links(register: Callable[..., None]) -> None:
+    """Contribute the "related documents" of a model's form: ``register(DocumentLink(...))``.
+
+    :class:`kernel.web.related.DocumentLink` names the form's model, the target
+    model, a label ("Deliveries") and how to find the documents: ``domain(record)``
+    (list filter pairs, so the count matches the list it opens) or ``where(env,
+    Target, record)`` (an SQL condition; one document opens its form). Its
+    ``milestones`` make those status-bar chips link to the same documents. Why a
+    hook: the order's addon does not know who makes deliveries or invoices for it;
+    each of those addons says so, and the kernel imports none of them. Links whose
+    models are not installed, or that the user may not read, are left out.
+    """
+
+
+@hookspec
 def register_dashboard_widgets(register: Callable[..., None]) -> None:
     """Contribute home-page widgets: ``register(key, title, render, group=None)``.
 

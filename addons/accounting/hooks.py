@@ -58,3 +58,11 @@ def register_routes(register: Callable[..., None]) -> None:
 
     for handler in ROUTES:
         register(handler)
+
+
+@hookimpl
+def register_document_links(register: Callable[..., None]) -> None:
+    from addons.accounting.links import LINKS
+
+    for link in LINKS:
+        register(link)

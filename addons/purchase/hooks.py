@@ -85,3 +85,11 @@ def register_routes(register: Any) -> None:
 
     for handler in ROUTES:
         register(handler)
+
+
+@hookimpl
+def register_document_links(register: Any) -> None:
+    from addons.purchase.links import LINKS
+
+    for link in LINKS:
+        register(link)

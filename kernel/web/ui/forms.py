@@ -30,6 +30,7 @@ from kernel.i18n import LazyString, text_of
 from kernel.web.introspect import (
     FieldMeta,
     ModelMeta,
+    collect_views,
     display_name,
     model_meta,
     prefetch_display,
@@ -71,6 +72,7 @@ class Widget:
     error: str = ""
     options: list[tuple[str, str]] = dc_field(default_factory=list)
     placeholder: str = ""  # a number's default, shown greyed while the input is empty
+    href: str = ""  # read-only: the form of the record it names (customer, source document)
 
     @property
     def input_id(self) -> str:
@@ -386,8 +388,32 @@ def sections(
         ]
         if widgets and all(w.readonly and not w.value and not w.raw for w in widgets):
             continue  # nothing to read and nothing to type (a new order's approval details)
+        _link_widgets(env, record, widgets)
         out.append(Section(text_of(sec.label), widgets))
     return out
+
+
+def _link_widgets(env: Env, record: Any | None, widgets: list[Widget]) -> None:
+    """Read-only many-to-ones open the record they name; a generated ``origin`` opens its source.
+
+    Why: a delivery's "Source document" was a text box one could edit into a lie;
+    when the record knows its origin (``origin_model`` / ``origin_id``) it is shown
+    read-only, as a link to that document.
+    """
+    if record is None:
+        return
+    views = collect_views(env.registry)
+    for w in widgets:
+        if w.field == "origin" and getattr(record, "origin_id", None):
+            model = getattr(record, "origin_model", "") or ""
+            if model in views and env.can(model, "read"):
+                w.readonly = True
+                w.display = w.display or w.value
+                w.href = f"/app/{views[model].url}/{record.origin_id}"
+        elif w.readonly and w.meta.type == "many2one" and w.raw:
+            relation = str(w.meta.relation)
+            if relation in views and env.can(relation, "read"):
+                w.href = f"/app/{views[relation].url}/{w.raw}"
 
 
 def line_tables(

@@ -143,6 +143,19 @@ async def export_view(
 # --- Forms ---------------------------------------------------------------------------------
 
 
+def _related_and_status(env: Env, record: Any | None, meta: Any) -> dict[str, Any]:
+    """The related-documents strip, and the status bar whose milestone chips open them."""
+    from kernel.web.related import related
+
+    strip = related(env, record, meta)
+    bar = forms.status_bar(env, record, meta)
+    by_milestone = {m: entry for entry in strip for m in entry["milestones"] if entry["url"]}
+    for node in bar:
+        if node["kind"] == "milestone" and node["name"] in by_milestone:
+            node["url"] = by_milestone[node["name"]]["url"]
+    return {"related": strip, "status_bar": bar}
+
+
 def _form_context(
     env: Env,
     view: View,
@@ -209,7 +222,7 @@ def _form_context(
         ]
         if record is not None
         else [],
-        "status_bar": forms.status_bar(env, record, meta),
+        **_related_and_status(env, record, meta),
         "panels": forms.panels(env, record, meta),
         "history": forms.history(env, meta, record),
         "attachments": forms.attachments(env, meta, record),
