@@ -6,14 +6,51 @@ from typing import Any
 
 from kernel.i18n import _
 from kernel.web.views import (
+    Action,
     Filter,
     FormView,
     Lines,
     Link,
     ListView,
+    Param,
     Section,
     View,
     ViewExtension,
+)
+
+
+def _scrap(env: Any, records: list[Any], params: dict[str, Any]) -> Any:
+    from addons.mrp.services.scrap import scrap
+
+    for production in records:
+        scrap(env, production, params["product_id"], params["quantity"], params.get("reason") or "")
+    return records[0] if records else None
+
+
+def _scrap_choices(env: Any, records: list[Any]) -> list[tuple[int, str]]:
+    from addons.mrp.services.scrap import scrappable
+
+    return scrappable(env, records[0]) if records else []
+
+
+SCRAP = Action(
+    "scrap",
+    _("Scrap"),
+    _scrap,
+    params=(
+        Param(
+            "product_id",
+            _("Product"),
+            "many2one",
+            relation="product.product",
+            choices=_scrap_choices,
+        ),
+        Param("quantity", _("Quantity"), "quantity"),
+        Param("reason", _("Reason"), required=False),
+    ),
+    group="mrp.group_user",
+    states=("confirmed", "in_progress", "done"),
+    help=_("Goods spoilt during production go to the scrap location; the order keeps their cost"),
 )
 
 BOM = View(
@@ -33,7 +70,10 @@ BOM = View(
     form=FormView(
         sections=[
             Section(None, ["product_id", "code", "quantity", "uom_id", "type"]),
-            Section(_("Options"), ["sequence", "active", "company_id", "note"]),
+            Section(
+                _("Options"),
+                ["sequence", "active", "date_start", "date_end", "company_id", "note"],
+            ),
         ],
         lines=[
             Lines(
@@ -103,6 +143,7 @@ PRODUCTION = View(
                     "date_done",
                     "material_cost",
                     "unit_cost",
+                    "scrap_cost",
                 ],
             ),
             Section(_("Notes"), ["note", "cancel_reason"]),
@@ -110,13 +151,22 @@ PRODUCTION = View(
         lines=[
             Lines(
                 "components",
-                ["product_id", "quantity", "uom_id", "reserved_qty", "consumed_qty", "price_unit"],
+                [
+                    "product_id",
+                    "quantity",
+                    "uom_id",
+                    "reserved_qty",
+                    "consumed_qty",
+                    "scrapped_qty",
+                    "price_unit",
+                ],
                 _("Components"),
                 readonly=True,
             )
         ],
         readonly_states=("confirmed", "in_progress", "done", "cancelled"),
     ),
+    actions=[SCRAP],
 )
 
 PRODUCT_EXTENSION = ViewExtension(

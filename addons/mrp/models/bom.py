@@ -9,10 +9,11 @@ production order, a normal one is made by its own production order when short.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from kernel import Exact, Quantity, _, info, many2one, model, one2many
@@ -45,6 +46,14 @@ class Bom:
         Integer, default=10, info=info(_("Sequence"), _("the first active bill is used"))
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=info(_("Active")))
+    date_start: Mapped[dt.date | None] = mapped_column(
+        Date, nullable=True, info=info(_("Valid from"), _("empty: since always"))
+    )
+    date_end: Mapped[dt.date | None] = mapped_column(
+        Date,
+        nullable=True,
+        info=info(_("Valid until"), _("empty: no end; a new version starts the day after")),
+    )
     company_id: Mapped[int | None] = mapped_column(
         ForeignKey("res_company.id"), nullable=True, index=True, info=info(_("Company"))
     )
@@ -80,7 +89,7 @@ class Bom:
         fill_bom(env, self)
 
     def __on_write__(self, env: Any, changed: set[str]) -> None:
-        if changed & {"product_id", "uom_id", "quantity"}:
+        if changed & {"product_id", "uom_id", "quantity", "date_start", "date_end"}:
             from addons.mrp.services.boms import fill_bom
 
             fill_bom(env, self)

@@ -98,6 +98,11 @@ class Production:
     unit_cost: Mapped[Decimal] = mapped_column(
         Money(), default=Decimal(0), info=info(_("Cost per unit"), readonly=True)
     )
+    scrap_cost: Mapped[Decimal] = mapped_column(
+        Money(),
+        default=Decimal(0),
+        info=info(_("Scrap cost"), _("what the goods scrapped on this order cost"), readonly=True),
+    )
     date_start: Mapped[dt.datetime | None] = mapped_column(
         UTCDateTime(), nullable=True, info=info(_("Started at"), readonly=True)
     )
@@ -189,6 +194,11 @@ class ProductionComponent:
     )
     consumed_qty: Mapped[Decimal] = mapped_column(
         Quantity(), default=Decimal(0), info=info(_("Consumed"), readonly=True)
+    )
+    scrapped_qty: Mapped[Decimal] = mapped_column(
+        Quantity(),
+        default=Decimal(0),
+        info=info(_("Scrapped"), _("spoilt during production, beyond the bill"), readonly=True),
     )
     price_unit: Mapped[Decimal] = mapped_column(
         Money(), default=Decimal(0), info=info(_("Unit cost"), readonly=True)

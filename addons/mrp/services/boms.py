@@ -8,6 +8,7 @@ one finds nothing more to expand), not one per component.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -39,6 +40,10 @@ def fill_bom(env: Env, bom: Any) -> None:
         bom.uom_id = product.uom_id
     elif bom.uom_id != product.uom_id:
         _same_kind(env, bom.uom_id, product.uom_id, "uom_id")
+    if bom.date_start and bom.date_end and bom.date_end < bom.date_start:
+        raise ValidationError(
+            _("Valid until: must not be before the start of validity"), field="date_end"
+        )
     for index, line in enumerate(bom.lines):
         fill_line(env, line, parent=bom, prefix=f"lines.{index}.")
 
@@ -76,8 +81,18 @@ def fill_line(env: Env, line: Any, *, parent: Any = None, prefix: str = "") -> N
         )
 
 
-def bom_for(env: Env, product_ids: Iterable[int]) -> dict[int, Any]:
-    """The bill used for each product: its first active one (sequence, then age). One query."""
+def valid_on(Bom: Any, day: dt.date) -> Any:
+    """Bills in force on ``day``: active, and the day inside their validity dates."""
+    return (
+        Bom.active.is_(True)
+        & (Bom.date_start.is_(None) | (Bom.date_start <= day))
+        & (Bom.date_end.is_(None) | (Bom.date_end >= day))
+    )
+
+
+def bom_for(env: Env, product_ids: Iterable[int], day: dt.date | None = None) -> dict[int, Any]:
+    """The bill used for each product on ``day`` (today): its first one in force
+    (sequence, then age), so a new version takes over on its start date. One query."""
     ids = sorted(set(product_ids))
     if not ids:
         return {}
@@ -85,7 +100,7 @@ def bom_for(env: Env, product_ids: Iterable[int]) -> dict[int, Any]:
     found: dict[int, Any] = {}
     for bom in env.session.scalars(
         select(Bom)
-        .where(Bom.product_id.in_(ids), Bom.active.is_(True))
+        .where(Bom.product_id.in_(ids), valid_on(Bom, day or dt.date.today()))
         .order_by(Bom.product_id, Bom.sequence, Bom.id)
     ):
         found.setdefault(bom.product_id, bom)
@@ -129,6 +144,7 @@ def explode(
     quantity: Decimal,
     *,
     expand: Literal["phantom", "all"] = "phantom",
+    day: dt.date | None = None,
 ) -> list[Requirement]:
     """The components ``quantity`` (bill product's unit) of ``bom``'s product needs.
 
@@ -176,7 +192,7 @@ def explode(
             select(Line, Bom, Product)
             .join(Bom, Bom.id == Line.bom_id)
             .join(Product, Product.id == Line.product_id)
-            .where(Bom.product_id.in_(wanted), Bom.active.is_(True))
+            .where(Bom.product_id.in_(wanted), valid_on(Bom, day or dt.date.today()))
             .order_by(Bom.product_id, Bom.sequence, Bom.id, Line.sequence, Line.id)
         )
         if expand == "phantom":

@@ -50,7 +50,7 @@ def fill_production(env: Env, production: Any) -> None:
         env, production.quantity, production.uom_id, product.uom_id, rounded=False
     ).quantize(MONEY, rounding=ROUND_HALF_UP)
     if production.bom_id is None:
-        bom = bom_for(env, [product.id]).get(product.id)
+        bom = bom_for(env, [product.id], production.date_planned).get(product.id)
         if bom is not None and bom.type == "normal":
             production.bom_id = bom.id
     elif (
@@ -124,7 +124,10 @@ def confirm(env: Env, production: Any) -> None:
     """Explode the bill, create and reserve the component moves and the finished-goods move,
     and ask to replenish components that are short (purchase, or another production order)."""
     bom = env.session.get(env["mrp.bom"], production.bom_id)
-    components = merged(env, explode(env, bom, production.product_qty, expand="phantom"))
+    components = merged(
+        env,
+        explode(env, bom, production.product_qty, expand="phantom", day=production.date_planned),
+    )
     if not components:
         raise ValidationError(
             _("Bill of materials: %(bom)s lists no components", bom=bom.display_name()),
@@ -190,6 +193,7 @@ def _insert_components(env: Env, production: Any, rows: list[tuple[Any, Decimal,
                 "uom_id": product.uom_id,
                 "reserved_qty": ZERO,
                 "consumed_qty": ZERO,
+                "scrapped_qty": ZERO,
                 "price_unit": ZERO,
                 "move_id": move.id,
             }

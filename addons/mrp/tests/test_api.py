@@ -123,3 +123,30 @@ def test_users_outside_manufacturing_cannot_create_orders(make_instance: Any) ->
         refused = api.post("/api/v1/mrp.production", json={"product_id": shirt, "quantity": 1})
         assert refused.status_code == 403, refused.text
         assert api.get("/api/v1/mrp.bom").status_code == 200
+
+
+def test_scrap_action_over_the_api(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    worker = make_user(instance, "worker", ["mrp.group_user"])
+    with instance.unit(None, su=True) as env:
+        cloth = product(env, "Cloth", uom="uom_m", cost="12")
+        shirt = product(env, "Shirt", route="make")
+        from addons.mrp.tests.conftest import bom
+
+        bom(env, shirt, [(cloth, "1.2")])
+        stock_in(env, {cloth: 10})
+    with _api(instance, worker) as api:
+        mo = _ok(api.post("/api/v1/mrp.production", json={"product_id": shirt, "quantity": 5}), 201)
+        _ok(api.post(f"/api/v1/mrp.production/{mo['id']}/actions/confirm", json={}))
+        scrapped = api.post(
+            f"/api/v1/mrp.production/{mo['id']}/actions/scrap",
+            json={"product_id": cloth, "quantity": "0.5", "reason": "torn"},
+        )
+        assert scrapped.status_code == 200, scrapped.text
+        after = _ok(api.get(f"/api/v1/mrp.production/{mo['id']}"))
+        assert after["scrap_cost"] == "6.0000"
+        too_much = api.post(
+            f"/api/v1/mrp.production/{mo['id']}/actions/scrap",
+            json={"product_id": cloth, "quantity": "50"},
+        )
+        assert too_much.status_code == 422 and "quantity" in too_much.json()["fields"]

@@ -140,3 +140,28 @@ def test_explosion_costs_one_query_per_level(make_instance: Any, width: int) -> 
     assert len(found) == n_parts  # 8 or 200 parts
     # levels 1–3 and the empty fourth, plus the units once — whatever the width
     assert counter.count == 5, counter.statements
+
+
+def test_a_new_version_takes_over_on_its_start_date(make_instance: Any) -> None:
+    import datetime as dt
+
+    from addons.mrp.services.production import create_production
+
+    today = dt.date.today()
+    instance = make_instance(["mrp"])
+    with instance.unit(None, su=True) as env:
+        board = product(env, "Board")
+        shelf = product(env, "Shelf")
+        old = bom(env, shelf, [(board, "2")], code="V1")
+        old.date_end = today - dt.timedelta(days=1)
+        new = bom(env, shelf, [(board, "3")], code="V2")
+        new.date_start = today
+        env.session.flush()
+        assert create_production(env, shelf, D(1)).bom_id == new.id
+        planned = create_production(env, shelf, D(1), date_planned=today - dt.timedelta(days=3))
+        assert planned.bom_id == old.id
+        old_id = old.id
+    with pytest.raises(ValidationError) as wrong, instance.unit(None, su=True) as env:
+        env.get("mrp.bom", old_id).date_start = today
+        env.session.flush()
+    assert wrong.value.fields.keys() == {"date_end"}

@@ -188,3 +188,30 @@ def test_a_service_cannot_be_manufactured(make_instance: Any) -> None:
         mo = create_production(env, fitting, D(1))
         with pytest.raises(ValidationError, match="is a service"):
             workflow.fire(env, mo, "confirm")
+
+
+def test_scrap_during_production_leaves_stock_and_is_costed_on_the_order(
+    make_instance: Any,
+) -> None:
+    from addons.mrp.services.scrap import scrap
+
+    instance = make_instance(["mrp"])
+    ids = _workshop(instance)
+    with instance.unit(None, su=True) as env:
+        stock_in(env, {ids["board"]: 10, ids["screw"]: 100})
+        mo = create_production(env, ids["table"], D(1))
+        workflow.fire(env, mo, "confirm")
+        workflow.fire(env, mo, "start")
+        scrap(env, mo, ids["board"], D("1.5"), "split")
+        with pytest.raises(ValidationError) as foreign:
+            scrap(env, mo, product(env, "Unrelated"), D(1))
+        assert foreign.value.fields.keys() == {"product_id"}
+        workflow.fire(env, mo, "produce")
+        # 3.3 m used, 1.5 m spoilt at 40 each
+        assert on_hand(env, ids["board"]) == D("5.2")
+        assert mo.scrap_cost == D(60)
+        (board_line,) = [c for c in mo.components if c.product_id == ids["board"]]
+        assert (board_line.consumed_qty, board_line.scrapped_qty) == (D("3.3"), D("1.5"))
+        scrap(env, mo, ids["table"], D(1), "failed inspection")  # the finished table failed
+        assert on_hand(env, ids["table"]) == 0
+        quants_match_moves(env)
