@@ -12,6 +12,7 @@ from typing import Any
 
 from kernel.env import Env
 from kernel.errors import AccessDenied, NotFound, ValidationError
+from kernel.fields import MONEY_SCALE, QUANTITY_SCALE
 from kernel.i18n import LazyString, _, text_of
 from kernel.web.introspect import FieldMeta, coerce, collect_views, model_meta
 from kernel.web.views import Action, Param
@@ -40,6 +41,11 @@ def check(env: Env, model: str, action: Action) -> None:
         )
 
 
+# An action's money or quantity parameter keeps the decimals of the columns of its type
+# (without a scale "0.5" was refused as having too many decimal places).
+PARAM_SCALES = {"money": MONEY_SCALE, "quantity": QUANTITY_SCALE}
+
+
 def _field(param: Param) -> FieldMeta:
     return FieldMeta(
         name=param.name,
@@ -48,6 +54,7 @@ def _field(param: Param) -> FieldMeta:
         required=param.required,
         relation=param.relation,
         nullable=not param.required,
+        scale=PARAM_SCALES.get(param.type),
     )
 
 
