@@ -75,6 +75,9 @@ class Move:
     to_state: str
     reason: str
     automatic: bool
+    # set by an action that did less than asked ("nothing more could be reserved"):
+    # the history row keeps it as its reason, and the form tells the user
+    note: str = ""
 
 
 @dataclass
@@ -240,23 +243,28 @@ def fire(env: Env, record: Any, name: str, *, reason: str = "", automatic: bool 
     )
     setattr(record, wf.field, tr.target)
     History = env["workflow.history"]
-    _write(
-        env,
-        History(
-            model=wf.model,
-            res_id=record.id,
-            addon=tr.addon,
-            transition=tr.name,
-            from_state=state,
-            to_state=tr.target,
-            user_id=env.uid,
-            reason=reason,
-            automatic=automatic,
-            at=utcnow(),
-        ),
+    row = History(
+        model=wf.model,
+        res_id=record.id,
+        addon=tr.addon,
+        transition=tr.name,
+        from_state=state,
+        to_state=tr.target,
+        user_id=env.uid,
+        reason=reason,
+        automatic=automatic,
+        at=utcnow(),
     )
+    _write(env, row)
     for action in tr.actions:
         action(env, record, move)
+    # what the actions made of it: "Check availability" may end in ready, or stay waiting
+    reached = getattr(record, wf.field)
+    if reached != row.to_state or move.note:
+        row.to_state = reached
+        if move.note:
+            row.reason = "; ".join(p for p in (reason, text_of(move.note)) if p)
+        _write(env, row)
     advance(env, record)
     return move
 

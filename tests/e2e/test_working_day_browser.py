@@ -268,3 +268,82 @@ def test_accountant_prints_and_pays_an_invoice_from_its_form(
     with instance.unit(None, su=True) as env:
         assert env.get("sale.order", found["order"]).state == "closed"
         assert env.get("account.move", found["invoice"]).payment_state == "paid"
+
+
+# --- feedback on every action -------------------------------------------------------------
+
+
+@pytest.fixture
+def warehouse(make_instance: MakeInstance) -> Iterator[tuple[Instance, str, dict[str, int]]]:
+    """A waiting delivery of a product with no stock, and a count only a manager may validate."""
+    from addons.stock.services.inventory import create_inventory
+    from addons.stock.tests.conftest import delivery, make_product, stock_loc
+
+    require_chromium()
+    instance = make_instance(["base", "stock"], demo=False)
+    make_user(instance, "storekeeper", ["stock.group_user"])
+    with instance.unit(None, su=True) as env:
+        product = make_product(env, "Longjing tea 250 g")
+        picking = delivery(env, [(product, 4)])
+        count = create_inventory(env, stock_loc(env).id, [(product, 3)])
+        found = {"picking": picking.id, "count": count.id}
+        assert picking.state == "waiting"
+    with serve(instance) as base:
+        yield instance, base, found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_warehouse_user_is_told_why_nothing_changed_and_who_may_validate(
+    warehouse: tuple[Instance, str, dict[str, int]], lang: str
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    instance, base, found = warehouse
+    zh = lang == "zh_CN"
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = _sign_in(browser, base, "storekeeper", problems, "en-US")
+            if zh:
+                _to_chinese(page)
+            page.goto(f"{base}/app/transfers/{found['picking']}")
+            with page.expect_navigation():
+                page.click("[data-sp-action=reserve]")
+            told = page.locator("#sp-messages .alert-warning")
+            expect(told).to_be_visible()
+            text = told.inner_text()
+            assert ("没有" in text) if zh else ("nothing more could be reserved" in text), text
+            expect(page.locator(".sp-current")).to_have_text("等待中" if zh else "Waiting")
+            history = page.locator(".sp-history").inner_text()
+            assert "Waiting → Waiting" not in history and "等待中 → 等待中" not in history
+            _shot(page, f"reserve-nothing-{lang}")
+
+            # the count: "Validate count" is there, disabled, saying who may press it
+            page.goto(f"{base}/app/inventory-counts/{found['count']}")
+            refused = page.locator("[data-sp-refused=validate]")
+            expect(refused).to_be_visible()
+            assert refused.locator("button").is_disabled()
+            hint = str(refused.get_attribute("title"))
+            assert ("库存" in hint) if zh else ("Only" in hint and "Inventory" in hint), hint
+            refused.hover()
+            _shot(page, f"validate-refused-{lang}")
+
+            # a button that works says so: start counting
+            with page.expect_navigation():
+                page.click("[data-sp-action=start]")
+            ok = page.locator("#sp-messages .alert-success")
+            expect(ok).to_contain_text("盘点中" if zh else "Counting")
+            _shot(page, f"start-told-{lang}")
+        finally:
+            browser.close()
+    assert problems == []
+    from sqlalchemy import select
+
+    with instance.unit(None, su=True) as env:
+        History = env["workflow.history"]
+        row = env.session.scalars(
+            select(History).where(History.model == "stock.picking", History.transition == "reserve")
+        ).one()
+        assert (row.from_state, row.to_state) == ("waiting", "waiting")
+        assert "nothing more could be reserved" in row.reason or "没有" in row.reason

@@ -209,8 +209,13 @@ def _refresh_product_qty(env: Env, moves: list[Any]) -> None:
 
 
 def action_reserve(env: Env, picking: Any, move: Any) -> None:
+    """Reserve again; when nothing more could be, say so (the user pressed a button)."""
     _claim(env, picking, move)
+    moves = picking_moves(env, picking, open_only=True)
+    before = sum((m.reserved_qty for m in moves), Decimal(0))
     reserve_picking(env, picking)
+    if sum((m.reserved_qty for m in moves), Decimal(0)) == before:
+        move.note = _("nothing more could be reserved: the missing quantities are not in stock")
 
 
 def action_cancel(env: Env, picking: Any, move: Any) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from kernel import workflow
 from kernel.env import Env
-from kernel.i18n import LazyString, text_of
+from kernel.i18n import LazyString, _, text_of
 from kernel.web.introspect import (
     FieldMeta,
     ModelMeta,
@@ -596,6 +596,30 @@ def outcome(env: Env, view: View, meta: ModelMeta, record: Any | None) -> dict[s
     declared = next(o for o in view.outcomes if o.name == found["name"])
     reason = declared.reason(record) if declared.reason is not None else ""
     return {**found, "reason": text_of(reason) if reason else ""}
+
+
+def _group_name(env: Env, xmlid: str) -> str:
+    Group = env["res.group"]
+    group = env.session.scalar(select(Group).where(Group.xmlid == xmlid))
+    return group.full_name if group is not None else xmlid
+
+
+def refused_buttons(env: Env, record: Any | None) -> list[dict[str, Any]]:
+    """Buttons of this state the user may not press, with who may (shown disabled, on hover).
+
+    Why: a stock user looking at a count only a manager may validate saw no button
+    and no hint of why the document does not move on.
+    """
+    if record is None or record.__model_name__ not in env.registry.workflows:
+        return []
+    wf = env.workflow(record)
+    out = []
+    for tr in wf.from_state(getattr(record, wf.field)):
+        if tr.auto is not None or not tr.button or tr.group is None or env.has_group(tr.group):
+            continue
+        reason = _("Only %(group)s may do this.", group=_group_name(env, tr.group))
+        out.append({"name": tr.name, "label": text_of(tr.label), "reason": text_of(reason)})
+    return out
 
 
 def buttons(env: Env, record: Any | None) -> list[dict[str, Any]]:

@@ -208,6 +208,7 @@ def _form_context(
             readonly=readonly,
         ),
         "buttons": forms.buttons(env, record),
+        "refused_buttons": forms.refused_buttons(env, record),
         "outcome": forms.outcome(env, view, meta, record),
         "action_buttons": forms.action_buttons(env, view, record),
         "links": [
@@ -312,6 +313,7 @@ def _save(
             payload, submitted_lines, submitted = forms.parse_submission(view, meta, form, env)
             record = apply(env, meta, record, payload)
             new_id = record.id
+            saved = text_of(_("%(document)s was saved.", document=display_name(record, env)))
     except UserError as exc:
         if isinstance(exc, NotFound):
             raise
@@ -326,6 +328,7 @@ def _save(
             errors=errors,
             message=message,
         )
+    flash(request, saved)
     return Redirect(path=f"/app/{url}/{new_id}", status_code=303)
 
 
@@ -386,12 +389,38 @@ async def action_view(
     form = await _form(request)
     reason = str(form.get("reason", "") or "").replace("\x00", "")
 
+    told: list[tuple[str, str]] = []
+
     def act(env: Env, view: View, record: Any) -> None:
         env.check(view.model, "write")
-        workflow.fire(env, record, transition, reason=reason)
+        move = workflow.fire(env, record, transition, reason=reason)
+        told.append(_move_message(env, record, move))
         return None
 
-    return await _run(lambda: _on_record(request, url, record_id, act))
+    return await _run(lambda: _told(request, _on_record(request, url, record_id, act), told))
+
+
+def _move_message(env: Env, record: Any, move: workflow.Move) -> tuple[str, str]:
+    """What the user reads after a workflow button: where the document is now, or why not further."""
+    label = text_of(move.transition.label)
+    if move.note:
+        return text_of(_("%(action)s: %(note)s", action=label, note=text_of(move.note))), "warning"
+    wf = env.workflow(record)
+    state = text_of(wf.state(getattr(record, wf.field)).label)
+    name = display_name(record, env)
+    return text_of(
+        _("%(action)s: %(document)s is now %(state)s", action=label, document=name, state=state)
+    ), "success"
+
+
+def _told(
+    request: Request[Any, Any, Any], response: Response[Any], told: list[tuple[str, str]]
+) -> Response[Any]:
+    """After a redirect (the action went through), show what it did on the next page."""
+    if response.status_code == 303:
+        for text, level in told:
+            flash(request, text, level)
+    return response
 
 
 async def do_view(
@@ -399,6 +428,7 @@ async def do_view(
 ) -> Response[Any]:
     """A declared action from a form (one record) or a list (``record_id`` None)."""
     form = await _form(request)
+    told: list[tuple[str, str]] = []
 
     def act(env: Env, view: View, record: Any | None) -> str | None:
         declared = actions.find(env, view.model, name)
@@ -408,10 +438,11 @@ async def do_view(
         result = actions.result_json(
             actions.run(env, view.model, declared, [record] if record is not None else [], params)
         )
+        told.append((text_of(_("%(action)s: done", action=text_of(declared.label))), "success"))
         return _result_url(env, result)
 
     if record_id is not None:
-        return await _run(lambda: _on_record(request, url, record_id, act))
+        return await _run(lambda: _told(request, _on_record(request, url, record_id, act), told))
 
     def on_list() -> Response[Any]:
         try:
@@ -423,7 +454,7 @@ async def do_view(
             with use_locale(request_lang(request)):
                 flash(request, text_of(exc.message), "danger")
             return Redirect(path=f"/app/{url}", status_code=303)
-        return Redirect(path=target or f"/app/{url}", status_code=303)
+        return _told(request, Redirect(path=target or f"/app/{url}", status_code=303), told)
 
     return await _run(on_list)
 
