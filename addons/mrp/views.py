@@ -85,6 +85,24 @@ BOM = View(
     ),
 )
 
+
+def _produce_part(env: Any, records: list[Any], params: dict[str, Any]) -> Any:
+    from addons.mrp.services.production import produce_part
+
+    backorders = [produce_part(env, production, params["quantity"]) for production in records]
+    return next((b for b in backorders if b is not None), records[0] if records else None)
+
+
+PRODUCE_PART = Action(
+    "produce_part",
+    _("Produce part"),
+    _produce_part,
+    params=(Param("quantity", _("Quantity"), "quantity"),),
+    group="mrp.group_user",
+    states=("confirmed", "in_progress"),
+    help=_("Finish this quantity now; the rest goes to a new order with its reservations"),
+)
+
 PRODUCTION = View(
     model="mrp.production",
     url="mrp/productions",
@@ -141,6 +159,8 @@ PRODUCTION = View(
                     "component_status",
                     "date_start",
                     "date_done",
+                    "qty_produced",
+                    "backorder_of_id",
                     "material_cost",
                     "unit_cost",
                     "scrap_cost",
@@ -166,7 +186,7 @@ PRODUCTION = View(
         ],
         readonly_states=("confirmed", "in_progress", "done", "cancelled"),
     ),
-    actions=[SCRAP],
+    actions=[PRODUCE_PART, SCRAP],
 )
 
 PRODUCT_EXTENSION = ViewExtension(

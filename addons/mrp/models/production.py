@@ -58,6 +58,17 @@ class Production:
     product_qty: Mapped[Decimal] = mapped_column(
         Quantity(), info=info(_("Quantity in product unit"), readonly=True, computed=True)
     )
+    qty_produced: Mapped[Decimal] = mapped_column(
+        Quantity(), default=Decimal(0), info=info(_("Produced"), readonly=True)
+    )
+    backorder_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mrp_production.id"),
+        nullable=True,
+        index=True,
+        info=info(
+            _("Backorder of"), _("the order produced in part before this one"), readonly=True
+        ),
+    )
     warehouse_id: Mapped[int | None] = mapped_column(
         ForeignKey("stock_warehouse.id"), nullable=True, index=True, info=info(_("Warehouse"))
     )

@@ -20,9 +20,10 @@ from addons.base.services.uom import convert
 from addons.mrp.services.boms import bom_for, explode, merged
 from addons.stock.services.done import do_moves
 from addons.stock.services.locations import default_warehouse, virtual_location, warehouse_location
-from addons.stock.services.moves import cancel_moves, new_move
+from addons.stock.services.moves import cancel_moves, new_move, split_move
 from addons.stock.services.quants import touch
 from addons.stock.services.reservation import reserve_moves
+from kernel import workflow
 from kernel.errors import ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _
@@ -262,6 +263,9 @@ def produce(env: Env, production: Any) -> None:
     do_moves(env, finished)
     production.material_cost = cost.quantize(MONEY, rounding=ROUND_HALF_UP)
     production.unit_cost = move.price_unit
+    production.qty_produced = (
+        production.quantity * move.product_qty / production.product_qty
+    ).quantize(MONEY, rounding=ROUND_HALF_UP)
     production.date_done = utcnow()
     if production.date_start is None:
         production.date_start = production.date_done
@@ -324,3 +328,80 @@ def refresh_status(env: Env, production_ids: list[int]) -> None:
         if production.component_status != value:
             production.component_status = value
     env.session.flush()
+
+
+def produce_part(env: Env, production: Any, quantity: Decimal) -> Any | None:
+    """Finish ``quantity`` (the order's unit) now and put the rest on a backorder.
+
+    The open moves are split in proportion (each keeps its reservation up to what
+    it keeps, the rest goes with the backorder's moves), the backorder is confirmed
+    with those moves and component lines, then this order is finished with what it
+    kept. Producing the whole quantity or more simply finishes the order. Returns
+    the backorder, or ``None``.
+    """
+    if production.state not in ("confirmed", "in_progress"):
+        raise ValidationError(
+            _("only confirmed or started production orders can be finished"), field="state"
+        )
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise ValidationError(_("Quantity: must be greater than zero"), field="quantity")
+    if quantity >= production.quantity:
+        workflow.fire(env, production, "produce")
+        return None
+    ratio = quantity / production.quantity
+    Production = env["mrp.production"]
+    backorder = Production(
+        product_id=production.product_id,
+        bom_id=production.bom_id,
+        quantity=production.quantity - quantity,
+        uom_id=production.uom_id,
+        warehouse_id=production.warehouse_id,
+        company_id=production.company_id,
+        date_planned=production.date_planned,
+        origin=production.origin or production.name,
+        origin_model=production.origin_model,
+        origin_id=production.origin_id,
+        user_id=production.user_id,
+        backorder_of_id=production.id,
+        state="confirmed",
+        note=production.note,
+    )
+    env.session.add(backorder)
+    env.session.flush()
+    rests: list[tuple[Any, Any]] = []
+    for move in open_moves(env, production):
+        keep = (move.product_qty * ratio).quantize(MONEY, rounding=ROUND_HALF_UP)
+        if keep <= 0:
+            move.origin_id = backorder.id
+            move.reference = backorder.name
+            rests.append((move, move))
+            continue
+        rest = split_move(env, move, keep)
+        rest.origin_id = backorder.id
+        rest.reference = backorder.name
+        rests.append((move, rest))
+    env.session.flush()
+    Component = env["mrp.production.component"]
+    lines = {
+        c.move_id: c
+        for c in env.session.scalars(
+            select(Component).where(Component.production_id == production.id)
+        )
+    }
+    parts = []
+    for kept, rest in rests:
+        if kept.id == production.finished_move_id:
+            backorder.finished_move_id = rest.id
+            continue
+        parts.append((rest.product, rest.product_qty, rest))
+        line = lines.get(kept.id)
+        if line is not None and rest is not kept:
+            line.quantity = kept.product_qty
+    if parts:
+        _insert_components(env, backorder, parts)
+    env.session.flush()
+    refresh_status(env, [production.id, backorder.id])
+    workflow.add_comment(env, backorder, str(_("backorder of %(name)s", name=production.name)))
+    workflow.fire(env, production, "produce")
+    return backorder

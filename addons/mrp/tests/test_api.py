@@ -150,3 +150,30 @@ def test_scrap_action_over_the_api(make_instance: Any) -> None:
             json={"product_id": cloth, "quantity": "50"},
         )
         assert too_much.status_code == 422 and "quantity" in too_much.json()["fields"]
+
+
+def test_produce_part_over_the_api_answers_the_backorder(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    worker = make_user(instance, "worker", ["mrp.group_user"])
+    with instance.unit(None, su=True) as env:
+        from addons.mrp.tests.conftest import bom
+
+        cloth = product(env, "Cloth", uom="uom_m", cost="12")
+        shirt = product(env, "Shirt", route="make")
+        bom(env, shirt, [(cloth, "1.2")])
+        stock_in(env, {cloth: 10})
+    with _api(instance, worker) as api:
+        mo = _ok(api.post("/api/v1/mrp.production", json={"product_id": shirt, "quantity": 5}), 201)
+        _ok(api.post(f"/api/v1/mrp.production/{mo['id']}/actions/confirm", json={}))
+        answer = _ok(
+            api.post(
+                f"/api/v1/mrp.production/{mo['id']}/actions/produce_part", json={"quantity": "2"}
+            )
+        )
+        assert answer["_result"]["model"] == "mrp.production"
+        (backorder_id,) = answer["_result"]["ids"]
+        backorder = _ok(api.get(f"/api/v1/mrp.production/{backorder_id}"))
+        assert (backorder["quantity"], backorder["state"]) == ("3.0000", "confirmed")
+        assert backorder["backorder_of_id"] == mo["id"]
+        done = _ok(api.get(f"/api/v1/mrp.production/{mo['id']}"))
+        assert (done["state"], done["qty_produced"]) == ("done", "2.0000")

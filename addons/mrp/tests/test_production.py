@@ -215,3 +215,39 @@ def test_scrap_during_production_leaves_stock_and_is_costed_on_the_order(
         scrap(env, mo, ids["table"], D(1), "failed inspection")  # the finished table failed
         assert on_hand(env, ids["table"]) == 0
         quants_match_moves(env)
+
+
+def test_producing_part_leaves_a_backorder_with_the_rest_reserved(make_instance: Any) -> None:
+    from addons.mrp.services.production import produce_part
+    from addons.stock.services import availability
+
+    instance = make_instance(["mrp"])
+    ids = _workshop(instance)
+    with instance.unit(None, su=True) as env:
+        stock_in(env, {ids["board"]: 20, ids["screw"]: 100})
+        mo = create_production(env, ids["table"], D(5))
+        workflow.fire(env, mo, "confirm")
+        backorder = produce_part(env, mo, D(2))
+        assert (mo.state, mo.qty_produced) == ("done", D(2))
+        assert (backorder.state, backorder.quantity, backorder.backorder_of_id) == (
+            "confirmed",
+            D(3),
+            mo.id,
+        )
+        assert backorder.component_status == "available"
+        # 2 tables made from 6.6 m and 16 screws; 9.9 m and 24 screws stay promised
+        assert on_hand(env, ids["table"]) == D(2)
+        assert on_hand(env, ids["board"]) == D("13.4")
+        figures = availability(env, [ids["board"], ids["screw"], ids["table"]])
+        assert figures[ids["board"]]["reserved"] == D("9.9")
+        assert figures[ids["screw"]]["reserved"] == D(24)
+        assert figures[ids["table"]]["incoming"] == D(3)
+        assert {c.product_id: c.quantity for c in backorder.components} == {
+            ids["board"]: D("9.9"),
+            ids["screw"]: D(24),
+        }
+        assert [c.consumed_qty for c in mo.components] == [D("6.6"), D(16)]
+        workflow.fire(env, backorder, "produce")
+        assert on_hand(env, ids["table"]) == D(5)
+        assert on_hand(env, ids["board"]) == D("3.5")
+        quants_match_moves(env)
