@@ -12,10 +12,7 @@ once, instead of in each path:
 They run before the access checks of the same flush, so records they add are
 checked too. Raise :class:`kernel.errors.ValidationError` to refuse the write.
 
-Before ``__on_create__``, a new record's required columns left empty get their
-declared scalar default (``default="in_transit"``), so checks in ``__on_create__``
-see what will be inserted whichever path built the record (a service passing every
-value, the API passing only what the client sent). Its numbering columns
+Before ``__on_create__``, a new record's numbering columns
 (``info(_("Number"), sequence="purchase.order")``) left empty get the next number
 of that sequence (for the record's ``company_id`` when it has one), so a
 document is numbered the same way whichever path created it.
@@ -40,7 +37,6 @@ def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             break
         for obj in fresh:
             seen.add(id(obj))
-            _defaults(obj)
             _number(env, obj)
             hook = getattr(obj, "__on_create__", None)
             if hook is not None:
@@ -66,32 +62,6 @@ def _sequence_columns(cls: type) -> list[tuple[str, str]]:
         ]
         type.__setattr__(cls, "__sequence_columns__", cached)
     return cached
-
-
-def _scalar_defaults(cls: type) -> list[tuple[str, Any]]:
-    """``(attribute, value)`` of the class's non-null columns with a plain (non-callable) default."""
-    cached: list[tuple[str, Any]] | None = cls.__dict__.get("_sp_scalar_defaults")
-    if cached is None:
-        cached = []
-        mapper: Any = inspect(cls)
-        for prop in mapper.column_attrs:
-            column = prop.columns[0]
-            default = column.default
-            if (
-                len(prop.columns) == 1
-                and not column.nullable
-                and default is not None
-                and getattr(default, "is_scalar", False)
-            ):
-                cached.append((prop.key, default.arg))
-        type.__setattr__(cls, "_sp_scalar_defaults", cached)
-    return cached
-
-
-def _defaults(obj: Any) -> None:
-    for key, value in _scalar_defaults(type(obj)):
-        if getattr(obj, key, None) is None:
-            setattr(obj, key, value)
 
 
 def _number(env: Any, obj: Any) -> None:

@@ -48,6 +48,8 @@ class TrackingEvent:
     def _follow(self, env: Any) -> None:
         from addons.delivery.services.tracking import follow_event
 
+        if self.kind is None:  # left out (an API client): the column's default, as inserted
+            self.kind = "in_transit"
         if self.kind not in dict(EVENT_KINDS):
             raise ValidationError(_("Event: unknown kind %(kind)s", kind=self.kind), field="kind")
         follow_event(env, self)

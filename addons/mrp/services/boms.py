@@ -33,7 +33,9 @@ def fill_bom(env: Env, bom: Any) -> None:
     lines are checked here, so a problem names the line (``lines.2.quantity``)."""
     if bom.product_id is None:
         return
-    if bom.quantity is None or bom.quantity <= 0:
+    if bom.quantity is None:  # left out (an API client): the column's default, 1
+        bom.quantity = Decimal(1)
+    if bom.quantity <= 0:
         raise ValidationError(_("Quantity made: must be greater than zero"), field="quantity")
     product = env.browse("product.product", [int(bom.product_id)])[int(bom.product_id)]
     if bom.uom_id is None:
