@@ -211,7 +211,7 @@ def _build(registry: Registry, name: str) -> ModelMeta:
             and column.server_default is None
             and not info.get("computed")  # filled by the system on every create path
             and not info.get("sequence")
-        )
+        ) or bool(info.get("required"))  # required where a record without it is useless
         fields[prop.key] = FieldMeta(
             name=prop.key,
             type=kind,

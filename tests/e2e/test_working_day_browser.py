@@ -347,3 +347,81 @@ def test_warehouse_user_is_told_why_nothing_changed_and_who_may_validate(
         ).one()
         assert (row.from_state, row.to_state) == ("waiting", "waiting")
         assert "nothing more could be reserved" in row.reason or "没有" in row.reason
+
+
+# --- no silent loss -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_pasting_beyond_a_columns_length_tells_the_user_and_keeps_the_text(
+    office: tuple[Instance, str, list[int]], lang: str
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    _instance, base, _ids = office
+    zh = lang == "zh_CN"
+    long_name = "茶" * 5000
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = _sign_in(browser, base, "clerk", problems, "en-US")
+            if zh:
+                _to_chinese(page)
+            page.goto(f"{base}/app/partners/new")
+            page.locator("#f-name").focus()
+            page.keyboard.insert_text(long_name)  # what a paste does
+            note = page.locator("#f-name-length")
+            expect(note).to_be_visible()
+            assert "5000" in note.inner_text() and "256" in note.inner_text()
+            assert ("太长" in note.inner_text()) if zh else ("Too long" in note.inner_text())
+            assert len(page.input_value("#f-name")) == 5000  # nothing was cut
+            _shot(page, f"too-long-{lang}")
+            with page.expect_navigation():
+                page.click("button[form=record-form]")
+            error = page.locator("[data-field-error=name]")
+            expect(error).to_be_visible()
+            assert "256" in error.inner_text()
+            assert len(page.input_value("#f-name")) == 5000
+            _shot(page, f"too-long-refused-{lang}")
+
+            # the customer is required on a draft order too
+            page.goto(f"{base}/app/sales/orders/new")
+            with page.expect_navigation():
+                page.click("button[form=record-form]")
+            assert page.url.endswith("/app/sales/orders/new") or "/app/sales/orders" in page.url
+            error = page.locator("[data-field-error=partner_id]")
+            expect(error).to_be_visible()
+            assert ("客户" in error.inner_text()) if zh else ("Customer" in error.inner_text())
+            label = page.locator("label[for=f-partner_id]")
+            assert "*" in label.inner_text()
+            _shot(page, f"order-needs-customer-{lang}")
+        finally:
+            browser.close()
+    # the refused saves answer 422 on purpose; anything else is a problem
+    assert [p for p in problems if "status of 422" not in p] == []
+
+
+def test_api_refuses_an_order_without_customer_and_a_name_too_long(
+    office: tuple[Instance, str, list[int]],
+) -> None:
+    from litestar.testing import TestClient
+
+    from kernel.apikeys import create_api_key
+    from kernel.web.app import create_app
+
+    instance, _base, _ids = office
+    with instance.unit(None, su=True) as env:
+        User = env["res.user"]
+        from sqlalchemy import select
+
+        clerk = env.session.scalars(select(User).where(User.login == "clerk")).one()
+        key = create_api_key(env, clerk.id, "tests")
+    with TestClient(create_app(instance), base_url="http://suanpan.localhost") as client:
+        client.headers["Authorization"] = f"Bearer {key}"
+        refused = client.post("/api/v1/sale.order", json={"lines": []})
+        assert refused.status_code == 422, refused.text
+        problem = refused.json()
+        assert problem["fields"]["partner_id"] == "Customer is required"
+        refused = client.post("/api/v1/res.partner", json={"name": "茶" * 5000})
+        assert refused.status_code == 422 and "name" in refused.text

@@ -40,7 +40,11 @@ class SaleOrder:
         Date, default=dt.date.today, index=True, info=info(_("Order date"))
     )
     partner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("res_partner.id"), index=True, nullable=True, info=info(_("Customer"))
+        ForeignKey("res_partner.id"),
+        index=True,
+        nullable=True,
+        # required on the draft too: a quotation without a customer is useless
+        info=info(_("Customer"), required=True),
     )
     contact_name: Mapped[str] = mapped_column(
         String(128), default="", info=info(_("Contact person"))

@@ -167,6 +167,26 @@
     }
   });
 
+  // --- length limits: a counter near the limit, a message beyond it (nothing is cut) -------
+  function measure(input) {
+    var max = parseInt(input.dataset.spMaxlength || "0", 10);
+    var note = document.getElementById(input.id + "-length");
+    if (!max || !note) { return; }
+    var n = input.value.length;
+    var over = n > max;
+    note.hidden = n < max * 0.8;
+    note.classList.toggle("text-danger", over);
+    input.classList.toggle("is-invalid", over);
+    note.textContent = (over ? note.dataset.spOver : note.dataset.spNear).replace("{n}", String(n));
+  }
+  document.addEventListener("input", function (ev) {
+    var el = ev.target;
+    if (el && el.matches && el.matches("[data-sp-maxlength]")) { measure(el); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-sp-maxlength]").forEach(measure);
+  });
+
   // --- autofocus: the first editable field of a new record, or the first invalid one -------
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("record-form");
