@@ -12,11 +12,12 @@ if TYPE_CHECKING:
 
 
 def register(parts: AddonParts) -> None:
-    from addons.sale_delivery import delivery_hooks, hooks
+    from addons.sale_delivery import delivery_hooks, hooks, late
     from addons.sale_delivery.models.sale_order import SaleOrderDelivery, SaleOrderLineDelivery
     from addons.sale_delivery.workflow import SALE_ORDER_EXTENSION
 
     parts.model(SaleOrderDelivery, SaleOrderLineDelivery)
     parts.plugin(hooks)
     parts.plugin(delivery_hooks)
+    parts.plugin(late)
     parts.extend_workflow(SALE_ORDER_EXTENSION)
