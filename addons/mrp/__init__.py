@@ -10,14 +10,14 @@ if TYPE_CHECKING:
 
 def register(parts: AddonParts) -> None:
     from addons.mrp import hooks, hookspecs, sale_hooks
-    from addons.mrp.models.bom import Bom, BomLine
+    from addons.mrp.models.bom import Bom, BomByproduct, BomLine
     from addons.mrp.models.product import ProductMrp
     from addons.mrp.models.production import Production, ProductionComponent
     from addons.mrp.workflow import PRODUCTION_WORKFLOW
     from kernel.i18n import _
     from kernel.workflow import MilestoneDef, WorkflowExtension
 
-    parts.model(ProductMrp, Bom, BomLine, Production, ProductionComponent)
+    parts.model(ProductMrp, Bom, BomLine, BomByproduct, Production, ProductionComponent)
     parts.workflow(PRODUCTION_WORKFLOW)
     parts.hookspec(hookspecs)
     parts.plugin(hooks)

@@ -80,7 +80,12 @@ BOM = View(
                 "lines",
                 ["product_id", "quantity", "uom_id", "scrap_percent"],
                 _("Components"),
-            )
+            ),
+            Lines(
+                "byproducts",
+                ["product_id", "quantity", "uom_id", "cost_share"],
+                _("By-products"),
+            ),
         ],
     ),
 )

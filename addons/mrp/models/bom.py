@@ -78,6 +78,17 @@ class Bom:
             back_populates="bom",
         )
 
+    @declared_attr
+    def byproducts(cls) -> Mapped[list[Any]]:
+        return one2many(
+            cls,
+            "BomByproduct",
+            "bom_id",
+            order_by="id",
+            cascade="all, delete-orphan",
+            back_populates="bom",
+        )
+
     def display_name(self, env: Any = None) -> str:
         product = self.product.display_name(env) if self.product is not None else ""
         return f"{self.code} — {product}" if self.code else product
@@ -145,3 +156,44 @@ class BomLine:
             from addons.mrp.services.boms import fill_line
 
             fill_line(env, self)
+
+
+@model("mrp.bom.byproduct", _("By-product"), order="bom_id,id")
+class BomByproduct:
+    """Something else the making yields (offcuts, sawdust), brought into stock with the product."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bom_id: Mapped[int] = mapped_column(
+        ForeignKey("mrp_bom.id", ondelete="CASCADE"), index=True, info=info(_("Bill of materials"))
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("product_product.id"), index=True, info=info(_("By-product"))
+    )
+    quantity: Mapped[Decimal] = mapped_column(Quantity(), info=info(_("Quantity")))
+    uom_id: Mapped[int] = mapped_column(
+        ForeignKey("uom_uom.id"), info=info(_("Unit"), computed=True)
+    )
+    cost_share: Mapped[Decimal] = mapped_column(
+        Exact(2),
+        default=Decimal(0),
+        info=info(_("Cost share %"), _("part of the material cost the by-product carries")),
+    )
+
+    @declared_attr
+    def bom(cls) -> Mapped[Any]:
+        return many2one(cls, "Bom", "bom_id", back_populates="byproducts")
+
+    @declared_attr
+    def product(cls) -> Mapped[Any]:
+        return many2one(cls, "Product", "product_id")
+
+    @declared_attr
+    def uom(cls) -> Mapped[Any]:
+        return many2one(cls, "Uom", "uom_id")
+
+    def __on_create__(self, env: Any) -> None:
+        from addons.mrp.services.boms import fill_byproduct
+
+        if self.bom is not None and self.bom.id is None:
+            return
+        fill_byproduct(env, self)

@@ -48,6 +48,37 @@ def fill_bom(env: Env, bom: Any) -> None:
         )
     for index, line in enumerate(bom.lines):
         fill_line(env, line, parent=bom, prefix=f"lines.{index}.")
+    for index, byproduct in enumerate(bom.byproducts):
+        fill_byproduct(env, byproduct, parent=bom, prefix=f"byproducts.{index}.")
+    total_share = sum((Decimal(b.cost_share or 0) for b in bom.byproducts), ZERO)
+    if total_share >= HUNDRED:
+        raise ValidationError(
+            _("Cost share %: the by-products together must carry less than 100 %"),
+            field="byproducts",
+        )
+
+
+def fill_byproduct(env: Env, byproduct: Any, *, parent: Any = None, prefix: str = "") -> None:
+    """A by-product: positive quantity in its unit (or one of its kind), not the product itself."""
+    if byproduct.product_id is None:
+        return
+    if byproduct.quantity is None or byproduct.quantity <= 0:
+        raise ValidationError(_("Quantity: must be greater than zero"), field=f"{prefix}quantity")
+    if byproduct.cost_share is not None and not (ZERO <= byproduct.cost_share < HUNDRED):
+        raise ValidationError(
+            _("Cost share %: must be at least 0 and less than 100"), field=f"{prefix}cost_share"
+        )
+    product = env.browse("product.product", [int(byproduct.product_id)])[int(byproduct.product_id)]
+    if byproduct.uom_id is None:
+        byproduct.uom_id = product.uom_id
+    elif byproduct.uom_id != product.uom_id:
+        _same_kind(env, byproduct.uom_id, product.uom_id, f"{prefix}uom_id")
+    parent = parent or byproduct.bom
+    if parent is not None and parent.product_id == byproduct.product_id:
+        raise ValidationError(
+            _("By-product: the product itself is not a by-product of its bill"),
+            field=f"{prefix}product_id",
+        )
 
 
 def _same_kind(env: Env, uom_id: int, other_id: int, field: str) -> None:

@@ -156,13 +156,33 @@ def confirm(env: Env, production: Any) -> None:
     by_product = {m.product_id: m for m in moves}
     _insert_components(env, production, [(p, q, by_product[p.id]) for p, q in components])
     finished = new_move(env, product, production.product_qty, production_loc.id, stock.id, **common)
-    env.session.add(finished)
+    byproducts = _byproduct_moves(env, production, bom, production_loc.id, stock.id, common)
+    env.session.add_all([finished, *byproducts])
     env.session.flush()
     production.finished_move_id = finished.id
-    reserve_moves(env, [*moves, finished])
+    reserve_moves(env, [*moves, finished, *byproducts])
     refresh_status(env, [production.id])
     _replenish_short(env, production, moves)
     env.hook.mrp_production_confirmed(env=env, production=production)
+
+
+def _byproduct_moves(
+    env: Env, production: Any, bom: Any, source_id: int, dest_id: int, common: dict[str, Any]
+) -> list[Any]:
+    """Moves bringing the bill's by-products into stock, scaled to the quantity made."""
+    if not bom.byproducts:
+        return []
+    product = env.browse("product.product", [production.product_id])[production.product_id]
+    made = convert(env, production.product_qty, product.uom_id, bom.uom_id, rounded=False)
+    factor = made / Decimal(bom.quantity)
+    products = env.browse("product.product", [b.product_id for b in bom.byproducts])
+    moves = []
+    for byproduct in bom.byproducts:
+        target = products[byproduct.product_id]
+        qty = convert(env, Decimal(byproduct.quantity) * factor, byproduct.uom_id, target.uom_id)
+        if qty > 0:
+            moves.append(new_move(env, target, qty, source_id, dest_id, **common))
+    return moves
 
 
 def _insert_moves(env: Env, production_id: int, drafts: list[Any]) -> list[Any]:
@@ -240,8 +260,11 @@ def produce(env: Env, production: Any) -> None:
     (naming the component) unless negative stock is allowed, and nothing moves.
     """
     moves = open_moves(env, production)
-    finished = [m for m in moves if m.id == production.finished_move_id]
-    consumed = [m for m in moves if m.id != production.finished_move_id]
+    production_loc = virtual_location(env, "production").id
+    outputs = [m for m in moves if m.location_id == production_loc]
+    consumed = [m for m in moves if m.location_id != production_loc]
+    finished = [m for m in outputs if m.id == production.finished_move_id]
+    byproducts = [m for m in outputs if m.id != production.finished_move_id]
     if not finished:
         raise ValidationError(_("this production order has nothing left to produce"))
     do_moves(env, consumed)
@@ -258,9 +281,18 @@ def produce(env: Env, production: Any) -> None:
             line.reserved_qty = ZERO
             line.price_unit = move.price_unit
     touch(components, "consumed_qty", "reserved_qty", "price_unit")
+    shares: dict[int, Decimal] = {}
+    if byproducts and production.bom_id:
+        bom = env.session.get(env["mrp.bom"], production.bom_id)
+        shares = {b.product_id: Decimal(b.cost_share or 0) for b in bom.byproducts}
+    carried = ZERO
+    for output in byproducts:
+        share = cost * shares.get(output.product_id, ZERO) / 100
+        output.price_unit = (share / output.product_qty).quantize(MONEY, rounding=ROUND_HALF_UP)
+        carried += output.price_unit * output.product_qty
     move = finished[0]
-    move.price_unit = (cost / move.product_qty).quantize(MONEY, rounding=ROUND_HALF_UP)
-    do_moves(env, finished)
+    move.price_unit = ((cost - carried) / move.product_qty).quantize(MONEY, rounding=ROUND_HALF_UP)
+    do_moves(env, [*finished, *byproducts])
     production.material_cost = cost.quantize(MONEY, rounding=ROUND_HALF_UP)
     production.unit_cost = move.price_unit
     production.qty_produced = (
@@ -390,10 +422,13 @@ def produce_part(env: Env, production: Any, quantity: Decimal) -> Any | None:
         )
     }
     parts = []
+    production_loc = virtual_location(env, "production").id
     for kept, rest in rests:
         if kept.id == production.finished_move_id:
             backorder.finished_move_id = rest.id
             continue
+        if kept.location_id == production_loc:
+            continue  # a by-product: it follows with the backorder's output
         parts.append((rest.product, rest.product_qty, rest))
         line = lines.get(kept.id)
         if line is not None and rest is not kept:

@@ -251,3 +251,38 @@ def test_producing_part_leaves_a_backorder_with_the_rest_reserved(make_instance:
         assert on_hand(env, ids["table"]) == D(5)
         assert on_hand(env, ids["board"]) == D("3.5")
         quants_match_moves(env)
+
+
+def test_by_products_come_into_stock_carrying_their_cost_share(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    with instance.unit(None, su=True) as env:
+        log = product(env, "Oak log", uom="uom_m", cost="50")
+        plank = product(env, "Plank", cost_method="average")
+        sawdust = product(env, "Sawdust", uom="uom_kg", cost_method="average")
+        b = bom(env, plank, [(log, "2")], quantity="4")
+        b.byproducts.append(
+            env["mrp.bom.byproduct"](
+                product_id=sawdust,
+                quantity=D(500),
+                uom_id=env.ref("base.uom_g").id,
+                cost_share=D(10),
+            )
+        )
+        env.session.flush()
+        stock_in(env, {log: 10})
+        mo = create_production(env, plank, D(8))
+        workflow.fire(env, mo, "confirm")
+        from addons.stock.services import availability
+
+        assert availability(env, [sawdust])[sawdust]["incoming"] == D(1)  # 2 × 500 g
+        workflow.fire(env, mo, "produce")
+        # 4 m of log at 50 = 200: sawdust carries 10 % (20 for 1 kg), planks 180 (22.5 each)
+        assert (on_hand(env, plank), on_hand(env, sawdust), on_hand(env, log)) == (D(8), D(1), D(6))
+        assert mo.unit_cost == D("22.5")
+        assert env.get("product.product", sawdust).standard_price == D(20)
+        quants_match_moves(env)
+    with pytest.raises(ValidationError) as itself, instance.unit(None, su=True) as env:
+        bad = env.get("mrp.bom", b.id)
+        bad.byproducts.append(env["mrp.bom.byproduct"](product_id=plank, quantity=D(1)))
+        env.session.flush()
+    assert "product_id" in next(iter(itself.value.fields))
