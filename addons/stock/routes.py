@@ -20,6 +20,15 @@ def _json(data: Any, status_code: int = 200) -> Response[Any]:
     return Response(content=data, status_code=status_code, media_type="application/json")
 
 
+@get("/stock/picking/{picking_id:int}/pdf", name="stock.picking_pdf", include_in_schema=False)
+async def picking_pdf(request: Request[Any, Any, Any], picking_id: int) -> Response[Any]:
+    """The delivery slip (or receipt) as a PDF, labelled in the reader's language and the other."""
+    from addons.base.services.printing import serve_pdf
+    from addons.stock.services.pdf import render_picking_pdf
+
+    return await serve_pdf(request, "stock.picking", picking_id, render_picking_pdf)
+
+
 @get("/stock/availability", name="stock.availability", tags=["Inventory"])
 async def availability_route(request: Request[Any, Any, Any]) -> Response[Any]:
     """On hand, reserved, available, incoming, outgoing and forecast per product.
@@ -76,4 +85,4 @@ async def reorder_run(request: Request[Any, Any, Any]) -> Response[Any]:
     return _json({"requests": await anyio.to_thread.run_sync(work)})
 
 
-ROUTES = [availability_route, reorder_run]
+ROUTES = [availability_route, reorder_run, picking_pdf]

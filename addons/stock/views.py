@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kernel.i18n import _
-from kernel.web.views import Filter, FormView, Lines, ListView, Section, View, ViewExtension
+from kernel.web.views import Filter, FormView, Lines, Link, ListView, Section, View, ViewExtension
 
 
 def _internal(env: Any, M: Any) -> Any:
@@ -113,6 +113,7 @@ PICKING_VIEW = View(
             )
         ],
         readonly_states=("done", "cancelled"),
+        links=[Link(_("Print"), "/stock/picking/{id}/pdf")],
     ),
 )
 

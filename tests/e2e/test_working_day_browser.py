@@ -308,6 +308,10 @@ def test_warehouse_user_is_told_why_nothing_changed_and_who_may_validate(
             if zh:
                 _to_chinese(page)
             page.goto(f"{base}/app/transfers/{found['picking']}")
+            # the delivery slip is one click away
+            printing = page.locator("[data-sp-link]", has_text="打印" if zh else "Print")
+            slip = page.request.get(f"{base}{printing.get_attribute('href')}")
+            assert slip.status == 200 and slip.body().startswith(b"%PDF")
             with page.expect_navigation():
                 page.click("[data-sp-action=reserve]")
             told = page.locator("#sp-messages .alert-warning")
