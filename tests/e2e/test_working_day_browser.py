@@ -429,3 +429,45 @@ def test_api_refuses_an_order_without_customer_and_a_name_too_long(
         assert problem["fields"]["partner_id"] == "Customer is required"
         refused = client.post("/api/v1/res.partner", json={"name": "茶" * 5000})
         assert refused.status_code == 422 and "name" in refused.text
+
+
+def test_order_links_to_its_delivery_and_the_delivery_back(make_instance: MakeInstance) -> None:
+    """The order's strip and its Reserved chip open the delivery; its source is a link back."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from addons.sales_order.services import orders
+
+    require_chromium()
+    instance = make_instance(["base", "sales_order", "stock"], demo=False)
+    seller = make_user(instance, "seller", ["sales_order.group_manager", "stock.group_user"])
+    (order_id,) = _submitted_orders(instance, seller, 1)
+    with instance.unit(seller) as env:
+        order = env.get("sale.order", order_id)
+        if order.state == "submitted":
+            orders.approve(env, order)
+    problems: list[str] = []
+    with serve(instance) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = _sign_in(browser, base, "seller", problems, "en-US")
+            _to_chinese(page)
+            page.goto(f"{base}/app/sales/orders/{order_id}")
+            deliveries = page.locator("[data-sp-related=deliveries]")
+            expect(deliveries).to_contain_text("发货单")
+            expect(deliveries.locator(".badge")).to_have_text("1")
+            chip = page.locator("[data-sp-milestone=reserved] a")
+            assert chip.get_attribute("href") == deliveries.get_attribute("href")
+            _shot(page, "order-deliveries-zh")
+            with page.expect_navigation():
+                deliveries.click()
+            assert "/app/transfers/" in page.url
+            source = page.locator("[data-sp-ref=origin]")  # read-only, a link
+            expect(source).to_contain_text("SO")
+            assert page.locator("input[name=origin]").count() == 0
+            _shot(page, "delivery-source-zh")
+            with page.expect_navigation():
+                source.click()
+            assert page.url.endswith(f"/app/sales/orders/{order_id}")
+        finally:
+            browser.close()
+    assert problems == []
