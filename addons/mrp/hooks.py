@@ -62,3 +62,11 @@ def register_form_panels(register: Any) -> None:
     from addons.mrp.services.structure import render_structure
 
     register("mrp.bom_structure", "mrp.bom", render_structure)
+
+
+@hookimpl
+def register_routes(register: Any) -> None:
+    from addons.mrp.routes import ROUTES
+
+    for handler in ROUTES:
+        register(handler)

@@ -190,6 +190,7 @@ PRODUCTION = View(
             )
         ],
         readonly_states=("confirmed", "in_progress", "done", "cancelled"),
+        links=[Link(_("Print"), "/mrp/production/{id}/pdf")],
     ),
     actions=[PRODUCE_PART, SCRAP],
 )
