@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 def register(parts: AddonParts) -> None:
     from addons.base import hooks
-    from addons.base.models import checks
     from addons.base.models.company import Company
     from addons.base.models.country import Country, Region
     from addons.base.models.currency import Currency, CurrencyRate
@@ -27,7 +26,6 @@ def register(parts: AddonParts) -> None:
     from addons.base.models.tax import Tax
     from addons.base.models.uom import Uom, UomCategory
 
-    checks.install()
     parts.model(
         Currency,
         CurrencyRate,

@@ -19,10 +19,7 @@ def register(parts: AddonParts) -> None:
     from addons.sales_order.models.sale_order_check import SaleOrderCheck
     from addons.sales_order.models.sale_order_line import SaleOrderLine
     from addons.sales_order.models.saved_filter import SavedFilter
-    from addons.sales_order.services import autofill
     from addons.sales_order.workflow import SALE_ORDER_WORKFLOW
-
-    autofill.install()
 
     parts.model(
         SaleOrder,

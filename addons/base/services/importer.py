@@ -33,10 +33,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from addons.base.models.checks import _apply_scalar_defaults
 from kernel.env import Env
 from kernel.errors import ValidationError
 from kernel.i18n import LazyString, _, gettext
+from kernel.models.events import apply_scalar_defaults
 
 PREVIEW_ROWS = 20
 MAX_ROWS = 50_000
@@ -665,7 +665,7 @@ def _validate_with_model(env: Env, kind: Kind, row: ParsedRow, header_of: dict[s
         probe = cls()
         for key, value in values.items():
             setattr(probe, key, value)
-        _apply_scalar_defaults(probe)
+        apply_scalar_defaults(probe)
         probe.__validate__()
     except ValidationError as exc:
         field_name = next(iter(exc.fields), "")

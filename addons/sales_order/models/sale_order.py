@@ -161,6 +161,17 @@ class SaleOrder:
             back_populates="order",
         )
 
+    def __defaults__(self) -> None:
+        """Number, company, currency and customer defaults, whichever path created the order."""
+        from sqlalchemy.orm import object_session
+
+        from addons.sales_order.services.completion import complete_order
+
+        session = object_session(self)
+        env = session.info.get("env") if session is not None else None
+        if env is not None:
+            complete_order(env, self)
+
     def __immutable__(self, changed: set[str]) -> Any:
         """Once submitted, what was agreed with the customer no longer changes.
 

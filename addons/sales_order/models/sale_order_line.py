@@ -99,6 +99,13 @@ class SaleOrderLine:
     def pricing_rule(cls) -> Mapped[Any]:
         return many2one(cls, "PricelistRule", "pricing_rule_id")
 
+    @classmethod
+    def __on_flush__(cls, env: Any, changes: Any) -> None:
+        """New lines get unit, tax, cost and price; orders whose amounts changed, their totals."""
+        from addons.sales_order.services.completion import lines_flushed
+
+        lines_flushed(env, changes)
+
     def __immutable__(self, changed: set[str]) -> Any:
         """Lines of a submitted order keep what was agreed (other addons' columns stay writable)."""
         order = self.order

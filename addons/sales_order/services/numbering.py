@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -38,18 +38,20 @@ def ensure_company_sequence(env: Env, company_id: int) -> None:
         known.add(company_id)
         return
     default = rows[0]
-    with env.sudo("a company's first sales order creates its own numbering series"):
-        env.session.add(
-            Sequence(
-                code=CODE,
-                company_id=company_id,
-                name=default.name,
-                prefix=default.prefix,
-                suffix=default.suffix,
-                padding=default.padding,
-                reset=default.reset,
-            )
+    # A statement on the connection, not an ORM record: an order entered on the form or
+    # through the API is numbered in the middle of its flush (the order's ``__defaults__``),
+    # and a numbering series is the kernel's bookkeeping, not a record the user writes.
+    env.session.connection().execute(
+        insert(Sequence.__table__).values(
+            code=CODE,
+            company_id=company_id,
+            name=default.name,
+            prefix=default.prefix,
+            suffix=default.suffix,
+            padding=default.padding,
+            reset=default.reset,
         )
+    )
     known.add(company_id)
 
 

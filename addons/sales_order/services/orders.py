@@ -7,19 +7,18 @@ consistent state (totals recomputed); workflow moves go through
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
+from addons.sales_order.services.completion import complete_lines
 from addons.sales_order.services.loading import load_order
-from addons.sales_order.services.numbering import next_order_number
-from addons.sales_order.services.pricing import PRICE_QUANTUM, suggest_prices
 from addons.sales_order.services.totals import compute_order, line_amounts
 from kernel.errors import ValidationError
 from kernel.i18n import _
+from kernel.models.events import apply_scalar_defaults
 from kernel.workflow import fire
 
 if TYPE_CHECKING:
@@ -118,31 +117,34 @@ def create_order(
 
     ``lines`` items: ``product_id``, ``quantity`` and optionally ``uom_id``,
     ``price_unit``, ``discount``, ``tax_id``, ``name``, ``below_cost_reason``.
-    A price given by the caller wins over the pricing engine.
+    A price given by the caller wins over the pricing engine. What is left out is
+    filled by :mod:`services.completion`, as for an order entered on the form or the API.
     """
-    Order = env["sale.order"]
-    company_id = int(fields.pop("company_id", None) or default_company_id(env))
-    values: dict[str, Any] = {"company_id": company_id, "salesperson_id": env.uid}
-    partner = None
+    values: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
     if partner_id is not None:
-        partner = env.get("res.partner", partner_id)
-        values["partner_id"] = partner.id
-        values.update(partner_defaults(env, partner))
-    company = env.get("res.company", company_id)
-    values["currency_id"] = getattr(partner, "currency_id", None) or company.currency_id
-    values.update(fields)
-    values.setdefault("date_order", dt.date.today())
-    values["name"] = next_order_number(env, company_id, values["date_order"])
-    order = Order(**values)
+        values["partner"] = env.get("res.partner", partner_id)  # a 404 naming the model
+    order = env["sale.order"](**values)
     env.session.add(order)
-    env.session.flush()
+    env.session.flush()  # completion.complete_order fills the rest (the order's __defaults__)
     add_lines(env, order, lines)
     env.session.flush()
     return order
 
 
+# what a line row inserted in bulk carries (the same keys for every row of an executemany)
+ROW_FIELDS = (
+    *("order_id", "sequence", "product_id", "name", "quantity", "uom_id", "price_unit"),
+    *("discount", "tax_id", "price_subtotal", "price_tax", "price_total", "cost_price"),
+    *("price_source", "pricing_note", "pricing_rule_id", "below_cost_reason"),
+)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
 def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[Any]:
-    """Append priced lines (products, units and rules read in bulk, not per line)."""
+    """Append lines completed and priced like any other (products, units and rules read in bulk)."""
     items = [dict(item) for item in lines]
     if not items:
         compute_order(env, order)
@@ -153,86 +155,33 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
             raise ValidationError(
                 _("unknown line fields: %(fields)s", fields=", ".join(sorted(unknown)))
             )
-        if item.get("product_id") is None:
-            raise ValidationError(_("Product: every line needs a product"), field="product_id")
-    Product = env["product.product"]
-    Uom = env["uom.uom"]
-    Tax = env["res.tax"]
-    product_ids = {int(i["product_id"]) for i in items}
-    products = env.browse(Product, product_ids)
-    missing = product_ids - set(products)
-    if missing:
-        raise ValidationError(
-            _("Product: #%(ids)s does not exist", ids=", #".join(map(str, sorted(missing)))),
-            field="product_id",
-        )
-    uom_ids = {p.uom_id for p in products.values()} | {
-        int(i["uom_id"]) for i in items if i.get("uom_id")
-    }
-    uoms = env.browse(Uom, uom_ids)
-    tax_ids = {p.sale_tax_id for p in products.values() if p.sale_tax_id} | {
-        int(i["tax_id"]) for i in items if i.get("tax_id")
-    }
-    if tax_ids:
-        env.browse(Tax, tax_ids)  # into the identity map
-    partner = order.partner if order.partner_id else None
-    pricing_input = []
-    for item in items:
-        product = products[int(item["product_id"])]
-        quantity = Decimal(str(item.get("quantity", 1)))
-        line_uom = uoms.get(int(item.get("uom_id") or product.uom_id))
-        pricing_input.append(
-            (product, convert_quantity(quantity, line_uom, uoms.get(product.uom_id)))
-        )
-    suggestions = suggest_prices(env, partner, pricing_input, order.date_order)
     Line = env["sale.order.line"]
     env.session.flush()  # the order needs its id; pending line edits go first
-    next_sequence = max((line.sequence for line in order.lines), default=0) + 10
+    drafts = []
+    for item in items:
+        # not added to the session: completed here, then inserted with one executemany
+        draft = Line(order_id=order.id)
+        for key in ("product_id", "uom_id", "tax_id", "sequence"):
+            if item.get(key):
+                setattr(draft, key, int(item[key]))
+        draft.quantity = _decimal(item.get("quantity", 1))
+        draft.price_unit = _decimal(item.get("price_unit"))
+        draft.discount = _decimal(item.get("discount"))
+        draft.name = item.get("name") or ""
+        draft.below_cost_reason = item.get("below_cost_reason") or ""
+        drafts.append(draft)
+    complete_lines(env, order, drafts, order.lines)
+    for draft in drafts:
+        apply_scalar_defaults(draft)  # as the flush would for a line added on the form
+    Tax = env["res.tax"]
     currency = order.currency
     rows = []
-    for item, (product, _qty), suggestion in zip(items, pricing_input, suggestions, strict=True):
-        line_uom = uoms[int(item.get("uom_id") or product.uom_id)]
-        per_unit = convert_quantity(Decimal(1), line_uom, uoms[product.uom_id])
-        if "price_unit" in item and item["price_unit"] is not None:
-            price_unit = Decimal(str(item["price_unit"]))
-            discount = Decimal(str(item.get("discount", 0) or 0))
-            source, note, rule_id = "manual", "", None
-        else:
-            price_unit = (suggestion.price_unit * per_unit).quantize(PRICE_QUANTUM)
-            discount = (
-                Decimal(str(item["discount"]))
-                if item.get("discount") is not None
-                else suggestion.discount
-            )
-            source, note, rule_id = suggestion.source, suggestion.note, suggestion.rule_id
-        quantity = Decimal(str(item.get("quantity", 1)))
-        tax_id = int(item["tax_id"]) if item.get("tax_id") else product.sale_tax_id
-        tax = env.session.get(Tax, tax_id) if tax_id else None  # identity map: no query
-        subtotal, tax_amount, total = line_amounts(quantity, price_unit, discount, tax, currency)
-        rows.append(
-            {
-                "order_id": order.id,
-                "sequence": int(item.get("sequence") or next_sequence),
-                "product_id": product.id,
-                "name": item.get("name") or product.specification or "",
-                "quantity": quantity,
-                "uom_id": line_uom.id,
-                "price_unit": price_unit,
-                "discount": discount,
-                "tax_id": tax_id,
-                "price_subtotal": subtotal,
-                "price_tax": tax_amount,
-                "price_total": total,
-                "cost_price": ((product.standard_price or Decimal(0)) * per_unit).quantize(
-                    PRICE_QUANTUM
-                ),
-                "price_source": source,
-                "pricing_note": note[:255],
-                "pricing_rule_id": rule_id,
-                "below_cost_reason": item.get("below_cost_reason") or "",
-            }
+    for draft in drafts:
+        tax = env.session.get(Tax, draft.tax_id) if draft.tax_id else None  # identity map
+        draft.price_subtotal, draft.price_tax, draft.price_total = line_amounts(
+            draft.quantity, draft.price_unit, draft.discount, tax, currency
         )
-        next_sequence += 10
+        rows.append({key: getattr(draft, key) for key in ROW_FIELDS})
     # One executemany instead of one INSERT … RETURNING per line (SQLite cannot batch those).
     # A Core-level insert skips the flush-time access check, so check it here.
     env.check("sale.order.line", "create")
