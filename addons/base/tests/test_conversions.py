@@ -116,3 +116,15 @@ def test_currency_round_is_half_up_and_within_half_a_unit(amount: Decimal, place
     assert abs(rounded - amount) <= unit / 2
     assert rounded == rounded.quantize(unit)
     assert currency.round(-amount, places) == -rounded  # symmetric: half away from zero
+
+
+def test_uom_refuses_floats_and_leaves_a_quantity_without_unit(make_instance: MakeInstance) -> None:
+    instance = make_instance(["base"])
+    with instance.unit(None, su=True) as env:
+        unit, dozen = env.ref("base.uom_unit"), env.ref("base.uom_dozen")
+        with pytest.raises(TypeError):
+            uom.convert(env, 1.5, dozen, unit)  # type: ignore[arg-type]
+        assert uom.convert(env, Decimal("1.23456"), None, dozen) == Decimal("1.23456")
+        # the same rule whichever addon converts: half up at the target unit's precision
+        assert uom.convert(None, Decimal("1"), unit, dozen) == Decimal("0.08")
+        assert uom.convert(None, Decimal("1"), unit, dozen, rounded=False) == Decimal(1) / 12

@@ -72,11 +72,13 @@ def create_receipt(env: Env, order: Any) -> Any:
 
 def _unit_cost(line: Any, product: Any, uom: Any) -> Decimal:
     """The untaxed price per *product* unit, for stock valuation."""
-    from addons.stock.services.units import convert
+    from addons.base.services.uom import convert
 
     if line.quantity == 0:
         return Decimal(0)
-    per_product_unit = line.price_subtotal / convert(line.quantity, uom, product.uom)
+    per_product_unit = line.price_subtotal / convert(
+        None, line.quantity, uom, product.uom, rounded=False
+    )  # a divisor for a price: exact
     return per_product_unit.quantize(Decimal("0.0001"))
 
 

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from addons.base.services.uom import convert
 from addons.delivery.services.pricing import Destination, shipping_price
-from addons.sales_order.services.orders import add_lines, convert_quantity
+from addons.sales_order.services.orders import add_lines
 from kernel.errors import ValidationError
 from kernel.i18n import _
 
@@ -48,7 +49,7 @@ def goods_weight(env: Env, lines: list[Any]) -> Decimal:
         product = products[line.product_id]
         if not product.weight:
             continue
-        qty = convert_quantity(line.quantity, uoms[line.uom_id], uoms[product.uom_id])
+        qty = convert(env, line.quantity, uoms[line.uom_id], uoms[product.uom_id])
         total += qty * product.weight
     return total
 

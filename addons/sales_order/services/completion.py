@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect
 
+from addons.base.services.uom import convert
 from addons.sales_order.services.numbering import next_order_number
 from addons.sales_order.services.pricing import PRICE_QUANTUM, suggest_prices
 from addons.sales_order.services.totals import compute_order
@@ -88,8 +89,6 @@ def complete_lines(env: Env, order: Any, lines: Sequence[Any], others: Sequence[
     priced with one call of the pricing engine, so adding lines costs the same
     statements whether there is one or a hundred.
     """
-    from addons.sales_order.services.orders import convert_quantity
-
     if not lines:
         return
     product_ids = {_ref(line, "product_id", "product") for line in lines}
@@ -126,7 +125,7 @@ def complete_lines(env: Env, order: Any, lines: Sequence[Any], others: Sequence[
             next_sequence += 10
         line_uom = uoms.get(_ref(line, "uom_id", "uom"))  # type: ignore[arg-type]
         product_uom = uoms.get(product.uom_id)
-        per_unit = convert_quantity(Decimal(1), line_uom, product_uom)
+        per_unit = convert(env, Decimal(1), line_uom, product_uom, rounded=False)  # a ratio
         if line.cost_price is None:
             line.cost_price = ((product.standard_price or Decimal(0)) * per_unit).quantize(
                 PRICE_QUANTUM
@@ -137,7 +136,7 @@ def complete_lines(env: Env, order: Any, lines: Sequence[Any], others: Sequence[
             if line.discount is None:
                 line.discount = Decimal(0)
         else:
-            quantity = convert_quantity(Decimal(line.quantity), line_uom, product_uom)
+            quantity = convert(env, Decimal(line.quantity), line_uom, product_uom)
             unpriced.append((line, product, per_unit, quantity))
     if not unpriced:
         return

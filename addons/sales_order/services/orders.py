@@ -37,22 +37,6 @@ LINE_FIELDS = (
 )
 
 
-def convert_quantity(quantity: Decimal, from_uom: Any, to_uom: Any) -> Decimal:
-    """``quantity`` of ``from_uom`` expressed in ``to_uom`` (same category; factors: reference units per unit)."""
-    if from_uom is None or to_uom is None or from_uom.id == to_uom.id:
-        return quantity
-    if from_uom.category_id != to_uom.category_id:
-        raise ValidationError(
-            _(
-                "Unit: %(unit)s cannot be converted into %(other)s",
-                unit=from_uom.name,
-                other=to_uom.name,
-            ),
-            field="uom_id",
-        )
-    return quantity * from_uom.factor / to_uom.factor
-
-
 def default_company_id(env: Env) -> int:
     """The env's company, else the user's, else the main company (looked up once per unit)."""
     if env.company_id:

@@ -211,3 +211,24 @@ def test_orders_written_by_any_path_are_completed_at_flush(world: World) -> None
         widget.quantity = Decimal(2)
         env.session.flush()
         assert order.amount_untaxed == Decimal("660.00")
+
+
+def test_line_unit_smaller_than_the_product_unit_keeps_an_exact_price(world: World) -> None:
+    """Price per line unit uses the exact ratio (1/12), not a ratio rounded at 0.01 dozen."""
+    with world.unit() as env:
+        product = env["product.product"](
+            name="Eggs by the dozen",
+            uom_id=env.ref("base.uom_dozen").id,
+            list_price=Decimal("120"),
+            standard_price=Decimal("60"),
+        )
+        env.session.add(product)
+        env.session.flush()
+        unit = env.ref("base.uom_unit").id
+        order = orders.create_order(
+            env, world.customer, [{"product_id": product.id, "quantity": 6, "uom_id": unit}]
+        )
+        line = order.lines[0]
+        assert line.price_unit == Decimal("10.00")  # 120 / 12, not 120 × 0.08
+        assert line.cost_price == Decimal("5.00")
+        assert line.price_subtotal == Decimal("60.00")

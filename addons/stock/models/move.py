@@ -161,11 +161,11 @@ class StockMove:
         if self.uom_id is None:
             self.uom_id = product.uom_id
         if self.product_qty is None and self.quantity is not None:
-            from addons.stock.services.units import convert
+            from addons.base.services.uom import convert
 
             Uom = type(product).uom.property.mapper.class_
             self.product_qty = convert(
-                self.quantity, session.get(Uom, self.uom_id), session.get(Uom, product.uom_id)
+                env, self.quantity, session.get(Uom, self.uom_id), session.get(Uom, product.uom_id)
             )
 
     def __immutable__(self, changed: set[str]) -> str | LazyString | None:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
+from addons.base.services.uom import convert
 from addons.stock.services.reservation import release_moves
-from addons.stock.services.units import convert
 from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _
@@ -55,7 +55,7 @@ def new_move(
         product_id=product.id,
         quantity=quantity,
         uom_id=uom.id,
-        product_qty=convert(quantity, uom, product.uom),
+        product_qty=convert(env, quantity, uom, product.uom),
         location_id=location_id,
         location_dest_id=location_dest_id,
         state="draft",

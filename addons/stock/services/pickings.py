@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from addons.base.services.uom import convert
 from addons.stock.services.done import do_moves
 from addons.stock.services.moves import cancel_moves, insert_moves, new_move, split_move
 from addons.stock.services.reservation import reserve_moves, sync_picking_states
-from addons.stock.services.units import convert
 from kernel import workflow
 from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
@@ -205,7 +205,7 @@ def _refresh_product_qty(env: Env, moves: list[Any]) -> None:
                 field="quantity",
             )
         product = products[m.product_id]
-        m.product_qty = convert(m.quantity, uoms[m.uom_id], uoms[product.uom_id])
+        m.product_qty = convert(env, m.quantity, uoms[m.uom_id], uoms[product.uom_id])
 
 
 def action_reserve(env: Env, picking: Any, move: Any) -> None:

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 
+from addons.base.services.uom import convert
 from addons.stock.services.done import load_products
 from addons.stock.services.locations import default_warehouse, virtual_location, warehouse_location
 from addons.stock.services.pickings import cancel_picking, confirm_picking, create_picking
 from addons.stock.services.quants import touch
-from addons.stock.services.units import convert
 from kernel import workflow
 from kernel.i18n import _
 
@@ -173,9 +173,9 @@ def sync_orders(env: Env, order_ids: Iterable[int]) -> None:
         product = products[line.product_id]
         to_line = uoms[line.uom_id]
         from_product = uoms[product.uom_id]
-        line.reserved_qty = convert(reserved, from_product, to_line)
-        line.shortage_qty = convert(short, from_product, to_line)
-        line.delivered_qty = convert(done, from_product, to_line)
+        line.reserved_qty = convert(env, reserved, from_product, to_line)
+        line.shortage_qty = convert(env, short, from_product, to_line)
+        line.delivered_qty = convert(env, done, from_product, to_line)
         stats = per_order[line.order_id]
         stats["short"] += short
         stats["open"] += open_count
