@@ -170,7 +170,8 @@ class Instance:
 
         ``uid=None`` is a system unit (no user): it must pass ``su=True`` to write.
         """
-        registry = self.registry
+        if self._registry is None:  # composed before the transaction opens
+            self.reload()
         session = self.sessionmaker()
         if self.dialect == "sqlite":
             session.connection(
@@ -186,7 +187,6 @@ class Instance:
                 raise AddonError(_("user #%(uid)s does not exist or is inactive", uid=uid))
             env.lang = lang or user.lang
             env.tz = user.tz
-        env.registry_at_start = registry  # type: ignore[attr-defined]
         try:
             with i18n.use_locale(env.lang):
                 yield env

@@ -41,7 +41,6 @@ def _maintenance(instance: Instance, registry: Registry) -> Iterator[tuple[Conne
                 session = Session(bind=conn, expire_on_commit=False)
                 model_events.install(session)
                 env = Env(instance, session, None, su=True)
-                env.registry_override = registry  # type: ignore[attr-defined]
                 instance._registry = registry
                 with schema.sqlite_triggers_survive_rebuilds(conn):
                     yield conn, env
