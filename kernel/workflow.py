@@ -265,6 +265,11 @@ def fire(env: Env, record: Any, name: str, *, reason: str = "", automatic: bool 
         if move.note:
             row.reason = "; ".join(p for p in (reason, text_of(move.note)) if p)
         _write(env, row)
+    # What this transition and its actions wrote is checked (``__immutable__``, access,
+    # record rules) in the state they wrote it in: without this flush an automatic
+    # transition fired next (complete → close) would have an ``__immutable__`` rule see
+    # the action's writes as changes to a closed document.
+    env.session.flush()
     advance(env, record)
     return move
 

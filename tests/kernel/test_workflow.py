@@ -178,6 +178,43 @@ def test_milestones_auto_advance_to_completed_and_closed(
     ]
 
 
+def test_what_an_action_writes_is_checked_in_the_state_it_was_written_in(
+    library: Instance, people: dict[str, int]
+) -> None:
+    """An action of ``complete`` numbers the book; ``close`` follows automatically.
+
+    A closed book refuses every change but its state (``__immutable__``). The
+    number was written while the book was completed, so the automatic close in
+    the same unit must not be refused because of it — the engine flushes each
+    transition's writes before the next one moves the document on.
+    """
+    boss = people["boss"]
+    book_id = new_book(library)
+    fire(library, boss, book_id, "submit")
+    fire(library, boss, book_id, "approve")
+
+    def number_the_book(env: Env, book: Any, move: workflow.Move) -> None:
+        book.number = f"B-{book.id:05d}"
+
+    with library.unit(boss) as env:
+        complete = env.workflow("lib.book").transition("complete")
+        complete.actions.append(number_the_book)
+        try:
+            book = env.get("lib.book", book_id)
+            workflow.reach_milestone(env, book, "catalogued", addon="library")
+            assert book.state == "closed"
+        finally:
+            complete.actions.remove(number_the_book)
+    with library.unit(None, su=True) as env:
+        book = env.get("lib.book", book_id)
+        assert (book.state, book.number) == ("closed", f"B-{book_id:05d}")
+    with (
+        pytest.raises(ConflictError, match="cannot be changed"),
+        library.unit(None, su=True) as env,
+    ):
+        env.get("lib.book", book_id).number = "B-99999"  # closed: still immutable
+
+
 def test_extension_adds_state_transition_guard_action_and_milestones(
     library_loan: Instance,
 ) -> None:
