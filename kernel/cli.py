@@ -30,6 +30,7 @@ from kernel.cli_jobs import jobs, worker
 from kernel.cli_setup import run_server, setup
 from kernel.cli_users import users
 from kernel.errors import NotFound
+from kernel.hookspecs import KernelHooks
 from kernel.i18n import _
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def addon_commands(ctx: click.Context) -> dict[str, click.Command]:
         if st.database_exists():
             instance = st.instance()
             if instance.is_initialized():
-                instance.registry.pm.hook.register_cli_commands(register=register)
+                KernelHooks(instance.registry.pm).register_cli_commands(register=register)
     except Exception as exc:  # fail soft: `suanpan init` must work on an empty database
         log.debug("addon commands unavailable: %s", exc)
     root.meta["suanpan.addon_commands"] = found

@@ -88,7 +88,7 @@ class Env:
 
     @property
     def hook(self) -> pluggy.HookRelay:
-        """Call hooks: ``env.hook.sale_order_approved(env=env, order=order)``."""
+        """The bare pluggy relay; prefer a typed facade: ``SalesOrderHooks(env).sale_order_approved(...)``."""
         return self.registry.pm.hook
 
     def has_addon(self, name: str) -> bool:
@@ -175,8 +175,12 @@ class Env:
 
     # --- convenience ----------------------------------------------------------------
 
-    def get(self, model: str | type[T], record_id: int) -> T:
-        """The record or a translated 404 naming the model."""
+    @overload
+    def get(self, model: str, record_id: int) -> Any: ...
+    @overload
+    def get(self, model: type[T], record_id: int) -> T: ...
+    def get(self, model: str | type[T], record_id: int) -> Any:
+        """The record or a translated 404 naming the model (typed when given the class)."""
         cls: Any = self[model]
         # an id its key column cannot hold (beyond 32 bits on PostgreSQL) names no record
         record = self.session.get(cls, record_id) if _fits_key(cls, record_id) else None

@@ -14,6 +14,7 @@ Field helpers attach the translatable label and help text to the column's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -186,7 +187,7 @@ def info(
     label: str | LazyString,
     help: str | LazyString | None = None,
     *,
-    selection: list[tuple[str, str | LazyString]] | None = None,
+    selection: Sequence[tuple[str, str | LazyString]] | None = None,
     readonly: bool = False,
     widget: str | None = None,
     computed: bool = False,
@@ -205,7 +206,7 @@ def info(
     """
     data: dict[str, Any] = {"label": label, "help": help, "readonly": readonly}
     if selection is not None:
-        data["selection"] = selection
+        data["selection"] = list(selection)
     if widget is not None:
         data["widget"] = widget
     if computed:

@@ -65,6 +65,20 @@ class SpecModule:
     module: ModuleType
     hooks: list[HookDoc]
 
+    @property
+    def facade(self) -> str | None:
+        """The name of the module's typed facade (a :class:`kernel.hooks.HookFacade`)."""
+        from kernel.hooks import HookFacade
+
+        for value in vars(self.module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, HookFacade)
+                and value.__module__ == self.module.__name__
+            ):
+                return value.__name__
+        return None
+
 
 def spec_functions(module: ModuleType) -> list[FunctionType]:
     """Functions of ``module`` carrying pluggy's spec marker, in source order."""
@@ -218,11 +232,14 @@ suanpan --addons-path ./my_addons addons hooks warranty -o warranty-hooks.md  # 
 
 ## How hooks are called
 
-- **Keyword arguments only**: `env.hook.sale_order_approved(env=env, order=order)`. An
-  implementation may leave out parameters it does not use; pluggy passes only those it
-  names.
+- **Keyword arguments only, through the typed facade** of the module declaring the hook:
+  `SalesOrderHooks(env).sale_order_approved(env=env, order=order)` (each `hookspecs.py`
+  declares one, a `kernel.hooks.HookFacade` with one typed method per hook; the bare relay
+  `env.hook.<name>(...)` works too but is not type-checked). An implementation may leave
+  out parameters it does not use; pluggy passes only those it names.
 - **Results.** A normal hook returns the list of every implementation's non-`None`
-  result, in call order. A *firstresult* hook stops at the first non-`None` result and
+  result, in call order (the facade types it: `list[list[CheckResult]]` for
+  `sale_order_checks`). A *firstresult* hook stops at the first non-`None` result and
   returns it (`None` when every implementation returned `None`).
 - **Errors.** An implementation that raises stops the call: the implementations after it
   do not run and the exception reaches the caller. Unless a hook says otherwise it runs in
@@ -283,6 +300,12 @@ def render(modules: list[SpecModule], preamble: str = PREAMBLE) -> str:
             if kinds:
                 body.extend([" ".join(kinds), ""])
             body.extend([markdown_of(hook.func.__doc__ or "").rstrip("\n"), ""])
+            if spec_module.facade:
+                names = list(inspect.signature(hook.func).parameters)
+                args = ", ".join(f"{p}={p}" for p in names)
+                holder = "env" if "env" in names else "registry.pm"
+                call = f"{spec_module.facade}({holder}).{hook.name}({args})"
+                body.extend([f"*Call*: `{call}`.", ""])
             impls = " → ".join(i.text() for i in hook.impls) or "none of these addons"
             body.extend([f"*Implemented by* (call order): {impls}.", ""])
     out.extend(["## Contents", "", *toc, "", *body])

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kernel.hooks import hookspec
+from kernel.hooks import HookFacade, hookspec
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -229,3 +229,68 @@ def mail_attachment(env: Env, kind: str, res_id: int) -> tuple[str, bytes, str] 
     ``("accounting.invoice_pdf", 42)``; the addon owning ``kind`` answers, others
     return ``None``. Runs in the sending unit, as the system.
     """
+
+
+# --- Typed calls ------------------------------------------------------------------
+
+
+class KernelHooks(HookFacade):
+    """Typed calls of the hooks above: ``KernelHooks(env).addon_installed(env=env, addon=name)``."""
+
+    __slots__ = ()
+
+    def registry_ready(self, *, registry: Registry) -> None:
+        self._hook.registry_ready(registry=registry)
+
+    def addon_installed(self, *, env: Env, addon: str) -> None:
+        self._hook.addon_installed(env=env, addon=addon)
+
+    def addon_uninstalling(self, *, env: Env, addon: str) -> None:
+        self._hook.addon_uninstalling(env=env, addon=addon)
+
+    def register_routes(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_routes(register=register)
+
+    def register_menus(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_menus(register=register)
+
+    def register_views(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_views(register=register)
+
+    def register_template_dirs(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_template_dirs(register=register)
+
+    def register_static_dirs(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_static_dirs(register=register)
+
+    def register_form_panels(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_form_panels(register=register)
+
+    def register_document_links(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_document_links(register=register)
+
+    def register_dashboard_widgets(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_dashboard_widgets(register=register)
+
+    def register_cli_commands(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_cli_commands(register=register)
+
+    def register_jobs(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_jobs(register=register)
+
+    def register_notifications(self, *, register: Callable[..., None]) -> None:
+        self._hook.register_notifications(register=register)
+
+    def deliver_outbox_message(
+        self, *, env: Env, topic: str, payload: dict[str, Any]
+    ) -> bool | None:
+        handled: bool | None = self._hook.deliver_outbox_message(
+            env=env, topic=topic, payload=payload
+        )
+        return handled
+
+    def mail_attachment(self, *, env: Env, kind: str, res_id: int) -> tuple[str, bytes, str] | None:
+        found: tuple[str, bytes, str] | None = self._hook.mail_attachment(
+            env=env, kind=kind, res_id=res_id
+        )
+        return found

@@ -21,6 +21,7 @@ from kernel import migrations, schema, security
 from kernel.addons.resolve import closure, dependents, order, unknown_addon, with_auto_install
 from kernel.env import Env
 from kernel.errors import AddonError
+from kernel.hookspecs import KernelHooks
 from kernel.i18n import _
 from kernel.instance import Instance
 from kernel.models import events as model_events
@@ -171,7 +172,7 @@ def install(
                     manifest = instance.available[name]
                     data_files.load_files(env, manifest, manifest.demo, demo=True)
             for name in new:
-                env.hook.addon_installed(env=env, addon=name)
+                KernelHooks(env).addon_installed(env=env, addon=name)
             _bump_registry_version(env)
     except BaseException:
         instance._registry = None
@@ -219,7 +220,7 @@ def uninstall(instance: Instance, names: list[str], *, cascade: bool = False) ->
     try:
         with _maintenance(instance, old_registry) as (conn, env):
             for name in removing:
-                env.hook.addon_uninstalling(env=env, addon=name)
+                KernelHooks(env).addon_uninstalling(env=env, addon=name)
             owned = schema.recorded_ownership(conn, old_registry, set(removing))
             dropped_tables = {t for kind, t, _c in owned if kind == "table"}
             keep = set(inspect(conn).get_table_names()) - dropped_tables

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import or_, select
 
 from kernel.fields import utcnow
+from kernel.hookspecs import KernelHooks
 from kernel.mail.smtp import TOPIC as MAIL_TOPIC
 from kernel.models.core import MAX_OUTBOX_ATTEMPTS
 
@@ -76,13 +77,14 @@ def _send(instance: Instance, message_id: int, topic: str, payload: dict[str, An
     def body(env: Env) -> None:
         Outbox = env["ir.outbox"]
         message: Any = env.session.get(Outbox, message_id)
+        handled: bool | None
         if topic == MAIL_TOPIC:
             from kernel.mail.smtp import deliver
 
             deliver(env, payload)
             handled = True
         else:
-            handled = env.hook.deliver_outbox_message(env=env, topic=topic, payload=payload)
+            handled = KernelHooks(env).deliver_outbox_message(env=env, topic=topic, payload=payload)
         if not handled:
             raise NoDeliverer("no deliverer for this topic")
         message.sent_at = utcnow()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kernel import hookspec
+from kernel.hooks import HookFacade
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -27,3 +28,15 @@ def account_payment_state_changed(env: Env, invoices: list[Any]) -> None:
     purchase_accounting finishes purchase orders whose bills are paid. Return value
     is ignored.
     """
+
+
+# --- Typed calls ------------------------------------------------------------
+
+
+class AccountingHooks(HookFacade):
+    """Typed calls of the hooks above (see :class:`kernel.hooks.HookFacade`)."""
+
+    __slots__ = ()
+
+    def account_payment_state_changed(self, *, env: Env, invoices: list[Any]) -> None:
+        self._hook.account_payment_state_changed(env=env, invoices=invoices)

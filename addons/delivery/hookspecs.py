@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kernel import hookspec
+from kernel.hooks import HookFacade
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -48,3 +49,22 @@ def delivery_shipment_signed(env: Env, shipment: Any) -> None:
     *delivered*. sale_delivery reaches the order's ``signed`` milestone once every
     shipment of the order is signed. Return value is ignored.
     """
+
+
+# --- Typed calls ------------------------------------------------------------
+
+
+class DeliveryHooks(HookFacade):
+    """Typed calls of the hooks above (see :class:`kernel.hooks.HookFacade`)."""
+
+    __slots__ = ()
+
+    def delivery_carrier_for_picking(self, *, env: Env, picking: Any) -> int | None:
+        answer: int | None = self._hook.delivery_carrier_for_picking(env=env, picking=picking)
+        return answer
+
+    def delivery_shipment_created(self, *, env: Env, shipment: Any) -> None:
+        self._hook.delivery_shipment_created(env=env, shipment=shipment)
+
+    def delivery_shipment_signed(self, *, env: Env, shipment: Any) -> None:
+        self._hook.delivery_shipment_signed(env=env, shipment=shipment)

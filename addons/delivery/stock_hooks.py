@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from addons.delivery.hookspecs import DeliveryHooks
 from addons.delivery.services.shipments import carrier_of, create_shipment
 from kernel import hookimpl
 
@@ -17,4 +18,4 @@ def stock_picking_done(env: Any, picking: Any) -> None:
         if carrier is None:
             return
         shipment = create_shipment(env, picking, carrier)
-        env.hook.delivery_shipment_created(env=env, shipment=shipment)
+        DeliveryHooks(env).delivery_shipment_created(env=env, shipment=shipment)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kernel import hookspec
+from kernel.hooks import HookFacade
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -34,3 +35,21 @@ def mrp_production_cancelled(env: Env, production: Any) -> None:
     """``production`` was cancelled inside the cancel transaction: its open moves are
     cancelled and their reservations released, so whatever it served (a sales order's
     ``produced`` milestone) can stop waiting for it. Return value is ignored."""
+
+
+# --- Typed calls ------------------------------------------------------------
+
+
+class MrpHooks(HookFacade):
+    """Typed calls of the hooks above (see :class:`kernel.hooks.HookFacade`)."""
+
+    __slots__ = ()
+
+    def mrp_production_confirmed(self, *, env: Env, production: Any) -> None:
+        self._hook.mrp_production_confirmed(env=env, production=production)
+
+    def mrp_production_done(self, *, env: Env, production: Any) -> None:
+        self._hook.mrp_production_done(env=env, production=production)
+
+    def mrp_production_cancelled(self, *, env: Env, production: Any) -> None:
+        self._hook.mrp_production_cancelled(env=env, production=production)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kernel import hookspec
+from kernel.hooks import HookFacade
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -43,3 +44,21 @@ def purchase_bill_posted(env: Env, order: Any, bill: Any) -> None:
     which updates ``qty_billed`` and fires this hook; ``bill`` is the accounting
     document. Return value is ignored.
     """
+
+
+# --- Typed calls ------------------------------------------------------------
+
+
+class PurchaseHooks(HookFacade):
+    """Typed calls of the hooks above (see :class:`kernel.hooks.HookFacade`)."""
+
+    __slots__ = ()
+
+    def purchase_order_confirmed(self, *, env: Env, order: Any) -> None:
+        self._hook.purchase_order_confirmed(env=env, order=order)
+
+    def purchase_goods_received(self, *, env: Env, order: Any, moves: list[Any]) -> None:
+        self._hook.purchase_goods_received(env=env, order=order, moves=moves)
+
+    def purchase_bill_posted(self, *, env: Env, order: Any, bill: Any) -> None:
+        self._hook.purchase_bill_posted(env=env, order=order, bill=bill)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from addons.sales_order.types import CheckResult, PriceSuggestion
 from kernel import hookspec
+from kernel.hooks import HookFacade
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -52,6 +53,7 @@ def sale_order_checks(env: Env, order: Any) -> list[CheckResult]:
     any ``block`` prevents approval, any ``review`` keeps the order away from
     automatic approval so a manager must approve it. Do not write to the order here.
     """
+    raise NotImplementedError  # a specification: pluggy calls the implementations
 
 
 @hookspec
@@ -121,6 +123,7 @@ def sale_order_cancel_blockers(env: Env, order: Any) -> list[str]:
     translated sentences; an empty list (or ``None``) means "no objection".
     Any non-empty answer refuses the cancellation and is shown to the user.
     """
+    raise NotImplementedError  # a specification: pluggy calls the implementations
 
 
 @hookspec
@@ -156,3 +159,55 @@ def sale_price_rule(
     default); put a reference such as the contract number in ``note``.
     Read-only: do not write.
     """
+
+
+# --- Typed calls ------------------------------------------------------------
+
+
+class SalesOrderHooks(HookFacade):
+    """Typed calls of the hooks above (see :class:`kernel.hooks.HookFacade`)."""
+
+    __slots__ = ()
+
+    def sale_order_checks(self, *, env: Env, order: Any) -> list[list[CheckResult]]:
+        answer: list[list[CheckResult]] = self._hook.sale_order_checks(env=env, order=order)
+        return answer
+
+    def sale_order_submitted(self, *, env: Env, order: Any) -> None:
+        self._hook.sale_order_submitted(env=env, order=order)
+
+    def sale_order_approved(self, *, env: Env, order: Any) -> None:
+        self._hook.sale_order_approved(env=env, order=order)
+
+    def sale_order_rejected(self, *, env: Env, order: Any, reason: str) -> None:
+        self._hook.sale_order_rejected(env=env, order=order, reason=reason)
+
+    def sale_order_confirmed(self, *, env: Env, order: Any) -> None:
+        self._hook.sale_order_confirmed(env=env, order=order)
+
+    def sale_order_completed(self, *, env: Env, order: Any) -> None:
+        self._hook.sale_order_completed(env=env, order=order)
+
+    def sale_order_closed(self, *, env: Env, order: Any) -> None:
+        self._hook.sale_order_closed(env=env, order=order)
+
+    def sale_order_cancel_blockers(self, *, env: Env, order: Any) -> list[list[str]]:
+        answer: list[list[str]] = self._hook.sale_order_cancel_blockers(env=env, order=order)
+        return answer
+
+    def sale_order_cancelled(self, *, env: Env, order: Any, reason: str) -> None:
+        self._hook.sale_order_cancelled(env=env, order=order, reason=reason)
+
+    def sale_partner_open_receivable(self, *, env: Env, partner_id: int) -> Decimal | None:
+        answer: Decimal | None = self._hook.sale_partner_open_receivable(
+            env=env, partner_id=partner_id
+        )
+        return answer
+
+    def sale_price_rule(
+        self, *, env: Env, partner: Any, product: Any, quantity: Decimal, date: dt.date
+    ) -> PriceSuggestion | None:
+        answer: PriceSuggestion | None = self._hook.sale_price_rule(
+            env=env, partner=partner, product=product, quantity=quantity, date=date
+        )
+        return answer

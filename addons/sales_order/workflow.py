@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from addons.sales_order.hookspecs import SalesOrderHooks
 from kernel.i18n import _
 from kernel.workflow import Move, State, Transition, Workflow
 
@@ -41,7 +42,7 @@ def _guard_not_blocked(env: Env, order: Any) -> Any:
 def _guard_cancel_allowed(env: Env, order: Any) -> Any:
     blockers = [
         str(msg)
-        for answer in env.hook.sale_order_cancel_blockers(env=env, order=order)
+        for answer in SalesOrderHooks(env).sale_order_cancel_blockers(env=env, order=order)
         for msg in answer or []
     ]
     if blockers:
@@ -62,30 +63,30 @@ def _on_approve(env: Env, order: Any, move: Move) -> None:
     order.auto_approved = move.automatic
     order.approved_at = utcnow()
     order.reject_reason = ""
-    env.hook.sale_order_approved(env=env, order=order)
+    SalesOrderHooks(env).sale_order_approved(env=env, order=order)
 
 
 def _on_reject(env: Env, order: Any, move: Move) -> None:
     order.reject_reason = move.reason
     order.submitted_at = None
-    env.hook.sale_order_rejected(env=env, order=order, reason=move.reason)
+    SalesOrderHooks(env).sale_order_rejected(env=env, order=order, reason=move.reason)
 
 
 def _on_start(env: Env, order: Any, move: Move) -> None:
-    env.hook.sale_order_confirmed(env=env, order=order)
+    SalesOrderHooks(env).sale_order_confirmed(env=env, order=order)
 
 
 def _on_complete(env: Env, order: Any, move: Move) -> None:
-    env.hook.sale_order_completed(env=env, order=order)
+    SalesOrderHooks(env).sale_order_completed(env=env, order=order)
 
 
 def _on_close(env: Env, order: Any, move: Move) -> None:
-    env.hook.sale_order_closed(env=env, order=order)
+    SalesOrderHooks(env).sale_order_closed(env=env, order=order)
 
 
 def _on_cancel(env: Env, order: Any, move: Move) -> None:
     order.cancel_reason = move.reason
-    env.hook.sale_order_cancelled(env=env, order=order, reason=move.reason)
+    SalesOrderHooks(env).sale_order_cancelled(env=env, order=order, reason=move.reason)
 
 
 SALE_ORDER_WORKFLOW = Workflow(

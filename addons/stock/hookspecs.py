@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kernel import hookspec
+from kernel.hooks import HookFacade
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -65,3 +66,41 @@ def stock_reservation_changed(env: Env, moves: list[Any]) -> None:
     what is reserved and what is short — stock itself uses it to update sales
     orders and reach their ``reserved`` milestone. Return value is ignored.
     """
+
+
+# --- Typed calls ------------------------------------------------------------
+
+
+class StockHooks(HookFacade):
+    """Typed calls of the hooks above (see :class:`kernel.hooks.HookFacade`)."""
+
+    __slots__ = ()
+
+    def stock_picking_done(self, *, env: Env, picking: Any) -> None:
+        self._hook.stock_picking_done(env=env, picking=picking)
+
+    def stock_moves_done(self, *, env: Env, moves: list[Any]) -> None:
+        self._hook.stock_moves_done(env=env, moves=moves)
+
+    def stock_replenish(
+        self,
+        *,
+        env: Env,
+        product_id: int,
+        warehouse_id: int,
+        quantity: Decimal,
+        origin_model: str,
+        origin_id: int | None,
+    ) -> str | None:
+        answer: str | None = self._hook.stock_replenish(
+            env=env,
+            product_id=product_id,
+            warehouse_id=warehouse_id,
+            quantity=quantity,
+            origin_model=origin_model,
+            origin_id=origin_id,
+        )
+        return answer
+
+    def stock_reservation_changed(self, *, env: Env, moves: list[Any]) -> None:
+        self._hook.stock_reservation_changed(env=env, moves=moves)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from croniter import croniter
 
 from kernel.errors import AddonError
+from kernel.hookspecs import KernelHooks
 from kernel.i18n import _
 
 if TYPE_CHECKING:
@@ -81,6 +82,6 @@ def job_specs(registry: Registry) -> dict[str, JobSpec]:
             raise AddonError(_("job %(name)s is registered twice", name=name))
         specs[name] = make_spec(name, func, every_seconds, **kw)
 
-    registry.pm.hook.register_jobs(register=register)
+    KernelHooks(registry.pm).register_jobs(register=register)
     setattr(registry, "_job_specs", specs)  # noqa: B010 - a cache the dataclass does not declare
     return specs

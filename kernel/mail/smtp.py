@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from kernel.errors import ValidationError
+from kernel.hookspecs import KernelHooks
 from kernel.i18n import _
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def deliver(env: Env, payload: dict[str, Any]) -> None:
     """Send a ``mail`` message and write it on the document's history, in the same unit."""
     files = []
     for ref in payload.get("attachments", []):
-        found = env.hook.mail_attachment(env=env, kind=ref["kind"], res_id=ref["id"])
+        found = KernelHooks(env).mail_attachment(env=env, kind=ref["kind"], res_id=ref["id"])
         if found is None:
             raise LookupError(f"no addon renders attachment {ref['kind']}")
         filename, data, mimetype = found

@@ -21,6 +21,7 @@ from kernel.addons.manifest import Manifest
 from kernel.addons.parts import AddonParts
 from kernel.errors import AddonError
 from kernel.hooks import build_plugin_manager
+from kernel.hookspecs import KernelHooks
 from kernel.i18n import _
 from kernel.models import KIND_ATTR, model_name_of
 from kernel.models.core import CORE_MODELS
@@ -213,7 +214,7 @@ def build_registry(manifests: list[Manifest], parts_by_addon: dict[str, AddonPar
         _by_part=by_part,
     )
     _compose_workflows(registry, manifests, parts_by_addon, installed)
-    pm.hook.registry_ready(registry=registry)
+    KernelHooks(pm).registry_ready(registry=registry)
     return registry
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kernel.fields import utcnow
+from kernel.hookspecs import KernelHooks
 from kernel.instance import Instance
 from kernel.web.auth import AUTH_ROUTES
 from kernel.web.context import ensure_fresh, on_registry_reload
@@ -99,7 +100,7 @@ def _kernel_routes(module: str) -> list[Any]:
 
 def addon_routes(instance: Instance) -> list[Any]:
     found: list[Any] = []
-    instance.registry.pm.hook.register_routes(register=found.append)
+    KernelHooks(instance.registry.pm).register_routes(register=found.append)
     return found
 
 
@@ -109,7 +110,7 @@ def addon_static_dirs(instance: Instance) -> list[tuple[str, Path]]:
     def register(prefix: str, path: str | Path) -> None:
         found.append((prefix.strip("/"), Path(path)))
 
-    instance.registry.pm.hook.register_static_dirs(register=register)
+    KernelHooks(instance.registry.pm).register_static_dirs(register=register)
     return found
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from kernel.env import Env
 from kernel.errors import UserError, ValidationError
+from kernel.hookspecs import KernelHooks
 from kernel.i18n import _
 from kernel.mail.smtp import SECURITY, public_settings, save_settings
 from kernel.security import system_write
@@ -133,7 +134,7 @@ async def api_mail_settings_save(request: Request[Any, Any, Any]) -> Response[An
 
 def _declared(env: Env) -> list[tuple[str, Any, str]]:
     found: list[tuple[str, Any, str]] = []
-    env.registry.pm.hook.register_notifications(
+    KernelHooks(env).register_notifications(
         register=lambda event, label, group: found.append((event, label, group))
     )
     return [item for item in found if env.has_group(item[2])]

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
+from kernel.hookspecs import KernelHooks
 from kernel.i18n import LazyString, _, text_of
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def collect(registry: Registry) -> list[DocumentLink]:
             raise TypeError(f"register_document_links expects a DocumentLink, got {link!r}")
         links.append(link)
 
-    registry.pm.hook.register_document_links(register=register)
+    KernelHooks(registry.pm).register_document_links(register=register)
     known = [link for link in links if link.model in registry and link.target in registry]
     _cache[registry.pm] = known
     return known

@@ -37,6 +37,7 @@ from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
 from kernel import i18n
+from kernel.hookspecs import KernelHooks
 from kernel.i18n import _, text_of
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def addon_template_dirs(registry: Registry) -> list[Path]:
 
     # pluggy calls implementations last-registered first and the registry
     # registers addons in dependency order: later addons come out first.
-    registry.pm.hook.register_template_dirs(register=register)
+    KernelHooks(registry.pm).register_template_dirs(register=register)
     return found
 
 
@@ -112,7 +113,7 @@ def _build_menus(registry: Registry) -> list[MenuEntry]:
     ) -> None:
         entries[key] = MenuEntry(key, label, url, parent, sequence, group)
 
-    registry.pm.hook.register_menus(register=register)
+    KernelHooks(registry.pm).register_menus(register=register)
     _kernel_menus(register)
     roots: list[MenuEntry] = []
     for entry in entries.values():
@@ -174,7 +175,7 @@ def collect_widgets(registry: Registry) -> list[Widget]:
     ) -> None:
         widgets.append(Widget(key, title, render, group))
 
-    registry.pm.hook.register_dashboard_widgets(register=register)
+    KernelHooks(registry.pm).register_dashboard_widgets(register=register)
     return widgets
 
 
@@ -195,7 +196,7 @@ def collect_form_panels(registry: Registry) -> list[FormPanel]:
     ) -> None:
         panels.append(FormPanel(key, model, render, group))
 
-    registry.pm.hook.register_form_panels(register=register)
+    KernelHooks(registry.pm).register_form_panels(register=register)
     return panels
 
 

@@ -48,6 +48,26 @@ def test_extension_adds_column_foreign_key_and_relationship(library_loan: Instan
         assert again.current_loan.book is again
 
 
+def test_many2one_names_its_target_by_class_or_name_and_refuses_an_extension(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``many2one(cls, Book, ...)`` (typed) is the same relationship as ``many2one(cls, "Book", ...)``.
+
+    library_loan's fixture models use the class form; the test above follows both
+    relationships. An extension is not a target: its class name is not a model's.
+    """
+    monkeypatch.syspath_prepend(ADDONS)
+    from library.models.book import Book
+    from library_loan.models.book import BookLoan
+
+    from kernel import many2one
+
+    assert many2one(object, Book, "book_id").argument == "Book"
+    assert many2one(object, "Book", "book_id").argument == "Book"
+    with pytest.raises(TypeError, match="BookLoan is not a model definition"):
+        many2one(object, BookLoan, "book_id")
+
+
 def test_method_override_calls_super_in_dependency_order(library_loan: Instance) -> None:
     with library_loan.unit(None, su=True) as env:
         book = env["lib.book"](title="Water Margin")

@@ -36,7 +36,7 @@ def overdue_invoices(env: Env, as_of: dt.date | None = None) -> list[Any]:
 def customers_over_credit_limit(env: Env) -> list[dict[str, Any]]:
     """Customers whose receivable balance exceeds their (non-zero) credit limit."""
     Partner = env["res.partner"]
-    limits = dict(
+    limits: dict[int, Decimal] = dict(
         env.session.execute(
             select(Partner.id, Partner.credit_limit).where(Partner.credit_limit > 0)
         ).all()

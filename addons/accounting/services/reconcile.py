@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from addons.accounting.hookspecs import AccountingHooks
 from kernel.env import Env
 from kernel.errors import ValidationError
 from kernel.i18n import _
@@ -154,4 +155,4 @@ def refresh_payment_state(env: Env, moves: Iterable[Any]) -> None:
             paid_origins.append(move)
     env.session.flush()
     if paid_origins:  # sales orders follow through sale_hooks (a when=("sales_order",) part)
-        env.hook.account_payment_state_changed(env=env, invoices=paid_origins)
+        AccountingHooks(env).account_payment_state_changed(env=env, invoices=paid_origins)

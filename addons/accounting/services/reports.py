@@ -17,14 +17,14 @@ def tax_report(env: Env, date_from: dt.date, date_to: dt.date) -> list[dict[str,
     Line = env["account.move.line"]
     Tax = env["res.tax"]
     period = (Line.parent_state == "posted", Line.date >= date_from, Line.date <= date_to)
-    base_rows = dict(
+    base_rows: dict[int, Decimal] = dict(
         env.session.execute(
             select(Line.tax_id, msum(Line.credit - Line.debit))
             .where(Line.tax_id.is_not(None), *period)
             .group_by(Line.tax_id)
         ).all()
     )
-    tax_rows = dict(
+    tax_rows: dict[int, Decimal] = dict(
         env.session.execute(
             select(Line.tax_line_id, msum(Line.credit - Line.debit))
             .where(Line.tax_line_id.is_not(None), *period)

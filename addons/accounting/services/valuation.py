@@ -36,7 +36,7 @@ def value_moves(env: Env, moves: Sequence[Any]) -> Any:
         return None
     Location = env["stock.location"]
     ids = {m.location_id for m in moves} | {m.location_dest_id for m in moves}
-    usage = dict(
+    usage: dict[int, str] = dict(
         env.session.execute(select(Location.id, Location.usage).where(Location.id.in_(ids))).all()
     )
     totals: dict[int, Decimal] = {}

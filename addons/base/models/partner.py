@@ -86,7 +86,7 @@ class Partner:
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=info(_("Active")))
 
     @declared_attr
-    def parent(cls) -> Mapped[Any]:
+    def parent(cls: Any) -> Mapped[Any]:
         return relationship_parent(cls)
 
     @declared_attr
@@ -217,12 +217,12 @@ def _duplicate_ref(ref: str) -> ValidationError:
     )
 
 
-def relationship_parent(cls: type) -> Any:
+def relationship_parent(cls: Any) -> Any:
     from sqlalchemy.orm import relationship
 
     return relationship(
         "Partner",
-        foreign_keys=lambda: [cls.parent_id],  # type: ignore[attr-defined]
-        remote_side=lambda: [cls.id],  # type: ignore[attr-defined]
+        foreign_keys=lambda: [cls.parent_id],
+        remote_side=lambda: [cls.id],
         back_populates="children",
     )

@@ -24,11 +24,11 @@ class ProductCategory:
     )
 
     @declared_attr
-    def parent(cls) -> Mapped[Any]:
+    def parent(cls: Any) -> Mapped[Any]:
         return relationship(
             "ProductCategory",
-            foreign_keys=lambda: [cls.parent_id],  # type: ignore[attr-defined]
-            remote_side=lambda: [cls.id],  # type: ignore[attr-defined]
+            foreign_keys=lambda: [cls.parent_id],
+            remote_side=lambda: [cls.id],
         )
 
     def display_name(self, env: Any) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -597,7 +598,7 @@ def _check_rows(env: Env, kind: Kind, rows: list[ParsedRow], header_of: dict[str
         _validate_with_model(env, kind, row, header_of)
 
 
-def _partners_by_ref(env: Env, refs: set[str | None]) -> dict[str, Any]:
+def _partners_by_ref(env: Env, refs: AbstractSet[str | None]) -> dict[str, Any]:
     Partner = env["res.partner"]
     found: dict[str, Any] = {}
     for chunk in _chunks(r for r in refs if r):

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from addons.delivery.hookspecs import DeliveryHooks
 from addons.delivery.services.calendar import add_working_days, load_calendar, ship_day
 from addons.delivery.services.pricing import Destination, transit_days
 from addons.delivery.services.tracking import new_token
@@ -29,7 +30,7 @@ def carrier_of(env: Env, picking: Any) -> Any | None:
     """The transfer's carrier, else the one its source document names (through a hook)."""
     carrier_id = picking.carrier_id
     if carrier_id is None:
-        carrier_id = env.hook.delivery_carrier_for_picking(env=env, picking=picking)
+        carrier_id = DeliveryHooks(env).delivery_carrier_for_picking(env=env, picking=picking)
     return env.get("delivery.carrier", carrier_id) if carrier_id else None
 
 

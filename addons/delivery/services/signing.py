@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from addons.delivery.hookspecs import DeliveryHooks
 from kernel import utcnow
 from kernel.i18n import _
 
@@ -33,4 +34,4 @@ def record_signature(env: Env, shipment: Any, move: Move) -> None:
             )
         )
     env.session.flush()
-    env.hook.delivery_shipment_signed(env=env, shipment=shipment)
+    DeliveryHooks(env).delivery_shipment_signed(env=env, shipment=shipment)

@@ -230,19 +230,19 @@ def explode(
         )
         if expand == "phantom":
             query = query.where(Bom.type == "phantom")
-        rows = env.session.execute(query).all()
-        if not rows:
+        found = env.session.execute(query).all()
+        if not found:
             break
         chosen: dict[int, Any] = {}
         lines_of: dict[int, list[tuple[Any, Any]]] = {}
-        for line, child_bom, product in rows:
+        for line, child_bom, product in found:
             chosen.setdefault(child_bom.product_id, child_bom)
             if chosen[child_bom.product_id].id == child_bom.id:
                 lines_of.setdefault(child_bom.id, []).append((line, product))
         uoms = _uoms(
             env,
             [b.uom_id for b in chosen.values()] + [r.product.uom_id for r in frontier],
-            rows,
+            found,
         )
         next_frontier: list[Requirement] = []
         for req in frontier:

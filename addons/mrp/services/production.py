@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 
 from addons.base.services.uom import convert
+from addons.mrp.hookspecs import MrpHooks
 from addons.mrp.services.boms import bom_for, explode, merged
+from addons.stock.hookspecs import StockHooks
 from addons.stock.services.done import do_moves
 from addons.stock.services.locations import default_warehouse, virtual_location, warehouse_location
 from addons.stock.services.moves import cancel_moves, new_move, split_move
@@ -124,7 +126,7 @@ def confirm_problems(env: Env, production: Any) -> Any:
 def confirm(env: Env, production: Any) -> None:
     """Explode the bill, create and reserve the component moves and the finished-goods move,
     and ask to replenish components that are short (purchase, or another production order)."""
-    bom = env.session.get(env["mrp.bom"], production.bom_id)
+    bom: Any = env.session.get(env["mrp.bom"], production.bom_id)
     components = merged(
         env,
         explode(env, bom, production.product_qty, expand="phantom", day=production.date_planned),
@@ -163,7 +165,7 @@ def confirm(env: Env, production: Any) -> None:
     reserve_moves(env, [*moves, finished, *byproducts])
     refresh_status(env, [production.id])
     _replenish_short(env, production, moves)
-    env.hook.mrp_production_confirmed(env=env, production=production)
+    MrpHooks(env).mrp_production_confirmed(env=env, production=production)
 
 
 def _byproduct_moves(
@@ -228,7 +230,7 @@ def _replenish_short(env: Env, production: Any, moves: list[Any]) -> None:
     for move in moves:
         short = move.product_qty - move.reserved_qty
         if move.state == "waiting" and short > 0:
-            env.hook.stock_replenish(
+            StockHooks(env).stock_replenish(
                 env=env,
                 product_id=move.product_id,
                 warehouse_id=production.warehouse_id,
@@ -283,7 +285,7 @@ def produce(env: Env, production: Any) -> None:
     touch(components, "consumed_qty", "reserved_qty", "price_unit")
     shares: dict[int, Decimal] = {}
     if byproducts and production.bom_id:
-        bom = env.session.get(env["mrp.bom"], production.bom_id)
+        bom = env.get("mrp.bom", production.bom_id)
         shares = {b.product_id: Decimal(b.cost_share or 0) for b in bom.byproducts}
     carried = ZERO
     for output in byproducts:
@@ -302,7 +304,7 @@ def produce(env: Env, production: Any) -> None:
     if production.date_start is None:
         production.date_start = production.date_done
     production.component_status = "available"
-    env.hook.mrp_production_done(env=env, production=production)
+    MrpHooks(env).mrp_production_done(env=env, production=production)
 
 
 def start(env: Env, production: Any) -> None:
@@ -314,7 +316,7 @@ def cancel(env: Env, production: Any, reason: str) -> None:
     production.cancel_reason = reason
     cancel_moves(env, open_moves(env, production))
     refresh_status(env, [production.id])
-    env.hook.mrp_production_cancelled(env=env, production=production)
+    MrpHooks(env).mrp_production_cancelled(env=env, production=production)
 
 
 def refresh_status(env: Env, production_ids: list[int]) -> None:

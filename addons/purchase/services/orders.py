@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from addons.base.services.tax import compute
+from addons.purchase.hookspecs import PurchaseHooks
 from addons.purchase.services.supplier_prices import best_prices, price_for
 from kernel import workflow
 from kernel.errors import ValidationError
@@ -194,7 +195,7 @@ def after_confirm(env: Env, order: Any, *, approved: bool) -> None:
         select(Requisition).where(Requisition.order_line_id.in_(line_ids))
     ):
         req.state = "ordered"
-    env.hook.purchase_order_confirmed(env=env, order=order)
+    PurchaseHooks(env).purchase_order_confirmed(env=env, order=order)
 
 
 def after_cancel(env: Env, order: Any) -> None:
@@ -234,7 +235,7 @@ def register_bill(env: Env, order: Any, quantities: dict[int, Decimal], bill: An
                 field="quantity",
             )
         line.qty_billed += qty
-    env.hook.purchase_bill_posted(env=env, order=order, bill=bill)
+    PurchaseHooks(env).purchase_bill_posted(env=env, order=order, bill=bill)
 
 
 def expected_date_for(env: Env, partner_id: int, product_ids: list[int]) -> dt.date:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from addons.purchase.hookspecs import PurchaseHooks
 from addons.stock.services.locations import default_warehouse, virtual_location, warehouse_location
 from addons.stock.services.pickings import cancel_picking, confirm_picking, create_picking
 from kernel import faults, workflow
@@ -36,7 +37,7 @@ def create_receipt(env: Env, order: Any) -> Any:
         u.id: u
         for u in env.session.scalars(select(Uom).where(Uom.id.in_({line.uom_id for line in goods})))
     }
-    warehouse = (
+    warehouse: Any = (
         env.session.get(env["stock.warehouse"], order.warehouse_id)
         if order.warehouse_id
         else default_warehouse(env, order.company_id)
@@ -123,7 +124,7 @@ def on_moves_done(env: Env, moves: list[Any]) -> None:
         order.receipt_status = "full" if complete else "partial"
         received_lines.extend(line.id for line in order.lines if line.qty_received >= line.quantity)
         faults.point("purchase.received", env)  # quantities received; milestones not reached
-        env.hook.purchase_goods_received(env=env, order=order, moves=order_moves)
+        PurchaseHooks(env).purchase_goods_received(env=env, order=order, moves=order_moves)
         if complete:
             workflow.reach_milestone(env, order, "received", addon="purchase")
     if received_lines:

@@ -75,7 +75,7 @@ def analyse(
         Order.date_order >= date_from,
         Order.date_order <= date_to,
     ]
-    used = dict(
+    used: dict[int, str] = dict(
         env.session.execute(
             select(Currency.id, Currency.code)
             .where(Currency.id.in_(select(Order.currency_id).where(*in_range)))

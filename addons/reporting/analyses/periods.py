@@ -61,7 +61,7 @@ def year_before(key: str, unit: str) -> str:
 
 def between(first: dt.date, last: dt.date, unit: str) -> list[str]:
     """Every period key from the one holding ``first`` to the one holding ``last``."""
-    keys = []
+    keys: list[str] = []
     key = key_of(first, unit)
     end = key_of(last, unit)
     while key <= end and len(keys) < 2000:

@@ -188,7 +188,7 @@ async def sales_xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
                 *[f"{text_of(GROWTH)} {c}" for c in codes],
                 *[f"{text_of(YOY)} {c}" for c in codes],
             ]
-            rows = [
+            rows: list[list[Any]] = [
                 [
                     p.key,
                     *[p.revenue.get(c) for c in codes],

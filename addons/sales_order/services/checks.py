@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from addons.sales_order.hookspecs import SalesOrderHooks
 from addons.sales_order.services.completeness import is_below_cost
 from addons.sales_order.services.pricing import category_chain
 from addons.sales_order.services.totals import HUNDRED
@@ -31,7 +32,7 @@ def open_receivable(env: Env, partner_id: int) -> Decimal:
     """The partner's open receivable as accounting answers it (zero when nobody answers)."""
     cache: dict[int, Decimal] = env.session.info.setdefault("sales_order.receivable", {})
     if partner_id not in cache:
-        answer = env.hook.sale_partner_open_receivable(env=env, partner_id=partner_id)
+        answer = SalesOrderHooks(env).sale_partner_open_receivable(env=env, partner_id=partner_id)
         cache[partner_id] = Decimal(answer) if answer is not None else Decimal(0)
     return cache[partner_id]
 
@@ -160,7 +161,7 @@ def compliance_check(env: Env, order: Any) -> list[CheckResult]:
 def gather(env: Env, order: Any) -> list[CheckResult]:
     """Ask every addon, store the results on the order (replacing older ones) and in its history."""
     results: list[CheckResult] = []
-    for answer in env.hook.sale_order_checks(env=env, order=order):
+    for answer in SalesOrderHooks(env).sale_order_checks(env=env, order=order):
         results.extend(answer or [])
     Check = env["sale.order.check"]
     # check results are the system's findings (a system policy): users may only read them

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select
 
+from addons.sales_order.hookspecs import SalesOrderHooks
 from addons.sales_order.services.totals import HUNDRED
 from addons.sales_order.types import PriceSuggestion
 
@@ -156,7 +157,7 @@ def suggest_prices(
     rules = candidate_rules(env, partner, [p for p, _q in items], day) if items else []
     result = []
     for product, quantity in items:
-        hooked = env.hook.sale_price_rule(
+        hooked = SalesOrderHooks(env).sale_price_rule(
             env=env, partner=partner, product=product, quantity=quantity, date=day
         )
         if hooked is not None:

@@ -181,7 +181,7 @@ def group_totals(env: Env, by: str, query: OrderQuery | str = "") -> list[GroupT
         stmt = select(key, label, count, untaxed, total).outerjoin(
             Partner, Partner.id == Order.partner_id
         )
-        group = (key, label)
+        group: tuple[Any, ...] = (key, label)
     elif by == "salesperson":
         key, label = Order.salesperson_id, User.name
         stmt = select(key, label, count, untaxed, total).outerjoin(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from addons.sales_order.hookspecs import SalesOrderHooks
 from addons.sales_order.services import checks as order_checks
 from addons.sales_order.services.totals import compute_order
 from kernel.fields import utcnow
@@ -21,7 +22,7 @@ def after_submit(env: Env, order: Any) -> None:
     compute_order(env, order)
     order.submitted_at = utcnow()
     order_checks.gather(env, order)
-    env.hook.sale_order_submitted(env=env, order=order)
+    SalesOrderHooks(env).sale_order_submitted(env=env, order=order)
     rule = matching_autoapprove_rule(env, order)
     if rule is not None:
         fire(env, order, "approve", reason=str(rule.name), automatic=True)

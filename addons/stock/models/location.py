@@ -52,13 +52,13 @@ class Location:
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=info(_("Active")))
 
     @declared_attr
-    def parent(cls) -> Mapped[Any]:
+    def parent(cls: Any) -> Mapped[Any]:
         # Self-referential: without remote_side SQLAlchemy would read parent_id → id as
         # one-to-many (the children) and warn when a location has several.
         return relationship(
             "Location",
-            foreign_keys=lambda: [cls.parent_id],  # type: ignore[attr-defined]
-            remote_side=lambda: [cls.id],  # type: ignore[attr-defined]
+            foreign_keys=lambda: [cls.parent_id],
+            remote_side=lambda: [cls.id],
         )
 
     @declared_attr

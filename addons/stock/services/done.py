@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from addons.stock.hookspecs import StockHooks
 from addons.stock.services.locations import allows_negative
 from addons.stock.services.quants import ensure_quants, fifo_key, lock_moves, lock_quants, touch
 from addons.stock.services.reservation import load_locations, release_waiting
@@ -214,7 +215,7 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
     touch(moves, "state", "date_done", "reserved_qty", "quantity_done", "price_unit")
     env.session.flush()
     faults.point("stock.moves_done", env)  # quants moved; hooks (invoice, receipts) not run yet
-    env.hook.stock_moves_done(env=env, moves=list(moves))
+    StockHooks(env).stock_moves_done(env=env, moves=list(moves))
     arrived = {
         m.product_id
         for m in moves

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 
 from addons.base.services.uom import convert
+from addons.stock.hookspecs import StockHooks
 from addons.stock.services.reservation import release_moves
 from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
@@ -165,5 +166,5 @@ def cancel_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
     for move in open_moves:
         move.state = "cancelled"
     env.session.flush()
-    env.hook.stock_reservation_changed(env=env, moves=open_moves)
+    StockHooks(env).stock_reservation_changed(env=env, moves=open_moves)
     return open_moves

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from addons.base.services.uom import convert
+from addons.stock.hookspecs import StockHooks
 from addons.stock.services.done import do_moves
 from addons.stock.services.moves import cancel_moves, insert_moves, new_move, split_move
 from addons.stock.services.reservation import reserve_moves, sync_picking_states
@@ -261,7 +262,7 @@ def action_validate(env: Env, picking: Any, move: Any) -> None:
     env.session.flush()
     backorders = env.session.info.setdefault("stock_backorders", {})
     backorders[picking.id] = backorder
-    env.hook.stock_picking_done(env=env, picking=picking)
+    StockHooks(env).stock_picking_done(env=env, picking=picking)
 
 
 def _create_backorder(env: Env, picking: Any, moves: list[Any]) -> Any:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from addons.stock.hookspecs import StockHooks
 from addons.stock.services.availability import availability
 from kernel.fields import utcnow
 
@@ -69,7 +70,7 @@ def run_reorder_rules(env: Env) -> list[Replenishment]:
         quantity = quantity_to_order(rule, forecast)
         if quantity <= 0:
             continue
-        reference = env.hook.stock_replenish(
+        reference = StockHooks(env).stock_replenish(
             env=env,
             product_id=rule.product_id,
             warehouse_id=rule.warehouse_id,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, insert, select
 
+from addons.stock.hookspecs import StockHooks
 from addons.stock.services.quants import (
     fifo_key,
     lock_moves,
@@ -105,7 +106,7 @@ def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> lis
     sync_picking_states(env, {m.picking_id for m in open_moves if m.picking_id})
     faults.point("stock.reserved", env)  # quants reserved; the order's hooks not run yet
     if notify and changed:
-        env.hook.stock_reservation_changed(env=env, moves=changed)
+        StockHooks(env).stock_reservation_changed(env=env, moves=changed)
     return changed
 
 
@@ -143,7 +144,7 @@ def release_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> lis
                     move.state = "waiting"
         env.session.flush()
     if notify and live:
-        env.hook.stock_reservation_changed(env=env, moves=live)
+        StockHooks(env).stock_reservation_changed(env=env, moves=live)
     return live
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 
 from addons.base.services.uom import convert
+from addons.stock.hookspecs import StockHooks
 from addons.stock.services.done import load_products
 from addons.stock.services.locations import default_warehouse, virtual_location, warehouse_location
 from addons.stock.services.pickings import cancel_picking, confirm_picking, create_picking
@@ -115,7 +116,7 @@ def _replenish_shortages(env: Env, order: Any, warehouse_id: int) -> None:
     notify_shortage(env, order, [(pid, Decimal(short or 0)) for pid, short in rows])
     for product_id, short in rows:
         if short and short > 0:
-            env.hook.stock_replenish(
+            StockHooks(env).stock_replenish(
                 env=env,
                 product_id=product_id,
                 warehouse_id=warehouse_id,
