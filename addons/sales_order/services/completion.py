@@ -98,7 +98,7 @@ def complete_lines(env: Env, order: Any, lines: Sequence[Any], others: Sequence[
     missing = product_ids - set(products)
     if missing:
         raise ValidationError(
-            _("Product: #%(ids)s does not exist", ids=", #".join(map(str, sorted(missing)))),  # type: ignore[arg-type]
+            _("Product: #%(ids)s does not exist", ids=", #".join(map(str, sorted(missing)))),  # type: ignore[arg-type,type-var]
             field="product_id",
         )
     uom_ids = {p.uom_id for p in products.values()}
