@@ -8,11 +8,18 @@ rendered, using the locale of the unit of work that is rendering it.
 Catalogs are plain ``.po`` files inside each addon (``i18n/<locale>/LC_MESSAGES/
 messages.po``) and inside the kernel. They are read with Babel and merged once
 per process; there are no compiled ``.mo`` files to forget to rebuild.
+
+One English word can need two Chinese ones ("Lines" of an order are 明细, the
+chart type is 折线图; a closed order is 已关闭, a closed fiscal year 已结账). So a
+message marked with :func:`_` remembers the module that marked it, and is looked
+up first in the catalog of the addon (or kernel) that module belongs to, then in
+the merged one. Which catalog wins no longer depends on load order.
 """
 
 from __future__ import annotations
 
 import contextvars
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +38,8 @@ _current_locale: contextvars.ContextVar[str] = contextvars.ContextVar(
 )
 _catalog_dirs: list[Path] = [Path(__file__).parent]
 _cache: dict[str, Translations] = {}
+_own_tables: dict[tuple[str, Path], dict[Any, str]] = {}
+_module_dirs: dict[str, Path | None] = {}
 _lock = threading.Lock()
 
 
@@ -40,6 +49,7 @@ def add_catalog_dir(path: Path) -> None:
         if path not in _catalog_dirs and path.is_dir():
             _catalog_dirs.append(path)
             _cache.clear()
+            _module_dirs.clear()
 
 
 def catalog_dirs() -> list[Path]:
@@ -122,6 +132,47 @@ def translations(locale: str) -> Translations:
         return merged
 
 
+def _read_table(folder: Path, locale: str) -> dict[Any, str]:
+    """The singular messages of one catalog folder for ``locale`` (empty when it has none)."""
+    key = (locale, folder)
+    found = _own_tables.get(key)
+    if found is None:
+        found = {}
+        po_path = folder / locale / "LC_MESSAGES" / "messages.po"
+        if po_path.is_file():
+            with po_path.open("rb") as fh:
+                for message in read_po(fh, locale=locale):
+                    own = isinstance(message.id, str) and message.id and message.string
+                    if own and not message.fuzzy:
+                        found[message.id] = str(message.string)
+        _own_tables[key] = found
+    return found
+
+
+def _catalog_of(module: str) -> Path | None:
+    """The catalog folder of the addon (or kernel) ``module`` belongs to, if registered."""
+    if module in _module_dirs:
+        return _module_dirs[module]
+    found: Path | None = None
+    source = getattr(sys.modules.get(module), "__file__", None)
+    if source:
+        path = Path(source).resolve()
+        candidates = [d for d in _catalog_dirs if d.resolve().parent in path.parents]
+        if candidates:  # the innermost root: an addon inside a folder that is one too
+            found = max(candidates, key=lambda d: len(d.resolve().parts))
+    _module_dirs[module] = found
+    return found
+
+
+def _own_translation(message: str, locale: str, module: str | None) -> str | None:
+    if not module:
+        return None
+    folder = _catalog_of(module)
+    if folder is None:
+        return None
+    return _read_table(folder, locale).get(message)
+
+
 def get_locale() -> str:
     return _current_locale.get()
 
@@ -136,10 +187,18 @@ def use_locale(locale: str | None) -> Iterator[str]:
         _current_locale.reset(token)
 
 
-def gettext(message: str, locale: str | None = None, **params: Any) -> str:
-    """Translate now, in ``locale`` or the active one; ``params`` fill ``%(name)s`` slots."""
+def gettext(
+    message: str, locale: str | None = None, *, module: str | None = None, **params: Any
+) -> str:
+    """Translate now, in ``locale`` or the active one; ``params`` fill ``%(name)s`` slots.
+
+    ``module``: the module that marked the message; its own catalog is asked first.
+    """
     loc = normalize_locale(locale) if locale else get_locale()
-    text = message if loc == DEFAULT_LOCALE else translations(loc).gettext(message)
+    if loc == DEFAULT_LOCALE:
+        text = message
+    else:
+        text = _own_translation(message, loc, module) or translations(loc).gettext(message)
     return text % params if params else text
 
 
@@ -156,15 +215,18 @@ def ngettext(singular: str, plural: str, n: int, locale: str | None = None, **pa
 class LazyString:
     """A message that translates itself each time it is turned into text."""
 
-    __slots__ = ("message", "params")
+    __slots__ = ("message", "module", "params")
 
-    def __init__(self, message: str, params: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: str, params: dict[str, Any] | None = None, module: str | None = None
+    ) -> None:
         self.message = message
         self.params = params or {}
+        self.module = module
 
     def __str__(self) -> str:
         params = {k: str(v) if isinstance(v, LazyString) else v for k, v in self.params.items()}
-        return gettext(self.message, **params)
+        return gettext(self.message, module=self.module, **params)
 
     def __html__(self) -> str:
         from markupsafe import escape
@@ -195,12 +257,14 @@ class LazyString:
         return str(self).format(*args, **kwargs)
 
     def with_params(self, **params: Any) -> LazyString:
-        return LazyString(self.message, {**self.params, **params})
+        return LazyString(self.message, {**self.params, **params}, self.module)
 
 
 def _(message: str, **params: Any) -> LazyString:
-    """Mark ``message`` for translation; it is translated when rendered."""
-    return LazyString(message, params or None)
+    """Mark ``message`` for translation; it is translated when rendered (by its own addon's
+    catalog first: the calling module is remembered)."""
+    module = sys._getframe(1).f_globals.get("__name__")
+    return LazyString(message, params or None, module)
 
 
 def text_of(value: object) -> str:

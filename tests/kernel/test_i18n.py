@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
@@ -128,3 +129,21 @@ def test_kernel_translations_keep_placeholders_and_are_chinese() -> None:
             assert HAN.search(message.string), f"not Chinese: {message.id!r} → {message.string!r}"
         checked += 1
     assert checked > 100
+
+
+def test_a_message_is_translated_by_its_own_addons_catalog_first(make_instance: Any) -> None:
+    """One English word, two Chinese ones: the addon that marked it decides, not load order."""
+    from kernel import i18n
+
+    instance = make_instance(["sales_order", "accounting"])
+    assert instance.registry is not None  # the addons' catalogs are registered
+    import addons.accounting.models.fiscal_year as fiscal_year
+    import addons.sales_order.models.selections as selections
+
+    order_closed = dict(selections.ORDER_STATES)["closed"]
+    year_closed = dict(fiscal_year.FISCAL_YEAR_STATES)["closed"]
+    with i18n.use_locale("zh_CN"):
+        assert (str(order_closed), str(year_closed)) == ("已关闭", "已结账")
+        assert str(order_closed.with_params()) == "已关闭"  # a copy keeps its addon
+    with i18n.use_locale("en"):
+        assert str(order_closed) == str(year_closed) == "Closed"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import func, select
 
 from addons.sales_order.demo.loader import load
@@ -13,16 +11,14 @@ from kernel.testing import MakeInstance, StatementCounter
 
 def test_demo_orders_cover_the_year_and_the_states(make_instance: MakeInstance) -> None:
     world = build_world(make_instance(["sales_order"]))
-    started = time.perf_counter()
     with (
         world.instance.unit(None, su=True) as env,
         StatementCounter(world.instance.engine) as counter,
     ):
         load(env)
-    elapsed = time.perf_counter() - started
-    # About 10 s on a loaded 2-core machine, 5 s idle; the statement count is the stable measure.
+    # The statement count is the stable measure of the demo's speed (wall time is the
+    # benchmarks' job: on a loaded machine it varies tenfold).
     assert counter.count < 300 * 40, counter.count
-    assert elapsed < 60, f"demo took {elapsed:.1f}s"
     with world.instance.unit(None, su=True) as env:
         Order = env["sale.order"]
         states = dict(
