@@ -18,7 +18,7 @@ from kernel.apikeys import verify_api_key
 from kernel.cli import cli
 from kernel.instance import Instance
 from kernel.passwords import verify_password
-from kernel.testing import MakeInstance
+from kernel.testing import MakeInstance, db_kind
 
 FIXTURES = str(Path(__file__).resolve().parents[1] / "fixtures" / "addons")
 
@@ -447,6 +447,10 @@ def _stop(server: Any) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    db_kind() == "postgresql",
+    reason="on PostgreSQL `serve` leaves the jobs to `suanpan worker` (tested in test_jobs_workers)",
+)
 def test_serve_on_sqlite_answers_and_runs_the_jobs_in_process(
     make_instance: MakeInstance,
 ) -> None:
