@@ -53,6 +53,26 @@ def json_too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+# \uD800-\uDBFF not followed by \uDC00-\uDFFF, or the latter without the former: JSON
+# parses them into Python text that no database (nor UTF-8) can store.
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def has_lone_surrogate(raw: bytes) -> bool:
+    """Whether ``raw`` escapes half of a UTF-16 pair on its own (``"\ud867"``)."""
+    return b"\\u" in raw and _LONE_SURROGATE.search(raw) is not None
+
+
+def lone_surrogate_error() -> ValidationError:
+    return ValidationError(
+        _("The JSON body contains text that is not valid Unicode (half of a surrogate pair)."),
+        field="body",
+    )
+
+
 def too_deep_error(limit: int = MAX_JSON_DEPTH) -> ValidationError:
     return ValidationError(
         _("The JSON body is nested more than %(limit)s levels deep.", limit=limit), field="body"
@@ -119,6 +139,8 @@ class JsonBodyLimitsMiddleware:
                 break
         if json_too_deep(bytes(body), self.max_depth):
             raise too_deep_error(self.max_depth)
+        if has_lone_surrogate(bytes(body)):
+            raise lone_surrogate_error()
         await self.app(scope, _replay(bytes(body), last, receive), send)
 
 

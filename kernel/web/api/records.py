@@ -138,6 +138,23 @@ def flush(env: Env) -> None:
         raise ValidationError(_("a value does not fit its field")) from None
 
 
+def _line_id(field: str, raw: Any, problems: dict[str, Any]) -> int | None:
+    """A line's ``id`` as a positive 64-bit integer; anything else is a problem on that field."""
+    from kernel.web.params import INT64_MAX
+
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        number = None
+    else:
+        try:
+            number = int(raw)
+        except ValueError:
+            number = None
+    if number is None or not 0 < number <= INT64_MAX:
+        problems[field] = _("%(param)s must be the id of an existing line", param=field)
+        return None
+    return number
+
+
 def _line_payloads(relation: str, raw: Any) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
         raise ValidationError(
@@ -182,7 +199,9 @@ def apply(env: Env, meta: ModelMeta, record: Any | None, payload: dict[str, Any]
             )
             problems.update(line_problems)
             problems.update(check_references(env, line_meta, [line_values], prefix))
-            plan.append((int(line_id) if line_id is not None else None, line_values))
+            if line_id is not None:
+                line_id = _line_id(f"{prefix}id", line_id, problems)
+            plan.append((line_id, line_values))
             rows.append(line_values)
         line_plans[relation] = plan
     problems.update(check_references(env, meta, [values]))
