@@ -1,4 +1,8 @@
-"""``suanpan users …``: create users, set passwords, issue API keys from the shell."""
+"""``suanpan users …``: create users, set passwords, issue API keys from the shell.
+
+Creating a user and setting a password go through :mod:`kernel.useradmin`, the same
+service as the Settings screens and ``/api/v1/_users``: the same rules, the same words.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,12 @@ from typing import Any
 import click
 from sqlalchemy import select
 
+from kernel import useradmin
 from kernel.apikeys import create_api_key
 from kernel.cli_common import echo, instance_options, state
 from kernel.env import Env
 from kernel.errors import NotFound, ValidationError
 from kernel.i18n import _
-from kernel.passwords import hash_password
 
 
 @click.group("users")
@@ -74,28 +78,19 @@ def create(
     password = _password(password)
     instance = state().initialized()
     with instance.unit(None, su=True) as env:
-        User = env["res.user"]
         Group = env["res.group"]
-        UserGroup = env["res.user.group"]
-        if env.session.scalar(select(User.id).where(User.login == login)) is not None:
-            raise ValidationError(_("login %(login)s is already taken", login=login), field="login")
         known: dict[str, int] = {
             xmlid: gid for xmlid, gid in env.session.execute(select(Group.xmlid, Group.id))
         }
-        wanted = ["kernel.group_user", *groups]
-        for xmlid in wanted:
+        for xmlid in groups:
             if xmlid not in known:
                 close = difflib.get_close_matches(xmlid, list(known), n=1)
                 hint = _(" — did you mean %(name)s?", name=close[0]) if close else ""
                 raise ValidationError(
                     _("unknown group %(xmlid)s%(hint)s", xmlid=xmlid, hint=hint), field="group"
                 )
-        user = User(login=login, name=name, lang=user_lang, password_hash=hash_password(password))
-        env.session.add(user)
-        env.session.flush()
-        for xmlid in dict.fromkeys(wanted):
-            env.session.add(UserGroup(user_id=user.id, group_id=known[xmlid]))
-        user_id = user.id
+        values = {"login": login, "name": name, "lang": user_lang}
+        user_id = useradmin.create_user(env, values, [known[x] for x in groups], password).id
     echo(_("Created user %(login)s (#%(id)s)", login=login, id=user_id))
 
 
@@ -112,7 +107,7 @@ def passwd(login: str, password: str | None) -> None:
     password = _password(password)
     instance = state().initialized()
     with instance.unit(None, su=True) as env:
-        _user(env, login).password_hash = hash_password(password)
+        useradmin.set_password(env, _user(env, login).id, password)
     echo(_("Password of %(login)s changed.", login=login))
 
 

@@ -49,6 +49,7 @@ from kernel.web.ratelimit import configured_limit
 from kernel.web.sessions import system_session
 from kernel.web.shell import SHELL_ROUTES
 from kernel.web.templating import make_environment
+from kernel.web.users_admin import USERS_ROUTES
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,7 @@ def create_app(
         *SHELL_ROUTES,
         *JOBS_ROUTES,
         *MAIL_ROUTES,
+        *USERS_ROUTES,
         *_kernel_routes("kernel.web.ui.routes"),
         *_kernel_routes("kernel.web.api.routes"),
         *addon_routes(instance),

@@ -128,9 +128,11 @@ def _build_menus(registry: Registry) -> list[MenuEntry]:
 
 
 def _kernel_menus(register: Callable[..., None]) -> None:
-    """The kernel's own screens for administrators (background work)."""
+    """The kernel's own screens for administrators (users and groups, background work, e-mail)."""
     admin = "kernel.group_admin"
     register("kernel.settings", _("Settings"), None, sequence=1000, group=admin)
+    register("kernel.users", _("Users"), "/settings/users", "kernel.settings", 1, admin)
+    register("kernel.groups", _("Groups"), "/settings/groups", "kernel.settings", 2, admin)
     register("kernel.jobs", _("Scheduled jobs"), "/settings/jobs", "kernel.settings", 10, admin)
     register("kernel.outbox", _("Outbox"), "/settings/outbox", "kernel.settings", 20, admin)
     register("kernel.mail", _("E-mail"), "/settings/mail", "kernel.settings", 30, admin)

@@ -222,28 +222,33 @@ def test_users_create_and_passwd(make_instance: MakeInstance) -> None:
     instance = make_instance()
     url = instance.url
     typo = suanpan(
-        url, "users", "create", "clerk", "--name", "Clerk", "--password", "pw", "--group",
+        url, "users", "create", "clerk", "--name", "Clerk", "--password", "clerk-pass-1", "--group",
         "kernel.group_admn",
     )  # fmt: skip
     assert typo.exit_code == 1
     assert "did you mean kernel.group_admin?" in typo.stderr
     created = suanpan(
-        url, "users", "create", "clerk", "--name", "Clerk", "--password", "pw", "--group",
+        url, "users", "create", "clerk", "--name", "Clerk", "--password", "clerk-pass-1", "--group",
         "kernel.group_admin",
     )  # fmt: skip
     assert created.exit_code == 0, created.output
-    taken = suanpan(url, "users", "create", "clerk", "--name", "Again", "--password", "pw")
+    taken = suanpan(
+        url, "users", "create", "clerk", "--name", "Again", "--password", "clerk-pass-1"
+    )
     assert taken.exit_code == 1 and "already taken" in taken.stderr
-    changed = suanpan(url, "users", "passwd", "clerk", input="n3w-pw\nn3w-pw\n")
+    changed = suanpan(url, "users", "passwd", "clerk", input="n3w-pass-1\nn3w-pass-1\n")
     assert changed.exit_code == 0, changed.output
     with instance.unit(None, su=True) as env:
         User = env["res.user"]
         clerk = env.session.scalar(select(User).where(User.login == "clerk"))
-        assert verify_password("n3w-pw", clerk.password_hash)[0]
+        assert verify_password("n3w-pass-1", clerk.password_hash)[0]
     with instance.unit(clerk.id) as env:
         assert env.has_group("kernel.group_admin") and env.has_group("kernel.group_user")
     missing = suanpan(url, "users", "passwd", "nobody", "--password", "x")
     assert missing.exit_code == 1 and "nobody" in missing.stderr
+    short = suanpan(url, "users", "passwd", "clerk", "--password", "n3w")
+    assert short.exit_code == 1 and "at least 8 characters" in short.stderr
+    assert len(short.stderr.strip().splitlines()) == 1
 
 
 def test_workflow_diagram(make_instance: MakeInstance) -> None:
@@ -506,12 +511,14 @@ def test_users_create_without_password_or_terminal_says_what_to_do(
     blind = suanpan(instance.url, "users", "create", "clerk", "--name", "Clerk", input="")
     assert blind.exit_code == 1
     assert "--password" in blind.stderr and "Aborted" not in blind.output + blind.stderr
-    piped = suanpan(instance.url, "users", "create", "clerk", "--name", "Clerk", input="pw-1\n")
+    piped = suanpan(
+        instance.url, "users", "create", "clerk", "--name", "Clerk", input="pipe-pass-1\n"
+    )
     assert piped.exit_code == 0, piped.output
     with instance.unit(None, su=True) as env:
         User = env["res.user"]
         clerk = env.session.scalar(select(User).where(User.login == "clerk"))
-        assert verify_password("pw-1", clerk.password_hash)[0]
+        assert verify_password("pipe-pass-1", clerk.password_hash)[0]
 
 
 def test_installed_addon_whose_code_is_gone_is_listed_and_removed_by_force(
