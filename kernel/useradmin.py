@@ -130,7 +130,9 @@ def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         if key not in values:
             continue
         text = str(values[key] or "").strip()
-        if len(text) > limits[key]:
+        if "\x00" in text:  # no database stores it; say so instead of failing
+            problems[key] = _("%(field)s contains a NUL character.", field=LABELS[key])
+        elif len(text) > limits[key]:
             problems[key] = _(
                 "%(field)s is too long (at most %(n)s characters).",
                 field=LABELS[key],

@@ -332,7 +332,7 @@ def _group_ids_from(env: Env, raw: Any) -> set[int] | None:
     """``groups`` as external ids (``["sales_order.group_manager"]``) to row ids; ``None`` keeps them."""
     if raw is None:
         return None
-    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+    if not isinstance(raw, list) or not all(isinstance(x, str) and "\x00" not in x for x in raw):
         raise ValidationError(_("groups must be a list of group external ids"), field="groups")
     Group = env["res.group"]
     known = {

@@ -225,6 +225,10 @@ def test_users_and_groups_through_the_api(office: Any) -> None:
         "/api/v1/_users", json={"login": "x", "name": "x", "password": "1", "groups": ["nope"]}
     )
     assert bad.status_code == 422 and "groups" in bad.json()["fields"]
+    nul = api.post("/api/v1/_users", json={"login": "a\x00b", "name": "x", "password": "12345678"})
+    assert nul.status_code == 422 and "login" in nul.json()["fields"]
+    nul = api.patch(f"/api/v1/_users/{user_id}", json={"groups": ["kernel.group_admin\x00"]})
+    assert nul.status_code == 422 and "groups" in nul.json()["fields"]
     bad = api.patch(f"/api/v1/_users/{user_id}", json={"email": "not-an-address"})
     assert bad.status_code == 422 and "email" in bad.json()["fields"]
     assert api.patch(f"/api/v1/_users/{user_id}", json={"password_hash": "x"}).status_code == 422
