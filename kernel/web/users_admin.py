@@ -23,7 +23,7 @@ from kernel import useradmin
 from kernel.env import Env
 from kernel.errors import ValidationError
 from kernel.i18n import _
-from kernel.web.context import flash, instance_of, unit_for
+from kernel.web.context import flash, instance_of, principal, unit_for
 from kernel.web.sessions import revoke_user_sessions
 from kernel.web.templating import render
 
@@ -41,6 +41,13 @@ def _json(data: Any, status_code: int = 200) -> Response[Any]:
 
 def _see_other(url: str) -> Response[Any]:
     return Response("", status_code=303, headers={"Location": url})
+
+
+def _sign_out(request: Request[Any, Any, Any], user_id: int) -> None:
+    """End ``user_id``'s sessions, except the one making this request (an admin's own reset)."""
+    found = principal(request)
+    keep = found.session_id if found is not None and found.uid == user_id else None
+    revoke_user_sessions(instance_of(request), user_id, keep=keep)
 
 
 def _when(value: Any) -> str | None:
@@ -164,7 +171,7 @@ async def user_save_view(request: Request[Any, Any, Any], user_id: FromPath[int]
                 shown = {**values, "login": target.login}
                 return _form_page(request, env, target, shown, chosen, _errors(exc), 422)
         if not values["active"]:
-            revoke_user_sessions(instance_of(request), user_id)
+            _sign_out(request, user_id)
         flash(request, _("The user was saved."))
         return _see_other(f"/settings/users/{user_id}")
 
@@ -194,7 +201,7 @@ async def user_password_view(
                 chosen = useradmin.group_ids_of(env, user_id)
                 errors = {f"password_{k}": v for k, v in _errors(exc).items()}
                 return _form_page(request, env, target, _values_of(target), chosen, errors, 422)
-        revoke_user_sessions(instance_of(request), user_id)
+        _sign_out(request, user_id)
         flash(
             request,
             _("The password of %(login)s was set; their sessions were signed out.", login=login),
@@ -402,7 +409,13 @@ async def api_user(request: Request[Any, Any, Any], user_id: FromPath[int]) -> R
     return await _run(read)
 
 
-@patch("/api/v1/_users/{user_id:int}", name="api.users.update", tags=TAGS, summary="Change a user")
+@patch(
+    "/api/v1/_users/{user_id:int}",
+    name="api.users.update",
+    operation_id="AdminUserUpdate",
+    tags=TAGS,
+    summary="Change a user",
+)
 async def api_user_update(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
     """Any of ``name``, ``email``, ``lang``, ``tz``, ``active``; ``groups`` replaces the groups."""
     body = _object(await request.body())
@@ -420,7 +433,7 @@ async def api_user_update(request: Request[Any, Any, Any], user_id: FromPath[int
             target = useradmin.update_user(env, user_id, values, ids)
             answer = _user_json(env, target)
         if body.get("active") is False:
-            revoke_user_sessions(instance_of(request), user_id)
+            _sign_out(request, user_id)
         return _json(answer)
 
     return await _run(act)
@@ -429,6 +442,7 @@ async def api_user_update(request: Request[Any, Any, Any], user_id: FromPath[int
 @post(
     "/api/v1/_users/{user_id:int}/password",
     name="api.users.password",
+    operation_id="AdminUserPassword",
     tags=TAGS,
     summary="Set a user's password (signs them out)",
     status_code=200,
@@ -442,7 +456,7 @@ async def api_user_password(
         with unit_for(request) as env:
             target = useradmin.set_password(env, user_id, _text(body, "password"))
             answer = _user_json(env, target)
-        revoke_user_sessions(instance_of(request), user_id)
+        _sign_out(request, user_id)
         return _json(answer)
 
     return await _run(act)
@@ -493,6 +507,7 @@ async def api_user_keys(request: Request[Any, Any, Any], user_id: FromPath[int])
 @post(
     "/api/v1/_users/{user_id:int}/api-keys/{key_id:int}/revoke",
     name="api.users.revoke_key",
+    operation_id="AdminUserRevokeKey",
     tags=TAGS,
     summary="Revoke a user's API key",
     status_code=200,

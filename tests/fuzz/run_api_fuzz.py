@@ -36,7 +36,7 @@ ADDONS = [
 # groups and rights): fuzzed, they revoke the key and every later case answers 401.
 SELF_DESTRUCTIVE = (
     "^((res_user|res_user_group|res_user_apikey|res_group|ir_access|web_session)_(update|delete)"
-    "|ApiV1AccountApiKeysKeyIdRevokeRevokeKey)$"
+    "|ApiV1AccountApiKeysKeyIdRevokeRevokeKey|AdminUserUpdate|AdminUserPassword|AdminUserRevokeKey)$"
 )
 CHECKS = ",".join(
     [

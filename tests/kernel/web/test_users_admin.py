@@ -252,3 +252,19 @@ def test_users_and_groups_through_the_api(office: Any) -> None:
     listed = {u["login"]: u for u in api.get("/api/v1/_users").json()["items"]}
     # the scanner key is revoked; the one the test client signs in with is not
     assert listed["clerk"]["active_api_keys"] == 1 and listed["clerk"]["lang"] == "zh_CN"
+
+
+def test_an_admin_resetting_their_own_password_stays_signed_in_here_only(office: Any) -> None:
+    boss = _uid(office, "boss")
+    elsewhere = create_session(office, boss)
+    admin = Browser(office, "boss")
+    try:
+        done = admin.post(
+            f"/settings/users/{boss}/password",
+            {"password": "boss-new-pass", "confirm_password": "boss-new-pass"},
+        )
+        assert done.status_code == 303
+        assert admin.get("/settings/users").status_code == 200
+    finally:
+        admin.close()
+    assert resolve_session(office, elsewhere) is None
