@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 def register(parts: AddonParts) -> None:
     from addons.delivery import hooks, hookspecs, stock_hooks
+    from addons.delivery.connectors import http_json, manual
     from addons.delivery.models.carrier import Carrier
+    from addons.delivery.models.carrier_account import CarrierAccount
     from addons.delivery.models.holiday import Holiday
     from addons.delivery.models.package import Package
     from addons.delivery.models.picking import PickingDelivery
@@ -28,6 +30,7 @@ def register(parts: AddonParts) -> None:
 
     parts.model(
         Carrier,
+        CarrierAccount,
         CarrierPriceRule,
         CarrierTransitTime,
         Holiday,
@@ -39,4 +42,6 @@ def register(parts: AddonParts) -> None:
     parts.hookspec(hookspecs)
     parts.plugin(hooks)
     parts.plugin(stock_hooks)
+    parts.plugin(manual)
+    parts.plugin(http_json)
     parts.workflow(SHIPMENT_WORKFLOW)

@@ -9,12 +9,24 @@ at shipment. All are called with keyword arguments only, inside the unit of work
 of the operation that caused them: raising rolls the whole operation back.
 Implementations in addons that do not depend on delivery must be marked
 ``@hookimpl(optionalhook=True)``.
+
+Carrier connectors (book, fetch status, cancel) are ``firstresult`` hooks: every
+connector implements them and answers only for the carriers whose ``connector``
+column names it (``None`` otherwise), so the first answer is the carrier's own
+connector's. delivery ships two (:mod:`addons.delivery.connectors`): ``manual``
+(own fleet: numbers made here, status entered by staff) and ``http_json`` (a
+reference connector for a generic JSON carrier API, over httpx with timeouts and
+bounded retries). A connector that cannot reach its carrier raises
+:class:`addons.delivery.errors.CarrierUnavailable` (503, nothing written); one whose
+carrier refuses the request raises :class:`kernel.errors.ValidationError` (422)
+with the carrier's reason. Both reach the user in their language.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from addons.delivery.types import Booking, StatusUpdate
 from kernel import hookspec
 from kernel.hooks import HookFacade
 
@@ -51,6 +63,56 @@ def delivery_shipment_signed(env: Env, shipment: Any) -> None:
     """
 
 
+@hookspec
+def delivery_shipment_refused(env: Env, shipment: Any, return_picking: Any) -> None:
+    """The recipient refused some or all of ``shipment``'s goods when signing.
+
+    Called inside the signing transaction, after ``delivery_shipment_signed``:
+    ``shipment.refusals`` lists the refused products and quantities,
+    ``shipment.refusal_reason`` says why, and ``return_picking`` is the (confirmed)
+    receipt that brings them back to the warehouse. sale_delivery raises an
+    exception on the sales order. Return value is ignored.
+    """
+
+
+# --- Carrier connectors -----------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def delivery_book_shipment(env: Env, carrier: Any, shipment: Any) -> Booking | None:
+    """Book ``shipment`` with ``carrier``; the first non-``None`` answer wins.
+
+    Called inside the validation transaction of the delivery, once the shipment
+    has its number, dates, recipient and packages (``shipment.packages``) but no
+    tracking number yet. Answer only when ``carrier.connector`` is yours: a
+    :class:`~addons.delivery.types.Booking` with the tracking number and, if the
+    carrier made one, its label (stored as an attachment of the shipment).
+    Raising refuses the validation (see the module docstring for which error).
+    """
+
+
+@hookspec(firstresult=True)
+def delivery_fetch_status(env: Env, carrier: Any, shipment: Any) -> list[StatusUpdate] | None:
+    """The timeline of ``shipment`` as ``carrier`` knows it now (when staff refresh it).
+
+    Answer only for your connector: the carrier's events, oldest first, as
+    :class:`~addons.delivery.types.StatusUpdate` (an empty list when it has none).
+    delivery appends those whose ``event_id`` it has not recorded yet, so returning
+    the whole history every time is fine. Read-only towards the database.
+    """
+
+
+@hookspec(firstresult=True)
+def delivery_cancel_shipment(env: Env, carrier: Any, shipment: Any) -> bool | None:
+    """Cancel the booking of ``shipment`` with ``carrier`` (before pickup).
+
+    Called inside the cancelling transaction. Answer ``True`` when the carrier
+    cancelled it (or there was nothing to cancel), for your connector only; raise
+    when the carrier refuses (the goods were picked up already) so the shipment
+    stays as it is.
+    """
+
+
 # --- Typed calls ------------------------------------------------------------
 
 
@@ -68,3 +130,28 @@ class DeliveryHooks(HookFacade):
 
     def delivery_shipment_signed(self, *, env: Env, shipment: Any) -> None:
         self._hook.delivery_shipment_signed(env=env, shipment=shipment)
+
+    def delivery_shipment_refused(self, *, env: Env, shipment: Any, return_picking: Any) -> None:
+        self._hook.delivery_shipment_refused(
+            env=env, shipment=shipment, return_picking=return_picking
+        )
+
+    def delivery_book_shipment(self, *, env: Env, carrier: Any, shipment: Any) -> Booking | None:
+        answer: Booking | None = self._hook.delivery_book_shipment(
+            env=env, carrier=carrier, shipment=shipment
+        )
+        return answer
+
+    def delivery_fetch_status(
+        self, *, env: Env, carrier: Any, shipment: Any
+    ) -> list[StatusUpdate] | None:
+        answer: list[StatusUpdate] | None = self._hook.delivery_fetch_status(
+            env=env, carrier=carrier, shipment=shipment
+        )
+        return answer
+
+    def delivery_cancel_shipment(self, *, env: Env, carrier: Any, shipment: Any) -> bool | None:
+        answer: bool | None = self._hook.delivery_cancel_shipment(
+            env=env, carrier=carrier, shipment=shipment
+        )
+        return answer

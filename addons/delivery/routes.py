@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio.to_thread
-from litestar import Request, Response, get
+from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 
@@ -89,4 +89,29 @@ async def tracking_page(
     return await anyio.to_thread.run_sync(work)
 
 
-ROUTES: list[Any] = [waybill_pdf, tracking_link, tracking_page]
+@post(
+    "/api/delivery/webhook/{carrier_id:int}",
+    name="delivery.webhook",
+    exclude_from_csrf=True,  # no cookies: the carrier's HMAC signature is the credential
+    include_in_schema=False,
+    status_code=201,
+)
+async def carrier_webhook(
+    request: Request[Any, Any, Any], carrier_id: FromPath[int]
+) -> Response[Any]:
+    """A carrier pushes one tracking event (see :mod:`addons.delivery.services.webhook`)."""
+    from addons.delivery.services.webhook import SIGNATURE_HEADER, receive_event
+
+    body = await request.body()
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+
+    def work() -> dict[str, Any]:
+        instance = instance_of(request)
+        with instance.unit(None, su=True, lang=request_lang(request)) as env:
+            event = receive_event(env, carrier_id, body, signature)
+            return {"id": event.id, "shipment_id": event.shipment_id, "kind": event.kind}
+
+    return Response(await anyio.to_thread.run_sync(work), status_code=201)
+
+
+ROUTES: list[Any] = [waybill_pdf, tracking_link, tracking_page, carrier_webhook]

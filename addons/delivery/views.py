@@ -7,7 +7,17 @@ from collections.abc import Callable
 from typing import Any
 
 from kernel.i18n import _
-from kernel.web.views import Filter, FormView, Lines, Link, ListView, Section, View, ViewExtension
+from kernel.web.views import (
+    Action,
+    Filter,
+    FormView,
+    Lines,
+    Link,
+    ListView,
+    Section,
+    View,
+    ViewExtension,
+)
 
 
 def _late(env: Any, M: Any) -> Any:
@@ -28,6 +38,7 @@ CARRIER_VIEW = View(
             "free_over",
             "transit_days",
             "cutoff_hour",
+            "connector",
             "active",
         ],
         search=["name", "code"],
@@ -36,7 +47,7 @@ CARRIER_VIEW = View(
     ),
     form=FormView(
         sections=[
-            Section(None, ["name", "code", "shipping_method", "product_id", "active"]),
+            Section(None, ["name", "code", "shipping_method", "product_id", "connector", "active"]),
             Section(_("Price"), ["fixed_price", "free_over"]),
             Section(_("Schedule"), ["transit_days", "cutoff_hour", "tracking_url", "sequence"]),
         ],
@@ -57,6 +68,39 @@ CARRIER_VIEW = View(
             Lines("transit_times", ["country_id", "state_id", "days"], label=_("Transit times")),
         ],
     ),
+)
+
+ACCOUNT_VIEW = View(
+    model="delivery.carrier.account",
+    url="carrier-accounts",
+    title=_("Carrier accounts"),
+    list=ListView(columns=["carrier_id", "endpoint", "timeout_ms", "retries"], search=["endpoint"]),
+    form=FormView(
+        sections=[
+            Section(None, ["carrier_id", "endpoint"]),
+            Section(_("Credentials"), ["api_key", "webhook_secret"]),
+            Section(_("Calls"), ["timeout_ms", "retries"]),
+        ]
+    ),
+)
+
+
+def _refresh(env: Any, records: list[Any], params: dict[str, Any]) -> Any:
+    """Ask each shipment's carrier for its timeline (the events not recorded yet are added)."""
+    from addons.delivery.services.booking import refresh_status
+
+    for shipment in records:
+        refresh_status(env, shipment)
+    return records or None
+
+
+REFRESH_STATUS = Action(
+    "refresh_status",
+    _("Refresh status"),
+    _refresh,
+    group="delivery.group_user",
+    states=("shipped",),
+    help=_("Fetch the latest tracking events from the carrier"),
 )
 
 PRICE_RULE_VIEW = View(
@@ -123,7 +167,17 @@ SHIPMENT_VIEW = View(
     ),
     form=FormView(
         sections=[
-            Section(None, ["name", "tracking_number", "carrier_id", "partner_id", "origin"]),
+            Section(
+                None,
+                [
+                    "name",
+                    "tracking_number",
+                    "carrier_reference",
+                    "carrier_id",
+                    "partner_id",
+                    "origin",
+                ],
+            ),
             Section(_("Dates"), ["ship_date", "eta", "status"]),
             Section(_("Parcels"), ["package_count", "weight", "picking_id"]),
             Section(_("Proof of delivery"), ["signer_name", "signed_at", "note"]),
@@ -143,6 +197,7 @@ SHIPMENT_VIEW = View(
             Link(_("Tracking page"), "/delivery/shipment/{id}/track"),
         ],
     ),
+    actions=[REFRESH_STATUS],
 )
 
 PACKAGE_VIEW = View(
@@ -172,7 +227,14 @@ HOLIDAY_VIEW = View(
     form=FormView(sections=[Section(None, ["date", "name", "working"])]),
 )
 
-VIEWS: list[View] = [CARRIER_VIEW, PRICE_RULE_VIEW, SHIPMENT_VIEW, PACKAGE_VIEW, HOLIDAY_VIEW]
+VIEWS: list[View] = [
+    CARRIER_VIEW,
+    ACCOUNT_VIEW,
+    PRICE_RULE_VIEW,
+    SHIPMENT_VIEW,
+    PACKAGE_VIEW,
+    HOLIDAY_VIEW,
+]
 
 PICKING_EXTENSION = ViewExtension(
     model="stock.picking",
@@ -199,6 +261,13 @@ def register_menus(register: Callable[..., None]) -> None:
     entries: list[tuple[str, Any, str, str, int]] = [
         ("delivery.calendar", _("Working calendar"), "/app/delivery-calendar", "stock.config", 42),
         ("delivery.carriers", _("Carriers"), "/app/carriers", "stock.config", 40),
+        (
+            "delivery.accounts",
+            _("Carrier accounts"),
+            "/app/carrier-accounts",
+            "stock.config",
+            43,
+        ),
         (
             "delivery.price_rules",
             _("Shipping price rules"),

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from addons.delivery.connectors import CONNECTORS
 from addons.delivery.models.checks import dec
 from addons.delivery.selections import SHIPPING_METHODS
 from kernel import Money, _, info, many2one, model, one2many
@@ -69,6 +70,15 @@ class Carrier:
         String(255),
         default="",
         info=info(_("Carrier tracking URL"), _("with {number} for the tracking number")),
+    )
+    connector: Mapped[str] = mapped_column(
+        String(32),
+        default="manual",
+        info=info(
+            _("Connector"),
+            _("how shipments are booked and followed: by staff, or through the carrier's API"),
+            selection=CONNECTORS,
+        ),
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=info(_("Active")))
 

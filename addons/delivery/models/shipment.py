@@ -65,6 +65,9 @@ class Shipment:
     tracking_number: Mapped[str] = mapped_column(
         String(64), index=True, default="", info=info(_("Tracking number"))
     )
+    carrier_reference: Mapped[str] = mapped_column(
+        String(64), default="", info=info(_("Carrier reference"), readonly=True)
+    )
     tracking_token: Mapped[str] = mapped_column(
         String(64), unique=True, info=info(_("Tracking key"), readonly=True)
     )

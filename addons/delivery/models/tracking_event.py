@@ -34,6 +34,16 @@ class TrackingEvent:
     )
     location: Mapped[str] = mapped_column(String(128), default="", info=info(_("Location")))
     description: Mapped[str] = mapped_column(String(255), default="", info=info(_("Description")))
+    source_key: Mapped[str | None] = mapped_column(
+        String(200),
+        nullable=True,
+        unique=True,
+        info=info(
+            _("Carrier event"),
+            _("the carrier's id of the event: recorded once (webhook and status refresh)"),
+            readonly=True,
+        ),
+    )
 
     @declared_attr
     def shipment(cls) -> Mapped[Any]:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from addons.delivery.hookspecs import DeliveryHooks
+from addons.delivery.services.booking import book
 from addons.delivery.services.calendar import add_working_days, load_calendar, ship_day
 from addons.delivery.services.pricing import Destination, transit_days
 from addons.delivery.services.tracking import new_token
@@ -45,12 +46,6 @@ def plan_dates(
     return shipped, add_working_days(shipped, days, calendar)
 
 
-def tracking_number(carrier: Any, name: str) -> str:
-    """The built-in (own fleet / manual) connector's number: carrier code and shipment digits."""
-    digits = "".join(c for c in name if c.isdigit())
-    return f"{carrier.code or 'SP'}{digits}"
-
-
 def create_shipment(env: Env, picking: Any, carrier: Any) -> Any:
     """The shipment of a validated delivery, its packages and the first timeline event."""
     Package = env["delivery.package"]
@@ -76,7 +71,7 @@ def create_shipment(env: Env, picking: Any, carrier: Any) -> Any:
         origin=picking.origin or "",
         origin_model=picking.origin_model or "",
         origin_id=picking.origin_id,
-        tracking_number=tracking_number(carrier, name),
+        tracking_number="",
         tracking_token=new_token(),
         ship_date=ship_date,
         eta=eta,
@@ -87,6 +82,9 @@ def create_shipment(env: Env, picking: Any, carrier: Any) -> Any:
     env.session.flush()
     for package in packages:
         package.shipment_id = shipment.id
+    env.session.flush()
+    env.session.refresh(shipment, ["packages"])
+    book(env, carrier, shipment)
     env.session.add(
         Event(
             shipment_id=shipment.id,

@@ -22,3 +22,16 @@ def add_rule(env: Any, carrier: Any, **values: Any) -> Any:
     env.session.add(rule)
     env.session.flush()
     return rule
+
+
+def api_carrier(env: Any, url: str, name: str = "Fake carrier", **account: Any) -> Any:
+    """A carrier booked through the reference JSON connector at ``url`` (the fake carrier)."""
+    from addons.delivery.tests.fake_carrier import API_KEY
+
+    carrier = make_carrier(env, name, code="FC", connector="http_json")
+    account.setdefault("api_key", API_KEY)
+    account.setdefault("webhook_secret", "whsec-test")
+    account.setdefault("timeout_ms", 300)
+    env.session.add(env["delivery.carrier.account"](carrier_id=carrier.id, endpoint=url, **account))
+    env.session.flush()
+    return carrier
