@@ -131,8 +131,9 @@ def register_views(register: Callable[..., None]) -> None:
 @hookimpl
 def register_routes(register: Callable[..., None]) -> None:
     from addons.reporting.analyses.routes import ROUTES
+    from addons.reporting.forecast.routes import ROUTES as FORECAST_ROUTES
 
-    for handler in ROUTES:
+    for handler in [*ROUTES, *FORECAST_ROUTES]:
         register(handler)
 
 
@@ -161,6 +162,14 @@ def register_menus(register: Callable[..., None]) -> None:
         "/reporting/customers",
         parent="reporting.sales",
         sequence=2,
+        group="sales_order.group_user",
+    )
+    register(
+        "reporting.sales.forecast",
+        _("Demand forecast"),
+        "/reporting/forecast",
+        parent="reporting.sales",
+        sequence=4,
         group="sales_order.group_user",
     )
     register(

@@ -1,0 +1,210 @@
+"""Screen and JSON endpoint of the demand forecast (registered with the sales analyses,
+when sales_order is installed; the reorder suggestions appear where stock is too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from litestar import Request, Response, get
+
+from addons.reporting.analyses.routes import _date, _num, _one, _params, _run
+from addons.reporting.forecast import analysis as fa
+from addons.reporting.forecast import methods
+from addons.reporting.forecast.reorder import Suggestion, suggestions
+from kernel.errors import ValidationError
+from kernel.i18n import _, text_of
+from kernel.web.context import request_lang, unit_for
+from kernel.web.templating import render
+
+METHOD_LABELS = {methods.ETS: _("Exponential smoothing"), methods.BASELINE: _("Seasonal naive")}
+UNIT_LABELS = {"week": _("Week"), "month": _("Month")}
+BY_LABELS = {"product": _("Product"), "category": _("Product category")}
+FORECAST = _("Forecast")
+
+
+def _int(params: Mapping[str, Sequence[str]], key: str, default: int | None) -> int | None:
+    text = _one(params, key, "")
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise ValidationError(_("%(value)s is not a whole number", value=text[:40]), field=key)
+    return int(text)
+
+
+def _ids(params: Mapping[str, Sequence[str]], key: str) -> list[int] | None:
+    raw = [part for value in params.get(key, []) for part in value.split(",") if part.strip()]
+    if not raw:
+        return None
+    if len(raw) > fa.MAX_SERIES:
+        raise ValidationError(
+            _("between 1 and %(max)s series at a time", max=fa.MAX_SERIES), field=key
+        )
+    ids = []
+    for part in raw:
+        text = part.strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 18:
+            raise ValidationError(_("%(value)s is not an id", value=part[:40]), field=key)
+        ids.append(int(text))
+    return ids
+
+
+def _as_of(params: Mapping[str, Sequence[str]]) -> dt.date:
+    """The forecast's "today"; years far off would run the calendar out of range."""
+    day = _date(params, "as_of", dt.date.today())
+    if not 1900 <= day.year <= 2999:
+        raise ValidationError(
+            _("%(value)s is outside the years 1900 to 2999", value=day.isoformat()),
+            field="as_of",
+        )
+    return day
+
+
+def _analyse(
+    env: Any, params: Mapping[str, Sequence[str]]
+) -> tuple[fa.ForecastAnalysis, list[Suggestion]]:
+    by = _one(params, "by", "product")
+    analysis = fa.analyse(
+        env,
+        unit=_one(params, "unit", "month"),
+        by=by,
+        ids=_ids(params, by) if by in fa.BYS else None,
+        horizon=_int(params, "horizon", None),
+        as_of=_as_of(params),
+        limit=_int(params, "limit", fa.DEFAULT_SERIES) or 0,
+    )
+    found = suggestions(env, analysis) if env.has_addon("stock") else []
+    return analysis, found
+
+
+def _score(score: fa.Score) -> dict[str, Any]:
+    return {"mase": _num(score.mase), "mape_pct": _num(score.mape), "folds": score.folds}
+
+
+def forecast_json(a: fa.ForecastAnalysis, found: list[Suggestion]) -> dict[str, Any]:
+    return {
+        "unit": a.unit,
+        "by": a.by,
+        "as_of": a.as_of.isoformat(),
+        "season": a.season,
+        "holdout": a.holdout,
+        "accuracy_is": text_of(
+            _(
+                "one-step-ahead forecasts from each of the last %(n)s periods, refitted each time; MASE is scaled by the seasonal naive's in-sample error",
+                n=a.holdout,
+            )
+        ),
+        "past": a.past,
+        "future": a.future,
+        "series": [
+            {
+                "id": s.key,
+                "label": s.label,
+                "uom": s.uom,
+                "method": s.method,
+                "model": s.model,
+                "baseline_better": s.baseline_better,
+                "accuracy": {"ets": _score(s.ets), "seasonal_naive": _score(s.baseline)},
+                "history": [_num(v) for v in s.history],
+                "forecast": [_num(v) for v in s.forecast],
+                "forecast_total": _num(s.total),
+            }
+            for s in a.series
+        ],
+        "reorder": [
+            {
+                "rule_id": r.rule_id,
+                "rule": r.rule,
+                "product_id": r.product_id,
+                "warehouse": r.warehouse,
+                "stock_forecast": _num(r.stock_forecast),
+                "demand": _num(r.demand),
+                "cover_days": r.cover_days,
+                "projected": _num(r.projected),
+                "rule_now": _num(r.rule_now),
+                "suggested": _num(r.suggested),
+            }
+            for r in found
+        ],
+    }
+
+
+def forecast_chart(a: fa.ForecastAnalysis, lang: str) -> dict[str, Any]:
+    """The last two seasons of history and the forecast of the first five series."""
+    shown = a.past[-2 * a.season :]
+    offset = len(a.past) - len(shown)
+    series: list[dict[str, Any]] = []
+    for s in a.series[:5]:
+        series.append(
+            {
+                "name": s.label,
+                "kind": "line",
+                "data": [_num(v) for v in s.history[offset:]] + [None] * len(a.future),
+            }
+        )
+        series.append(
+            {
+                "name": f"{s.label} · {text_of(FORECAST)}",
+                "kind": "line",
+                "data": [None] * (len(shown) - 1)
+                + [_num(s.history[-1]) if s.history else None]
+                + [_num(v) for v in s.forecast],
+            }
+        )
+    return {
+        "type": "line",
+        "locale": "ZH" if lang.startswith("zh") else "EN",
+        "categories": shown + a.future,
+        "series": series,
+    }
+
+
+@get("/reporting/forecast", name="reporting.forecast", include_in_schema=False)
+async def forecast_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Demand forecast per product or category, its accuracy, and reorder suggestions."""
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            analysis, found = _analyse(env, params)
+            chart = forecast_chart(analysis, request_lang(request))
+            query = request.url.query or ""
+            context = {
+                "title": text_of(_("Demand forecast")),
+                "a": analysis,
+                "reorder": found,
+                "stock_installed": env.has_addon("stock"),
+                "units": UNIT_LABELS,
+                "bys": BY_LABELS,
+                "method_labels": METHOD_LABELS,
+                "names": {s.key: s.label for s in analysis.series},
+                "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
+                "json_url": f"/api/v1/reporting/forecast?{query}",
+            }
+            return render(request, "reporting/forecast.html", context, env=env)
+
+    return await _run(work)
+
+
+@get("/api/v1/reporting/forecast", name="reporting.api.forecast", tags=["Reporting"])
+async def forecast_api(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Demand forecast: ``unit`` (week, month), ``by`` (product, category), the ids to
+    forecast as ``product=1,2`` or ``category=3`` (default: the most sold, ``limit``
+    of them, at most 50), ``horizon`` (periods), ``as_of`` (YYYY-MM-DD, default today:
+    the history is the complete periods before it). Each series gives both methods'
+    backtest MASE and MAPE, the method used (the baseline when it is at least as good)
+    and exact decimal quantities in the product's unit; ``reorder`` holds the suggested
+    quantity beside each reorder rule of a forecast product (stock installed)."""
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            content = forecast_json(*_analyse(env, params))
+            return Response(content=content, media_type="application/json")
+
+    return await _run(work)
+
+
+ROUTES: list[Any] = [forecast_page, forecast_api]
