@@ -24,6 +24,7 @@ def register(parts: AddonParts) -> None:
     from addons.delivery.models.picking import PickingDelivery
     from addons.delivery.models.price_rule import CarrierPriceRule
     from addons.delivery.models.shipment import Shipment
+    from addons.delivery.models.track_usage import TrackUsage
     from addons.delivery.models.tracking_event import TrackingEvent
     from addons.delivery.models.transit_time import CarrierTransitTime
     from addons.delivery.workflow import SHIPMENT_WORKFLOW
@@ -38,6 +39,7 @@ def register(parts: AddonParts) -> None:
         Shipment,
         Package,
         TrackingEvent,
+        TrackUsage,
     )
     parts.hookspec(hookspecs)
     parts.plugin(hooks)

@@ -10,7 +10,9 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 
-from kernel.i18n import SUPPORTED_LOCALES, normalize_locale
+from kernel.errors import TooManyRequests
+from kernel.i18n import SUPPORTED_LOCALES, _, normalize_locale
+from kernel.web.auth import client_address
 from kernel.web.context import LANG_COOKIE, instance_of, request_lang, unit_for
 from kernel.web.templating import render
 
@@ -72,8 +74,19 @@ async def tracking_page(
 
     def work() -> Response[Any]:
         from addons.delivery.services.public import find
+        from addons.delivery.services.track_limit import count_view
 
         instance = instance_of(request)
+        wait = count_view(instance, client_address(request))
+        if wait is not None:
+            raise TooManyRequests(
+                _(
+                    "Too many tracking requests from your address. Wait %(seconds)s seconds "
+                    "and try again.",
+                    seconds=wait,
+                ),
+                retry_after=wait,
+            )
         lang = request_lang(request)
         with instance.unit(None, su=True, readonly=True, lang=lang) as env:
             shipment = find(env, token)

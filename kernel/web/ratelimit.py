@@ -64,8 +64,15 @@ class Usage:
         return max(1, math.ceil((1 - self.elapsed + needed) * MINUTE))
 
 
-def record(session: Session, usage_model: Any, key_id: int, now: float | None = None) -> Usage:
-    """Count one request of ``key_id`` (one statement) and return the key's usage."""
+def record(
+    session: Session, usage_model: Any, key_id: int | str, now: float | None = None
+) -> Usage:
+    """Count one request of ``key_id`` (one statement) and return the key's usage.
+
+    ``usage_model`` is any model with a unique ``key_id`` and integer ``minute``,
+    ``count`` and ``previous`` columns: addons limit other things than API keys
+    with it (delivery's public tracking page counts client addresses).
+    """
     now = time.time() if now is None else now
     minute = int(now // MINUTE)
     table = usage_model.__table__

@@ -202,3 +202,30 @@ def test_waybill_pdf_has_qr_and_cjk(stock_only: Instance, tmp_path: Any) -> None
         assert "CJK" in _pdf_tool("pdffonts", pdf.content, tmp_path)
         link = api.get(f"/delivery/shipment/{found['id']}/track", follow_redirects=False)
         assert link.headers["location"] == f"/track/{found['token']}"
+
+
+def test_tracking_page_is_rate_limited_per_address(
+    stock_only: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from addons.delivery.services.track_limit import ENV_LIMIT, count_view
+
+    mine = _ship(stock_only, "Zeta")
+    monkeypatch.setenv(ENV_LIMIT, "3")
+    with TestClient(create_app(stock_only), base_url=BASE_URL) as client:
+        for _ in range(3):
+            assert client.get(f"/track/{mine['token']}").status_code == 200
+        refused = client.get(f"/track/{mine['token']}", headers={"Accept-Language": "zh-CN"})
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) >= 1
+        assert "SO-Zeta" not in refused.text and "请求" in refused.text
+        # guessing counts too: a guessed token is no way around the limit
+        assert client.get("/track/" + "x" * 32).status_code == 429
+    with stock_only.unit(None, su=True, readonly=True) as env:
+        (usage,) = env.session.query(env["delivery.track.usage"]).all()
+        assert usage.key_id == "testclient" and usage.count == 5
+    # another address has its own count
+    assert count_view(stock_only, "203.0.113.9") is None
+    assert count_view(stock_only, "testclient") is not None
+    monkeypatch.setenv(ENV_LIMIT, "0")  # 0 turns the limit off
+    with TestClient(create_app(stock_only), base_url=BASE_URL) as client:
+        assert client.get(f"/track/{mine['token']}").status_code == 200
