@@ -23,6 +23,7 @@ def register(parts: AddonParts) -> None:
     from addons.delivery.models.package import Package
     from addons.delivery.models.picking import PickingDelivery
     from addons.delivery.models.price_rule import CarrierPriceRule
+    from addons.delivery.models.refusal import Refusal
     from addons.delivery.models.shipment import Shipment
     from addons.delivery.models.track_usage import TrackUsage
     from addons.delivery.models.tracking_event import TrackingEvent
@@ -37,6 +38,7 @@ def register(parts: AddonParts) -> None:
         Holiday,
         PickingDelivery,
         Shipment,
+        Refusal,
         Package,
         TrackingEvent,
         TrackUsage,

@@ -181,9 +181,11 @@ SHIPMENT_VIEW = View(
             Section(_("Dates"), ["ship_date", "eta", "status"]),
             Section(_("Parcels"), ["package_count", "weight", "picking_id"]),
             Section(_("Proof of delivery"), ["signer_name", "signed_at", "note"]),
+            Section(_("Refusal"), ["refusal_reason", "return_picking_id"]),
         ],
         lines=[
             Lines("events", ["time", "kind", "location", "description"], label=_("Timeline")),
+            Lines("refusals", ["product_id", "quantity"], label=_("Refused goods")),
             Lines(
                 "packages",
                 ["name", "weight", "length", "width", "height"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from addons.delivery.services.refusal import refusal_explained
 from addons.delivery.services.signing import record_signature, signer_named
 from kernel.i18n import _
 from kernel.workflow import State, Transition, Workflow
@@ -17,7 +18,7 @@ SHIPMENT_WORKFLOW = Workflow(
             "signed",
             _("Record signature"),
             group="delivery.group_user",
-            guards=[signer_named],
+            guards=[signer_named, refusal_explained],
             actions=[record_signature],
         )
     ],

@@ -85,6 +85,17 @@ class Shipment:
     signed_at: Mapped[dt.datetime | None] = mapped_column(
         UTCDateTime(), nullable=True, info=info(_("Signed at"))
     )
+    refusal_reason: Mapped[str] = mapped_column(
+        Text,
+        default="",
+        info=info(_("Refusal reason"), _("why the recipient refused the goods listed as refused")),
+    )
+    return_picking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stock_picking.id"),
+        nullable=True,
+        index=True,
+        info=info(_("Return"), _("the receipt bringing refused goods back"), readonly=True),
+    )
     note: Mapped[str] = mapped_column(Text, default="", info=info(_("Notes")))
 
     @declared_attr
@@ -98,6 +109,21 @@ class Shipment:
     @declared_attr
     def picking(cls) -> Mapped[Any]:
         return many2one(cls, "StockPicking", "picking_id")
+
+    @declared_attr
+    def return_picking(cls) -> Mapped[Any]:
+        return many2one(cls, "StockPicking", "return_picking_id")
+
+    @declared_attr
+    def refusals(cls) -> Mapped[list[Any]]:
+        return one2many(
+            cls,
+            "Refusal",
+            "shipment_id",
+            order_by="id",
+            cascade="all, delete-orphan",
+            back_populates="shipment",
+        )
 
     @declared_attr
     def company(cls) -> Mapped[Any]:
@@ -120,7 +146,8 @@ class Shipment:
 
     def __immutable__(self, changed: set[str]) -> Any:
         """A signed shipment is the record of the hand-over: nothing changes after signing
-        (the signing move itself writes the time and the closing status with the state)."""
-        if self.state == "signed" and "state" not in changed:
+        (the signing move itself writes the time and the closing status with the state, and
+        the return receipt of refused goods right after)."""
+        if self.state == "signed" and "state" not in changed and changed != {"return_picking_id"}:
             return _("shipment %(name)s is signed and cannot be changed", name=self.name)
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from addons.delivery.hookspecs import DeliveryHooks
+from addons.delivery.services.refusal import refuse
 from kernel import utcnow
 from kernel.i18n import _
 
@@ -21,7 +22,8 @@ def signer_named(env: Env, shipment: Any) -> Any:
 
 
 def record_signature(env: Env, shipment: Any, move: Move) -> None:
-    """Stamp the time (unless staff entered it), close the timeline with Delivered, tell others."""
+    """Stamp the time (unless staff entered it), close the timeline with Delivered, tell others;
+    goods listed as refused go back with a return receipt (:mod:`.refusal`)."""
     Event = env["delivery.tracking.event"]
     if shipment.signed_at is None:
         shipment.signed_at = utcnow()
@@ -35,3 +37,4 @@ def record_signature(env: Env, shipment: Any, move: Move) -> None:
         )
     env.session.flush()
     DeliveryHooks(env).delivery_shipment_signed(env=env, shipment=shipment)
+    refuse(env, shipment)
