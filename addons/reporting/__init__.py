@@ -16,9 +16,10 @@ if TYPE_CHECKING:
 
 def register(parts: AddonParts) -> None:
     from addons.reporting import hooks
-    from addons.reporting.sources import accounting, purchase, sales
+    from addons.reporting.sources import accounting, purchase, sales, stock
 
     parts.plugin(hooks)
     parts.plugin(sales, when=("sales_order",))
     parts.plugin(purchase, when=("purchase",))
     parts.plugin(accounting, when=("accounting",))
+    parts.plugin(stock, when=("stock",))

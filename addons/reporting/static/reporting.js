@@ -41,7 +41,7 @@
         xAxis: { type: "category", data: data.categories },
         yAxis: data.percent_axis
           ? [{ type: "value" }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }]
-          : { type: "value" },
+          : (data.second_axis ? [{ type: "value" }, { type: "value" }] : { type: "value" }),
         series: series
       };
     }
