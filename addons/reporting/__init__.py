@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 
 def register(parts: AddonParts) -> None:
     from addons.reporting import hooks
-    from addons.reporting.sources import accounting, purchase, sales, stock
+    from addons.reporting.sources import accounting, purchase, sale_stock, sales, stock
 
     parts.plugin(hooks)
     parts.plugin(sales, when=("sales_order",))
     parts.plugin(purchase, when=("purchase",))
     parts.plugin(accounting, when=("accounting",))
     parts.plugin(stock, when=("stock",))
+    parts.plugin(sale_stock, when=("sales_order", "stock"))

@@ -37,8 +37,24 @@ def register_views(register: Callable[..., None]) -> None:
 
 
 @hookimpl
+def register_routes(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.purchasing_report import ROUTES
+
+    for handler in ROUTES:
+        register(handler)
+
+
+@hookimpl
 def register_menus(register: Callable[..., None]) -> None:
     register("reporting.purchase", _("Purchasing"), None, parent="reporting", sequence=30)
+    register(
+        "reporting.purchase.analysis",
+        _("Purchase analysis"),
+        "/reporting/purchase",
+        parent="reporting.purchase",
+        sequence=1,
+        group="purchase.group_user",
+    )
     register(
         "reporting.purchase.orders",
         _("Purchase orders"),
