@@ -34,6 +34,10 @@ def test_screens_and_board(make_instance: MakeInstance) -> None:
             ("/app/delivery-calendar", "春节"),
             ("/app/shipments", found["tracking"]),
             (f"/app/shipments/{found['id']}", "登记签收"),
+            (f"/app/shipments/{found['id']}", "刷新状态"),
+            (f"/app/shipments/{found['id']}", "拒收货物"),
+            ("/app/carrier-accounts", "承运商账户"),
+            ("/app/carrier-accounts/new", "Webhook 密钥"),
             ("/app/packages", "包裹"),
         ):
             page = boss.get(url)
@@ -45,6 +49,8 @@ def test_screens_and_board(make_instance: MakeInstance) -> None:
         assert "Record signature" in clerk.get(f"/app/shipments/{found['id']}").text
         # carriers are for managers
         assert clerk.get("/app/carriers/new").status_code in (403, 404)
+        # carrier accounts hold secrets: not even listed for clerks
+        assert clerk.get("/app/carrier-accounts").status_code in (403, 404)
     finally:
         boss.__exit__(None, None, None)
         clerk.__exit__(None, None, None)
