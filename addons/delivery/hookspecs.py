@@ -75,6 +75,18 @@ def delivery_shipment_refused(env: Env, shipment: Any, return_picking: Any) -> N
     """
 
 
+@hookspec
+def delivery_shipment_cancelled(env: Env, shipment: Any, return_picking: Any, reason: str) -> None:
+    """``shipment`` was cancelled before the carrier moved it (transition ``cancel``).
+
+    Called inside the cancelling transaction, after the carrier's booking was
+    cancelled (``delivery_cancel_shipment``): ``return_picking`` is the confirmed
+    receipt bringing the goods back to stock, ``reason`` what the user gave.
+    sale_delivery raises an exception on the sales order (ship again or cancel).
+    Return value is ignored.
+    """
+
+
 # --- Carrier connectors -----------------------------------------------------
 
 
@@ -134,6 +146,13 @@ class DeliveryHooks(HookFacade):
     def delivery_shipment_refused(self, *, env: Env, shipment: Any, return_picking: Any) -> None:
         self._hook.delivery_shipment_refused(
             env=env, shipment=shipment, return_picking=return_picking
+        )
+
+    def delivery_shipment_cancelled(
+        self, *, env: Env, shipment: Any, return_picking: Any, reason: str
+    ) -> None:
+        self._hook.delivery_shipment_cancelled(
+            env=env, shipment=shipment, return_picking=return_picking, reason=reason
         )
 
     def delivery_book_shipment(self, *, env: Env, carrier: Any, shipment: Any) -> Booking | None:

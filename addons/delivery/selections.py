@@ -24,4 +24,5 @@ EVENT_KINDS = [
 SHIPMENT_STATES = [
     ("shipped", _("Shipped")),
     ("signed", _("Signed")),
+    ("cancelled", _("Cancelled")),
 ]

@@ -193,7 +193,7 @@ SHIPMENT_VIEW = View(
                 readonly=True,
             ),
         ],
-        readonly_states=("signed",),
+        readonly_states=("signed", "cancelled"),
         links=[
             Link(_("Waybill"), "/delivery/shipment/{id}/waybill.pdf"),
             Link(_("Tracking page"), "/delivery/shipment/{id}/track"),

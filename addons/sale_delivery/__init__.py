@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def register(parts: AddonParts) -> None:
-    from addons.sale_delivery import delivery_hooks, hooks, late, refusals
+    from addons.sale_delivery import delivery_hooks, hooks, late, shipment_exceptions
     from addons.sale_delivery.models.sale_order import SaleOrderDelivery, SaleOrderLineDelivery
     from addons.sale_delivery.workflow import SALE_ORDER_EXTENSION
 
@@ -20,5 +20,5 @@ def register(parts: AddonParts) -> None:
     parts.plugin(hooks)
     parts.plugin(delivery_hooks)
     parts.plugin(late)
-    parts.plugin(refusals)
+    parts.plugin(shipment_exceptions)
     parts.extend_workflow(SALE_ORDER_EXTENSION)

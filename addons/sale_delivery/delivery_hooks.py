@@ -32,7 +32,9 @@ def delivery_shipment_signed(env: Any, shipment: Any) -> None:
     if shipment.origin_model != ORIGIN or not shipment.origin_id:
         return
     with env.sudo("the recipient's signature completes the sales order of the logistics clerk"):
-        if all(s.state == "signed" for s in shipments_of(env, ORIGIN, shipment.origin_id)):
+        # a shipment cancelled before it moved was replaced (or the order is being cancelled)
+        live = [s for s in shipments_of(env, ORIGIN, shipment.origin_id) if s.state != "cancelled"]
+        if all(s.state == "signed" for s in live):
             order = env.get(ORIGIN, shipment.origin_id)
             workflow.reach_milestone(env, order, "signed", addon="sale_delivery")
 

@@ -150,4 +150,10 @@ class Shipment:
         the return receipt of refused goods right after)."""
         if self.state == "signed" and "state" not in changed and changed != {"return_picking_id"}:
             return _("shipment %(name)s is signed and cannot be changed", name=self.name)
+        if (
+            self.state == "cancelled"
+            and "state" not in changed
+            and changed != {"return_picking_id"}
+        ):
+            return _("shipment %(name)s is cancelled and cannot be changed", name=self.name)
         return None

@@ -66,6 +66,30 @@ def refused_quantities(env: Env, shipment: Any) -> dict[int, Decimal]:
     return dict(refused)
 
 
+def return_goods(env: Env, shipment: Any, quantities: dict[int, Decimal], note: str) -> Any:
+    """A confirmed receipt bringing ``quantities`` (product unit, per product) back from the
+    customer to the shipment's source location; linked as the shipment's return."""
+    picking = shipment.picking
+    back = create_picking(
+        env,
+        "incoming",
+        picking.location_dest_id,
+        picking.location_id,
+        [{"product_id": pid, "quantity": qty} for pid, qty in sorted(quantities.items())],
+        warehouse_id=picking.warehouse_id,
+        company_id=picking.company_id,
+        partner_id=shipment.partner_id,
+        origin=shipment.name,
+        origin_model="delivery.shipment",
+        origin_id=shipment.id,
+        note=note,
+    )
+    confirm_picking(env, back, automatic=True)
+    shipment.return_picking_id = back.id
+    env.session.flush()
+    return back
+
+
 def refuse(env: Env, shipment: Any) -> Any | None:
     """Bring refused goods back (a confirmed return receipt) and tell the source document.
 
@@ -74,23 +98,6 @@ def refuse(env: Env, shipment: Any) -> Any | None:
     if not shipment.refusals:
         return None
     refused = refused_quantities(env, shipment)
-    picking = shipment.picking
-    back = create_picking(
-        env,
-        "incoming",
-        picking.location_dest_id,
-        picking.location_id,
-        [{"product_id": pid, "quantity": qty} for pid, qty in sorted(refused.items())],
-        warehouse_id=picking.warehouse_id,
-        company_id=picking.company_id,
-        partner_id=shipment.partner_id,
-        origin=shipment.name,
-        origin_model="delivery.shipment",
-        origin_id=shipment.id,
-        note=shipment.refusal_reason,
-    )
-    confirm_picking(env, back, automatic=True)
-    shipment.return_picking_id = back.id
-    env.session.flush()
+    back = return_goods(env, shipment, refused, shipment.refusal_reason)
     DeliveryHooks(env).delivery_shipment_refused(env=env, shipment=shipment, return_picking=back)
     return back

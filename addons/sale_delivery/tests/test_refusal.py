@@ -62,3 +62,31 @@ def test_delivery_does_not_import_sales_order() -> None:
     for path in root.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "addons.sales_order" not in text and "addons.sale_delivery" not in text, path
+
+
+def test_a_cancelled_shipment_raises_an_order_exception(make_instance: MakeInstance) -> None:
+    instance = make_instance(["sales_order", "stock", "delivery"], demo=False)
+    order_id, picking_id = _approved_order(instance)
+    with instance.unit(None, su=True) as env:
+        validate_picking(env, env.get("stock.picking", picking_id))
+        Shipment = env["delivery.shipment"]
+        shipment_id = env.session.scalars(
+            select(Shipment.id).where(Shipment.picking_id == picking_id)
+        ).one()
+    driver = make_user(instance, "driver", ["delivery.group_user"])
+    with _api(instance, driver) as api:
+        done = api.post(
+            f"/api/v1/delivery.shipment/{shipment_id}/actions/cancel",
+            json={"reason": "wrong address"},
+        )
+        assert done.status_code == 200, done.text
+    with instance.unit(None, su=True, readonly=True) as env:
+        (exception,) = env.session.scalars(
+            select(env["sale.order.exception"]).where(
+                env["sale.order.exception"].order_id == order_id
+            )
+        ).all()
+        back = env.get("delivery.shipment", shipment_id).return_picking
+        assert exception.kind == "other" and "wrong address" in exception.description
+        assert back.name in exception.description
+        assert env.get("sale.order", order_id).state == "in_progress"  # not signed: waits
