@@ -83,3 +83,41 @@ def test_pivot_and_chart_in_both_languages(make_instance: MakeInstance) -> None:
             assert not problems, problems
             context.close()
         browser.close()
+
+
+def test_forecast_chart_in_both_languages(make_instance: MakeInstance) -> None:
+    """The demand forecast: history and forecast lines drawn, accuracy beside each
+    forecast, the reorder suggestions; then the inventory report screen."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from addons.reporting.tests.test_forecast import AS_OF, build_shop
+    from kernel.web.sessions import create_session
+
+    require_chromium()
+    shop = build_shop(make_instance)
+    planner = shop.partners["planner"]
+    with serve(shop.instance) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for lang, words in (("en", ("MASE", "Suggested")), ("zh_CN", ("MASE", "建议数量"))):
+            shop.speak(planner, lang)
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            sid = create_session(shop.instance, planner)
+            context.add_cookies([{"name": "suanpan_session", "value": sid, "url": base}])
+            page = context.new_page()
+            problems: list[str] = []
+            _watch(page, base, problems)
+            page.goto(f"{base}/reporting/forecast?as_of={AS_OF.isoformat()}")
+            expect(page.locator("#sp-chart[data-sp-chart-ready='1']")).to_be_visible()
+            assert page.locator("#sp-chart svg path").count() > 4
+            expect(page.locator("#sp-chart svg")).to_contain_text("2027-02")
+            for word in words:
+                expect(page.locator(".sp-forecast")).to_contain_text(word)
+            expect(page.locator(".sp-reorder tbody tr")).to_have_count(1)
+            path = artifact(f"reporting-forecast-{lang}.png", default=DEFAULT_ARTIFACTS)
+            if path:
+                page.screenshot(path=path, full_page=True)
+            page.goto(f"{base}/reporting/inventory")
+            expect(page.locator("#sp-chart[data-sp-chart-ready='1']")).to_be_visible()
+            assert not problems, problems
+            context.close()
+        browser.close()

@@ -65,8 +65,13 @@ def test_the_baseline_is_used_when_it_is_better() -> None:
 
 @pytest.fixture
 def shop(make_instance: MakeInstance) -> Book:
-    """The book (its quotations stay out) plus 30 months of widget sales loaded by the
-    demo loader's set-based insert, and a reorder rule on the widget."""
+    return build_shop(make_instance)
+
+
+def build_shop(make_instance: MakeInstance) -> Book:
+    """The book (its quotations stay out) plus two years of weekly sales loaded by the
+    demo loader's set-based insert, a reorder rule on the widget and a planner who may
+    read it (``book.partners["planner"]``, a user id)."""
     from addons.reporting.demo import loader
 
     book = build_book(make_instance(["reporting", "sales_order", "stock"]))
