@@ -63,3 +63,15 @@ def register_menus(register: Callable[..., None]) -> None:
         sequence=10,
         group="purchase.group_user",
     )
+
+
+@hookimpl
+def register_dashboard_widgets(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.role_widgets import render_purchasing
+
+    register(
+        "reporting.purchasing",
+        _("Purchasing key figures"),
+        render_purchasing,
+        group="purchase.group_user",
+    )

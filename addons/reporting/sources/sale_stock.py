@@ -27,3 +27,15 @@ def register_menus(register: Callable[..., None]) -> None:
         sequence=5,
         group="sales_order.group_user",
     )
+
+
+@hookimpl
+def register_dashboard_widgets(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.role_widgets import render_sales_manager
+
+    register(
+        "reporting.sales_manager",
+        _("Sales manager key figures"),
+        render_sales_manager,
+        group="sales_order.group_manager",
+    )

@@ -27,3 +27,15 @@ def register_menus(register: Callable[..., None]) -> None:
         sequence=1,
         group="stock.group_user",
     )
+
+
+@hookimpl
+def register_dashboard_widgets(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.role_widgets import render_warehouse
+
+    register(
+        "reporting.warehouse",
+        _("Warehouse key figures"),
+        render_warehouse,
+        group="stock.group_user",
+    )

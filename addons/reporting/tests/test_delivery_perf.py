@@ -114,3 +114,16 @@ def test_delivery_screen_export_and_errors(shipped: tuple[Book, list[int]]) -> N
     bad = book.api().get("/api/v1/reporting/delivery", params={"date_from": "2026-13-01"})
     assert bad.status_code == 422 and "date_from" in bad.json()["fields"]
     assert book.api(book.outsider).get("/api/v1/reporting/delivery").status_code == 403
+
+
+def test_sales_manager_home_widget(shipped: tuple[Book, list[int]]) -> None:
+    from addons.reporting.analyses.role_widgets import render_sales_manager
+
+    book, _ids = shipped
+    manager = make_user(book.instance, "chief", ["sales_order.group_manager"])
+    with book.instance.unit(manager, readonly=True) as env:
+        html = str(render_sales_manager(env, today=dt.date(2026, 2, 28)))
+    # December to February: 3 of 5 on time; the order due 12 Feb is late and not shipped
+    assert "60.0%" in html and ">1<" in html and "/reporting/forecast" in html
+    assert "Sales manager key figures" in book.browser(manager).get("/").text
+    assert "Sales manager key figures" not in book.browser().get("/").text  # a clerk

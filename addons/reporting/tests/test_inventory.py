@@ -150,3 +150,15 @@ def test_inventory_screen_export_and_errors(stockroom: tuple[Instance, dict[str,
         bad = api.get("/api/v1/reporting/inventory", params=params)
         assert bad.status_code == 422 and field in bad.json()["fields"], (params, bad.text)
     assert _client(instance, ids["outsider"]).get("/api/v1/reporting/inventory").status_code == 403
+
+
+def test_warehouse_home_widget(stockroom: tuple[Instance, dict[str, int]]) -> None:
+    from addons.reporting.analyses.role_widgets import render_warehouse
+
+    instance, ids = stockroom
+    with instance.unit(ids["keeper"], readonly=True) as env:
+        html = str(render_warehouse(env, today=dt.date(2026, 3, 31)))
+    # the last 90 days are January to March: the figures of test_inventory_figures
+    assert "CN¥720.00" in html and "0.83" in html and ">2<" in html
+    home = _client(instance, ids["keeper"], cookie=True).get("/")
+    assert "Warehouse key figures" in home.text

@@ -142,3 +142,15 @@ def test_purchase_screen_export_and_access(buying: tuple[Instance, dict[str, Any
     )
     assert bad.status_code == 422 and "date_to" in bad.json()["fields"]
     assert _client(instance, ids["outsider"]).get("/api/v1/reporting/purchase").status_code == 403
+
+
+def test_purchasing_home_widget(buying: tuple[Instance, dict[str, Any]]) -> None:
+    from addons.reporting.analyses.role_widgets import render_purchasing
+
+    instance, ids = buying
+    with instance.unit(ids["buyer"], readonly=True) as env:
+        html = str(render_purchasing(env, today=dt.date(2026, 3, 31)))
+    # January to March: 1,042 spent; due 20 Jan (on time), 10 Feb and 5 Mar (late)
+    assert "CN¥1,042.00" in html and "33.3%" in html and ">2<" in html
+    home = _client(instance, ids["buyer"], cookie=True).get("/")
+    assert "Purchasing key figures" in home.text
