@@ -4,8 +4,9 @@ The API it speaks, so that a carrier's adapter (or the tests' fake carrier) can
 match it; every call carries ``Authorization: Bearer <API key>``:
 
 * ``POST {endpoint}/shipments`` with the shipment (reference, recipient, ship
-  date, packages) → ``201 {"tracking_number", "id"?, "label_pdf"?}`` (the label
-  base64-encoded);
+  date, packages) and ``Idempotency-Key: <shipment number>`` → ``201
+  {"tracking_number", "id"?, "label_pdf"?}`` (the label base64-encoded); the same
+  key must answer the same booking (a retry after a timeout books once);
 * ``GET {endpoint}/shipments/{tracking_number}/events`` →
   ``200 {"events": [{"id", "kind", "time", "location"?, "description"?}]}``;
 * ``POST {endpoint}/shipments/{tracking_number}/cancel`` → ``200 {"cancelled": true}``.
@@ -63,8 +64,20 @@ class CarrierApi:
         self.transport = transport
         self.sleep = sleep
 
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The JSON object the carrier answered, after the retries the account allows."""
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        idempotency_key: str = "",
+    ) -> dict[str, Any]:
+        """The JSON object the carrier answered, after the retries the account allows.
+
+        ``idempotency_key`` goes out as ``Idempotency-Key`` on every try: a request that
+        timed out may still have been carried out, and the retry must not book twice.
+        """
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         failure: Any = None
         with httpx.Client(
             timeout=httpx.Timeout(self.timeout),
@@ -76,7 +89,9 @@ class CarrierApi:
                 if attempt:
                     self.sleep(BACKOFF * (2 ** (attempt - 1)))
                 try:
-                    response = client.request(method, f"{self.endpoint}{path}", json=body)
+                    response = client.request(
+                        method, f"{self.endpoint}{path}", json=body, headers=headers
+                    )
                 except httpx.TimeoutException:
                     seconds = format(self.timeout, "g")
                     failure = _(
@@ -192,7 +207,9 @@ def delivery_book_shipment(env: Any, carrier: Any, shipment: Any) -> Booking | N
     if carrier.connector != CODE:
         return None
     api = api_of(env, carrier)
-    data = api.call("POST", "/shipments", shipment_payload(shipment))
+    # the shipment's number: the same on a retry, and on a retried transaction (the number
+    # is drawn again from a counter that rolled back with it)
+    data = api.call("POST", "/shipments", shipment_payload(shipment), idempotency_key=shipment.name)
     try:
         number = text_field(data, "tracking_number", "tracking_number", required=True)
         label = (

@@ -5,7 +5,11 @@ and error handling are exercised as in production. ``plan`` scripts the answers 
 the next calls, one word each, then ``ok``:
 
 * ``ok`` — the normal answer; ``slow`` — answers after ``delay`` seconds (the client
-  has timed out by then); ``500`` — a server error; ``400`` — a refusal with a reason.
+  has timed out by then, but the booking is made); ``500`` — a server error; ``400`` —
+  a refusal with a reason.
+
+Bookings honour ``Idempotency-Key``: the same key answers the same booking, as the
+connector expects of a real carrier.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class FakeCarrier:
         self.calls: list[tuple[str, str, dict[str, Any] | None]] = []
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.booked: dict[str, dict[str, Any]] = {}
+        self.by_key: dict[str, dict[str, Any]] = {}
         self.cancelled: set[str] = set()
         self.lock = threading.Lock()
         self.url = ""
@@ -38,7 +43,9 @@ class FakeCarrier:
         with self.lock:
             return self.plan.pop(0) if self.plan else "ok"
 
-    def answer(self, method: str, path: str, body: dict[str, Any] | None) -> tuple[int, Any]:
+    def answer(
+        self, method: str, path: str, body: dict[str, Any] | None, key: str = ""
+    ) -> tuple[int, Any]:
         self.calls.append((method, path, body))
         step = self.next_step()
         if step == "slow":
@@ -49,13 +56,19 @@ class FakeCarrier:
             return 400, {"detail": "recipient address incomplete"}
         parts = [p for p in path.split("/") if p][1:]  # without the version prefix
         if method == "POST" and parts == ["shipments"]:
-            number = f"FC{len(self.booked) + 1:08d}"
-            self.booked[number] = body or {}
-            return 201, {
-                "tracking_number": number,
-                "id": f"bk-{len(self.booked)}",
-                "label_pdf": base64.b64encode(LABEL).decode(),
-            }
+            with self.lock:
+                if key and key in self.by_key:
+                    return 201, self.by_key[key]
+                number = f"FC{len(self.booked) + 1:08d}"
+                self.booked[number] = body or {}
+                booking = {
+                    "tracking_number": number,
+                    "id": f"bk-{len(self.booked)}",
+                    "label_pdf": base64.b64encode(LABEL).decode(),
+                }
+                if key:
+                    self.by_key[key] = booking
+                return 201, booking
         if method == "GET" and len(parts) == 3 and parts[2] == "events":
             return 200, {"events": self.events.get(parts[1], [])}
         if method == "POST" and len(parts) == 3 and parts[2] == "cancel":
@@ -76,7 +89,8 @@ def _handler(carrier: FakeCarrier) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             body = json.loads(raw) if raw else None
-            status, data = carrier.answer(method, self.path, body)
+            key = self.headers.get("Idempotency-Key") or ""
+            status, data = carrier.answer(method, self.path, body, key)
             self._send(status, data)
 
         def _send(self, status: int, data: Any) -> None:

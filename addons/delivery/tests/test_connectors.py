@@ -130,6 +130,25 @@ def test_a_timeout_is_bounded_and_named(stock_only: Instance, carrier_server: Fa
     _nothing_written(stock_only, picking_id)
 
 
+def test_a_retry_after_a_timeout_books_once(
+    stock_only: Instance, carrier_server: FakeCarrier
+) -> None:
+    """The first try times out although the carrier books; the retry, with the same
+    Idempotency-Key, gets that booking instead of a second one."""
+    with stock_only.unit(None, su=True) as env:
+        carrier_id = api_carrier(env, carrier_server.url, timeout_ms=200, retries=2).id
+    picking_id = packed_delivery(stock_only, carrier_id)
+    carrier_server.plan = ["slow"]
+    carrier_server.delay = 0.3
+    done = _validate(stock_only, picking_id)
+    assert done.status_code == 200, done.text
+    assert len(carrier_server.calls) >= 2 and list(carrier_server.booked) == ["FC00000001"]
+    with stock_only.unit(None, su=True, readonly=True) as env:
+        shipment = env.session.scalars(select(env["delivery.shipment"])).one()
+        assert shipment.tracking_number == "FC00000001"
+        assert set(carrier_server.by_key) == {shipment.name}
+
+
 def test_a_refusal_by_the_carrier_is_a_422_with_its_reason(
     stock_only: Instance, carrier_server: FakeCarrier
 ) -> None:
