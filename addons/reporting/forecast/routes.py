@@ -10,7 +10,8 @@ from typing import Any
 
 from litestar import Request, Response, get
 
-from addons.reporting.analyses.routes import _date, _num, _one, _params, _run
+from addons.reporting import present
+from addons.reporting.analyses.routes import XLSX, _date, _num, _one, _params, _run
 from addons.reporting.forecast import analysis as fa
 from addons.reporting.forecast import methods
 from addons.reporting.forecast.reorder import Suggestion, suggestions
@@ -182,6 +183,7 @@ async def forecast_page(request: Request[Any, Any, Any]) -> Response[Any]:
                 "names": {s.key: s.label for s in analysis.series},
                 "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
                 "json_url": f"/api/v1/reporting/forecast?{query}",
+                "xlsx_url": f"/reporting/forecast/xlsx?{query}",
             }
             return render(request, "reporting/forecast.html", context, env=env)
 
@@ -207,4 +209,81 @@ async def forecast_api(request: Request[Any, Any, Any]) -> Response[Any]:
     return await _run(work)
 
 
-ROUTES: list[Any] = [forecast_page, forecast_api]
+def forecast_rows(
+    a: fa.ForecastAnalysis, found: list[Suggestion]
+) -> tuple[list[str], list[list[Any]]]:
+    """The screen's two tables one under the other, for the XLSX export."""
+    ets, naive = text_of(METHOD_LABELS[methods.ETS]), text_of(METHOD_LABELS[methods.BASELINE])
+    headers = [
+        text_of(BY_LABELS[a.by]),
+        text_of(_("Unit")),
+        text_of(_("Method used")),
+        f"{ets} MASE",
+        f"{ets} MAPE %",
+        f"{naive} MASE",
+        f"{naive} MAPE %",
+        *a.future,
+        text_of(_("Total")),
+    ]
+    rows: list[list[Any]] = [
+        [
+            s.label,
+            s.uom,
+            text_of(METHOD_LABELS[s.method]) + (f" {s.model}" if s.model else ""),
+            s.ets.mase,
+            s.ets.mape,
+            s.baseline.mase,
+            s.baseline.mape,
+            *s.forecast,
+            s.total,
+        ]
+        for s in a.series
+    ]
+    if found:
+        rows.append([])
+        rows.append(
+            [
+                text_of(_("Reorder rule")),
+                text_of(_("Warehouse")),
+                text_of(_("Stock forecast")),
+                text_of(_("Demand over cover")),
+                text_of(_("Cover (days)")),
+                text_of(_("Projected")),
+                text_of(_("Rule orders now")),
+                text_of(_("Suggested")),
+            ]
+        )
+        rows += [
+            [
+                r.rule,
+                r.warehouse,
+                r.stock_forecast,
+                r.demand,
+                r.cover_days,
+                r.projected,
+                r.rule_now,
+                r.suggested,
+            ]
+            for r in found
+        ]
+    return headers, rows
+
+
+@get("/reporting/forecast/xlsx", name="reporting.forecast.xlsx", include_in_schema=False)
+async def forecast_xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
+    params = _params(request)
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            headers, rows = forecast_rows(*_analyse(env, params))
+            body = present.table_xlsx(text_of(_("Demand forecast")), headers, rows)
+            return Response(
+                content=body,
+                media_type=XLSX,
+                headers={"Content-Disposition": 'attachment; filename="demand-forecast.xlsx"'},
+            )
+
+    return await _run(work)
+
+
+ROUTES: list[Any] = [forecast_page, forecast_api, forecast_xlsx]

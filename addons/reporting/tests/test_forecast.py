@@ -4,12 +4,14 @@ shapes, the history aggregated in SQL, reorder suggestions, and the JSON endpoin
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import random
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
 from addons.reporting.forecast import methods
@@ -182,6 +184,15 @@ def test_forecast_per_category_and_screen(shop: Book) -> None:
         "/reporting/forecast", params={"as_of": AS_OF.isoformat()}
     )
     assert zh.status_code == 200 and "需求预测" in zh.text and "建议补货数量" in zh.text
+    xlsx = shop.browser(planner).get(
+        "/reporting/forecast/xlsx", params={"as_of": AS_OF.isoformat(), "horizon": "3"}
+    )
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0)
+    sheet = rows.to_python()
+    assert sheet[0][7:] == ["2026-12", "2027-01", "2027-02", "Total"]
+    widget = next(row for row in sheet if row[0] == "[W] Widget")
+    assert widget[10] == sum(widget[7:10])  # the total of the three months
+    assert any(row and row[0] == "Widget min 20" for row in sheet)
 
 
 def test_forecast_bad_input_and_access(make_instance: MakeInstance) -> None:
