@@ -39,8 +39,24 @@ def register_views(register: Callable[..., None]) -> None:
 
 
 @hookimpl
+def register_routes(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.finance_report import ROUTES
+
+    for handler in ROUTES:
+        register(handler)
+
+
+@hookimpl
 def register_menus(register: Callable[..., None]) -> None:
     register("reporting.accounting", _("Accounting"), None, parent="reporting", sequence=40)
+    register(
+        "reporting.accounting.finance",
+        _("Finance overview"),
+        "/reporting/finance",
+        parent="reporting.accounting",
+        sequence=1,
+        group="accounting.group_user",
+    )
     register(
         "reporting.accounting.moves",
         _("Invoices and entries"),
