@@ -4,7 +4,7 @@ The API it speaks, so that a carrier's adapter (or the tests' fake carrier) can
 match it; every call carries ``Authorization: Bearer <API key>``:
 
 * ``POST {endpoint}/shipments`` with the shipment (reference, recipient, ship
-  date, packages) and ``Idempotency-Key: <shipment number>`` → ``201
+  date, packages) and an ``Idempotency-Key`` (:func:`booking_key`) → ``201
   {"tracking_number", "id"?, "label_pdf"?}`` (the label base64-encoded); the same
   key must answer the same booking (a retry after a timeout books once);
 * ``GET {endpoint}/shipments/{tracking_number}/events`` →
@@ -202,14 +202,25 @@ def shipment_payload(shipment: Any) -> dict[str, Any]:
     }
 
 
+def booking_key(shipment: Any) -> str:
+    """The ``Idempotency-Key`` of a booking: the delivery's and the shipment's numbers.
+
+    The same on every try and on a retried transaction (the shipment number is drawn
+    again from a counter that rolled back with it). The delivery's number is part of
+    it so that, if a validation rolled back after booking and another delivery drew
+    that shipment number, the other delivery cannot be handed the first one's booking.
+    """
+    return f"{shipment.picking.name}:{shipment.name}"
+
+
 @hookimpl
 def delivery_book_shipment(env: Any, carrier: Any, shipment: Any) -> Booking | None:
     if carrier.connector != CODE:
         return None
     api = api_of(env, carrier)
-    # the shipment's number: the same on a retry, and on a retried transaction (the number
-    # is drawn again from a counter that rolled back with it)
-    data = api.call("POST", "/shipments", shipment_payload(shipment), idempotency_key=shipment.name)
+    data = api.call(
+        "POST", "/shipments", shipment_payload(shipment), idempotency_key=booking_key(shipment)
+    )
     try:
         number = text_field(data, "tracking_number", "tracking_number", required=True)
         label = (

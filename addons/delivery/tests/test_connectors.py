@@ -146,7 +146,7 @@ def test_a_retry_after_a_timeout_books_once(
     with stock_only.unit(None, su=True, readonly=True) as env:
         shipment = env.session.scalars(select(env["delivery.shipment"])).one()
         assert shipment.tracking_number == "FC00000001"
-        assert set(carrier_server.by_key) == {shipment.name}
+        assert set(carrier_server.by_key) == {f"{shipment.picking.name}:{shipment.name}"}
 
 
 def test_a_refusal_by_the_carrier_is_a_422_with_its_reason(
