@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -127,7 +128,17 @@ def forecast(history: Values, season: int, horizon: int, holdout: int) -> Foreca
     """The better of ETS and the seasonal naive on the backtest, forecasting ``horizon``.
 
     The baseline wins ties, a series too short to measure ETS on, and an ETS fit
-    that fails: a forecast must never be worse than copying last year."""
+    that fails: a forecast must never be worse than copying last year.
+
+    Why cached: the result is a pure function of the figures, and the screen, its
+    export and its JSON ask for the same series in a row (a weekly backtest refits
+    ETS 13 times per series); a changed history is a different key, never stale."""
+    found = _forecast(tuple(float(v) for v in history), season, horizon, holdout)
+    return replace(found, values=list(found.values))
+
+
+@lru_cache(maxsize=512)
+def _forecast(history: tuple[float, ...], season: int, horizon: int, holdout: int) -> Forecast:
     base, _ = backtest(history, season, holdout, BASELINE)
     try:
         ets_accuracy, _ = backtest(history, season, holdout, ETS)
