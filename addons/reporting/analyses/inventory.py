@@ -2,16 +2,17 @@
 or category (registered where stock is installed).
 
 Why from the done moves and not from a stock history table: a done move is immutable
-and carries its valuation (``price_unit``), so the quantity and value at any past date
-are today's less what moved since. Three grouped statements (quants per product; done
+and carries its valuation (``price_unit``), so the quantity at any past date is
+today's less what moved since, and the cost of what was delivered is known exactly. Three grouped statements (quants per product; done
 moves across the warehouse boundary per product, unit cost, direction and window; the
 last delivery per product) give every figure; money is ``Decimal`` throughout:
 quantities are summed in SQL per unit cost and multiplied by it in Python, which is
 exact on SQLite's scaled integers and PostgreSQL's numerics alike.
 
-* value now: on hand × the product's current cost; value at a date: value now less
-  the net value (receipts in, issues out at their move cost) of the moves after it;
-* COGS: deliveries to customers in the range, at their move cost;
+* quantity at a date: on hand now less the net quantity moved in since; its value:
+  that quantity at the product's current cost (so the start and end values compare
+  like with like, and a cost changed since cannot make a value negative);
+* COGS: deliveries to customers in the range, at their move cost (what they cost then);
 * turnover: COGS ÷ the average of the values at the start and the end of the range;
 * days of supply: stock at the end ÷ the average daily delivered quantity;
 * slow mover: stock left and no delivery in the range, or more than ``slow_days`` of supply.
@@ -155,33 +156,33 @@ def analyse(
     products = list(env.session.scalars(select(Product).where(Product.id.in_(ids)))) if ids else []
     prefetch_display(env, products)
     lines: dict[int, Line] = {}
-    qty_now: dict[int, Decimal] = {}
+    start_qty: dict[int, Decimal] = {}
+    costs: dict[int, Decimal] = {}
     for p in products:
         category = display_name(p.category, env) if p.category_id else ""
         line = Line(p.id, display_name(p, env), category, days=days)
-        qty_now[p.id] = on_hand.get(p.id, ZERO)
-        line.value_end = qty_now[p.id] * Decimal(p.standard_price or 0)
-        line.on_hand = qty_now[p.id]
-        stamp = last.get(p.id)
-        line.last_delivery = _local_date(stamp)
+        line.on_hand = on_hand.get(p.id, ZERO)
+        costs[p.id] = Decimal(p.standard_price or 0)
+        line.last_delivery = _local_date(last.get(p.id))
         lines[p.id] = line
+    range_net: dict[int, Decimal] = defaultdict(Decimal)
     for pid, price, way, when, customer_flag, qty in moved:
         if pid not in lines:
             continue
         line = lines[pid]
         qty = Decimal(qty or 0)
-        value = qty * Decimal(price or 0)
         sign = 1 if way == "in" else -1
         if when == "after":  # undo the moves after the range: stock as it was at its end
             line.on_hand -= sign * qty
-            line.value_end -= sign * value
         else:
-            line.value_start -= sign * value
+            range_net[pid] += sign * qty
             if customer_flag and way == "out":
                 line.delivered += qty
-                line.cogs += value
-    for line in lines.values():
-        line.value_start += line.value_end
+                line.cogs += qty * Decimal(price or 0)
+    for pid, line in lines.items():
+        start_qty[pid] = line.on_hand - range_net[pid]
+        line.value_end = line.on_hand * costs[pid]
+        line.value_start = start_qty[pid] * costs[pid]
     analysis = InventoryAnalysis(by, date_from, date_to, company_currency(env).code, slow_days)
     chosen = [
         line

@@ -140,7 +140,7 @@ def compute(env: Env, params: Mapping[str, Sequence[str]], lang: str) -> Report:
         Field("slow_days", _("Slow beyond (days of supply)"), "number", str(a.slow_days)),
     ]
     note = _(
-        "Stock value is the quantity on hand at the end of the range at the product's cost; the value at the start takes back the moves since at their own cost. Turnover is the cost of goods delivered to customers in the range divided by the average of both values; days of supply is the stock at the end divided by the average daily delivered quantity. A slow mover has stock and no delivery, or more days of supply than the limit."
+        "Stock value is the quantity on hand at the end of the range (and at its start: today's less what moved since) at the product's current cost. Turnover is the cost of goods delivered to customers in the range divided by the average of both values; days of supply is the stock at the end divided by the average daily delivered quantity. A slow mover has stock and no delivery, or more days of supply than the limit."
     )
     return Report(TITLE, note, form, tables, chart, data)
 

@@ -162,3 +162,15 @@ def test_warehouse_home_widget(stockroom: tuple[Instance, dict[str, int]]) -> No
     assert "CN¥720.00" in html and "0.83" in html and ">2<" in html
     home = _client(instance, ids["keeper"], cookie=True).get("/")
     assert "Warehouse key figures" in home.text
+
+
+def test_stock_is_valued_at_the_current_cost(stockroom: tuple[Instance, dict[str, int]]) -> None:
+    """A cost raised since: both values move with it (never negative), COGS keeps what the
+    delivered goods cost when they left."""
+    instance, ids = stockroom
+    with instance.unit(None, su=True) as env:
+        env.get("product.product", ids["Pump"]).standard_price = D(12)
+    data = _client(instance, ids["keeper"]).get("/api/v1/reporting/inventory", params=RANGE).json()
+    pump = next(line for line in data["lines"] if line["label"] == "Pump")
+    assert (D(pump["value_end"]), D(pump["value_start"]), D(pump["cogs"])) == (840, 0, 300)
+    assert pump["turnover"] == "0.71"  # 300 ÷ 420
