@@ -2,8 +2,9 @@
 for (registered where sales_order and stock are installed).
 
 The shipped day is when the order reached its ``shipped`` milestone (every delivery
-done), from the workflow history; the promise is the order's ``requested_date``.
-Orders requested in the range count: on time when shipped by that day, late when
+done); the promise is the order's ``requested_date``. Only orders that expect that
+milestone count (stock expects it when it plans the deliveries: an order of services
+ships nothing and is never late); of those, the ones requested in the range count: on time when shipped by that day, late when
 shipped after it or still not shipped once it has passed; those not yet due and not
 yet shipped are pending and left out of the rate. Two grouped statements (per month of
 the requested date, per customer) and the list of late open orders.
@@ -79,11 +80,10 @@ def analyse(
         raise ValidationError(_("the end date is before the start date"), field="date_to")
     env.check("sale.order", "read")
     today = today or dt.date.today()
-    Order, History = env["sale.order"], env["workflow.history"]
+    Order, Milestone = env["sale.order"], env["workflow.milestone"]
     shipped = (
-        select(History.res_id.label("order_id"), func.min(History.at).label("at"))
-        .where(History.model == "sale.order", History.transition == "milestone:shipped")
-        .group_by(History.res_id)
+        select(Milestone.res_id.label("order_id"), Milestone.done_at.label("at"))
+        .where(Milestone.model == "sale.order", Milestone.name == "shipped")
         .subquery()
     )
     day = day_of(env, shipped.c.at)
@@ -104,7 +104,7 @@ def analyse(
         return list(
             env.session.execute(
                 select(key, func.sum(on_time), func.sum(late), func.count(Order.id))
-                .outerjoin(shipped, shipped.c.order_id == Order.id)
+                .join(shipped, shipped.c.order_id == Order.id)
                 .where(*where)
                 .group_by(key)
                 .order_by(key)
@@ -126,7 +126,7 @@ def analyse(
     )
     late_rows = env.session.execute(
         select(Order)
-        .outerjoin(shipped, shipped.c.order_id == Order.id)
+        .join(shipped, shipped.c.order_id == Order.id)
         .where(*where, shipped.c.at.is_(None), Order.requested_date < today)
         .order_by(Order.requested_date, Order.id)
         .limit(50)

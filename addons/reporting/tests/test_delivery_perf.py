@@ -9,22 +9,24 @@ from typing import Any
 
 import pytest
 from python_calamine import CalamineWorkbook
-from sqlalchemy import insert, update
+from sqlalchemy import update
 
 from addons.reporting.tests.conftest import Book, build_book
 from kernel.testing import MakeInstance, make_user
 
 UTC = dt.UTC
 YEAR = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
-# (customer, requested date, shipped at or None, confirmed)
+# (customer, product, requested date, shipped at or None, confirmed); the widget is
+# stocked goods (stock expects the order's "shipped" milestone), the gadget is not
 PLAN = [
-    ("Huaxin", dt.date(2026, 1, 15), dt.datetime(2026, 1, 14, 9, tzinfo=UTC), True),
-    ("Huaxin", dt.date(2026, 1, 20), dt.datetime(2026, 1, 22, 9, tzinfo=UTC), True),
-    ("Beifang", dt.date(2026, 2, 10), dt.datetime(2026, 2, 10, 23, tzinfo=UTC), True),
-    ("Beifang", dt.date(2026, 2, 12), None, True),
-    ("Beifang", dt.date(2026, 2, 20), dt.datetime(2026, 2, 18, 9, tzinfo=UTC), True),
-    ("Beifang", dt.date(2026, 12, 30), None, True),
-    ("Huaxin", dt.date(2026, 1, 10), None, False),  # a quotation: not promised yet
+    ("Huaxin", "widget", dt.date(2026, 1, 15), dt.datetime(2026, 1, 14, 9, tzinfo=UTC), True),
+    ("Huaxin", "widget", dt.date(2026, 1, 20), dt.datetime(2026, 1, 22, 9, tzinfo=UTC), True),
+    ("Beifang", "widget", dt.date(2026, 2, 10), dt.datetime(2026, 2, 10, 23, tzinfo=UTC), True),
+    ("Beifang", "widget", dt.date(2026, 2, 12), None, True),
+    ("Beifang", "widget", dt.date(2026, 2, 20), dt.datetime(2026, 2, 18, 9, tzinfo=UTC), True),
+    ("Beifang", "widget", dt.date(2026, 12, 30), None, True),
+    ("Huaxin", "widget", dt.date(2026, 1, 10), None, False),  # a quotation: not promised yet
+    ("Huaxin", "gadget", dt.date(2026, 1, 12), None, True),  # nothing to ship: never late
 ]
 
 
@@ -34,38 +36,40 @@ def shipped(make_instance: MakeInstance) -> tuple[Book, list[int]]:
 
     book = build_book(make_instance(["reporting", "sales_order", "stock"]))
     manager = make_user(book.instance, "boss", ["sales_order.group_manager"])
+    with book.instance.unit(None, su=True) as env:  # goods to ship: stock expects "shipped"
+        env.get("product.product", book.products["widget"]).type = "stockable"
     ids = []
     with book.instance.unit(book.clerk) as env:
-        for customer, _requested, _at, confirmed in PLAN:
+        for customer, product, _requested, _at, confirmed in PLAN:
             order = orders.create_order(
                 env,
                 book.partners[customer],
-                [{"product_id": book.products["widget"], "quantity": Decimal(1)}],
+                [{"product_id": book.products[product], "quantity": Decimal(1)}],
             )
             if confirmed:
                 orders.submit(env, order)
             ids.append(order.id)
     with book.instance.unit(manager) as env:
-        for order_id, (_c, _r, _at, confirmed) in zip(ids, PLAN, strict=True):
+        for order_id, (*_plan, confirmed) in zip(ids, PLAN, strict=True):
             if confirmed and env.get("sale.order", order_id).state == "submitted":
                 orders.approve(env, order_id)
-    history = book.instance.registry["workflow.history"].__table__
+    milestones = book.instance.registry["workflow.milestone"].__table__
     table = book.instance.registry["sale.order"].__table__
     with book.instance.engine.begin() as conn:
-        for order_id, (_c, requested, at, _confirmed) in zip(ids, PLAN, strict=True):
+        for order_id, (_c, _p, requested, at, _confirmed) in zip(ids, PLAN, strict=True):
             # promised dates in the past: set behind the services' back (they refuse them)
             conn.execute(
                 update(table).where(table.c.id == order_id).values(requested_date=requested)
             )
-            if at is not None:
+            if at is not None:  # stock expects "shipped" at approval; it is done at ``at``
                 conn.execute(
-                    insert(history).values(
-                        model="sale.order",
-                        res_id=order_id,
-                        addon="stock",
-                        transition="milestone:shipped",
-                        at=at,
+                    update(milestones)
+                    .where(
+                        milestones.c.model == "sale.order",
+                        milestones.c.res_id == order_id,
+                        milestones.c.name == "shipped",
                     )
+                    .values(done_at=at)
                 )
     return book, ids
 
