@@ -28,6 +28,7 @@ from kernel.web.ui.domain import bucket
 
 CONFIRMED = ("approved", "in_progress", "completed", "closed")
 HUNDRED = Decimal(100)
+LATE_LISTED = 50
 
 
 @dataclass
@@ -60,7 +61,8 @@ class DeliveryAnalysis:
     today: dt.date
     months: list[Rate] = field(default_factory=list)
     customers: list[Rate] = field(default_factory=list)
-    late_open: list[LateOrder] = field(default_factory=list)
+    late_open: list[LateOrder] = field(default_factory=list)  # the oldest LATE_LISTED
+    late_open_count: int = 0  # all of them
 
     @property
     def overall(self) -> Rate:
@@ -124,12 +126,21 @@ def analyse(
         (rate(k, names.get(k, f"#{k}"), *rest) for k, *rest in by_customer),
         key=lambda r: (r.rate is None, r.rate or 0, r.label.casefold()),
     )
+    late_where = [*where, shipped.c.at.is_(None), Order.requested_date < today]
+    analysis.late_open_count = int(
+        env.session.scalar(
+            select(func.count(Order.id))
+            .join(shipped, shipped.c.order_id == Order.id)
+            .where(*late_where)
+        )
+        or 0
+    )
     late_rows = env.session.execute(
         select(Order)
         .join(shipped, shipped.c.order_id == Order.id)
-        .where(*where, shipped.c.at.is_(None), Order.requested_date < today)
+        .where(*late_where)
         .order_by(Order.requested_date, Order.id)
-        .limit(50)
+        .limit(LATE_LISTED)
     ).scalars()
     late_orders = list(late_rows)
     prefetch_display(env, late_orders)

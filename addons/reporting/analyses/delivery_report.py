@@ -98,6 +98,7 @@ def compute(env: Env, params: Mapping[str, Sequence[str]], lang: str) -> Report:
         "overall": rate(overall),
         "months": [{"month": m.label, **rate(m)} for m in a.months],
         "customers": [{"partner_id": c.key, "name": c.label, **rate(c)} for c in a.customers],
+        "late_open_count": a.late_open_count,
         "late_open": [
             {
                 "order_id": o.order_id,
@@ -125,5 +126,6 @@ ROUTES = routes(
     """Delivery performance of confirmed sales orders whose ``requested_date`` falls
     between ``date_from`` and ``date_to`` (YYYY-MM-DD): orders shipped on time, late or
     pending, and the on-time rate in percent (``null``: nothing due yet), overall, per
-    month of the requested date and per customer; the late orders not shipped yet.""",
+    month of the requested date and per customer; how many late orders are not shipped
+    yet (``late_open_count``) and the 50 oldest of them.""",
 )

@@ -81,7 +81,11 @@ def render_sales_manager(env: Env, today: dt.date | None = None) -> Markup:
     overall = a.overall
     rows: list[tuple[Any, str, str | None]] = [
         (_("On-time delivery (90 days)"), _pct(overall.rate), None),
-        (_("Late and not shipped"), str(len(a.late_open)), "text-danger" if a.late_open else None),
+        (
+            _("Late and not shipped"),
+            str(a.late_open_count),
+            "text-danger" if a.late_open_count else None,
+        ),
     ]
     extra = Markup('<br><a class="small" href="/reporting/forecast">{}</a>').format(
         text_of(_("Demand forecast"))

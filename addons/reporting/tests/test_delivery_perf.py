@@ -101,6 +101,7 @@ def test_on_time_rates(shipped: tuple[Book, list[int]]) -> None:
     customers = {c["name"]: c["rate_pct"] for c in data["customers"]}
     assert customers == {"Huaxin": "50.0", "Beifang": "66.7"}
     [late] = data["late_open"]
+    assert data["late_open_count"] == 1
     today = dt.date.fromisoformat(data["today"])
     assert late["order_id"] == ids[3] and late["days_late"] == (today - dt.date(2026, 2, 12)).days
 
