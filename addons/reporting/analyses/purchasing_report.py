@@ -35,7 +35,7 @@ def compute(env: Env, params: Mapping[str, Sequence[str]], lang: str) -> Report:
                 Col(_("Currency")),
                 Col(_("Untaxed spend"), "num"),
                 Col(_("Quantity"), "qty"),
-                Col(_("Lines"), "int"),
+                Col(_("Order lines"), "int"),
             ],
             [[s.label, s.currency, s.amount, s.quantity, s.orders] for s in a.products],
             empty=_("No confirmed purchase orders in this range."),
@@ -61,7 +61,7 @@ def compute(env: Env, params: Mapping[str, Sequence[str]], lang: str) -> Report:
         "categories": [s.label for s in top],
         "series": [
             {
-                "name": f"{text_of(_('Untaxed spend'))} · {main}",
+                "name": text_of(_("Untaxed spend")) + (f" · {main}" if main else ""),
                 "data": [_num(s.amount) for s in top],
             }
         ],
