@@ -243,8 +243,15 @@ class Env:
         return settings.get(key, default)
 
     def next_number(self, code: str, company_id: int | None = None, when: Any = None) -> str:
-        """Draw the next gapless number of sequence ``code`` (see :mod:`kernel.sequence`)."""
+        """Draw the next gapless number of sequence ``code`` (see :mod:`kernel.sequence`).
+
+        A form's live preview (:func:`kernel.models.events.preview`) gets ``""``: it
+        must not lock the counter nor pretend to know the number saving will take.
+        """
         from kernel.sequence import next_number
+
+        if self.session.info.get("preview"):
+            return ""
 
         return next_number(
             self, code, company_id if company_id is not None else (self.company_id or 0), when

@@ -171,6 +171,26 @@ def apply_scalar_defaults(obj: Any) -> None:
             setattr(obj, key, value)
 
 
+def preview(session: Session) -> dict[str, Any]:
+    """Run steps 1–5 on the session's pending changes without writing them; their problems.
+
+    A form's live preview shows what saving would fill in, compute and refuse, through
+    the very code saving runs. Nothing is flushed and no number is taken (numbers are
+    gapless: a preview must not use one up); the caller rolls the unit back.
+    """
+    from kernel.errors import UserError
+
+    session.info["preview"] = True
+    try:
+        before_flush(session, None, None)
+    except UserError as exc:
+        return dict(exc.fields) or {"": exc.message}
+    finally:
+        session.info.pop("preview", None)
+        session.info.pop("created_seen", None)
+    return {}
+
+
 def _number(env: Any, obj: Any) -> None:
     for key, code in _sequence_columns(type(obj)):
         if not getattr(obj, key, None):

@@ -43,7 +43,7 @@
     }
 
     var remove = el.closest("[data-sp-remove-line]");
-    if (remove) { remove.closest("tr").remove(); return; }
+    if (remove) { var live = liveForm(remove); remove.closest("tr").remove(); preview(live); return; }
 
     var pick = el.closest("[data-sp-pick]");
     if (pick) { choose(pick); return; }
@@ -90,6 +90,7 @@
     picker.dataset.spChosen = item.dataset.label;  // a late answer to earlier typing must not reopen the list
     closePickers();
     text.focus();
+    preview(liveForm(picker));
   }
 
   // a list inside a scrolling table (order lines) would be clipped: float it over the page
@@ -156,6 +157,54 @@
     }
   });
 
+  // --- live forms: the server shows the record as saving would leave it --------------------
+  // (form[data-sp-live] posts itself to …/_preview on each change and swaps in the answer)
+  function liveForm(el) { return el && el.closest ? el.closest("form[data-sp-live]") : null; }
+  function preview(form) { if (form && window.htmx) { window.htmx.trigger(form, "sp-preview"); } }
+
+  // a picker's search text changes while the user looks: only the chosen record counts
+  document.addEventListener("change", function (ev) {
+    var el = ev.target;
+    if (el.matches && el.matches("[data-sp-picker-text]") && liveForm(el)) { ev.stopPropagation(); }
+  }, true);
+
+  // The answer patches the form in place, never replacing an input: the user may go on
+  // typing, choosing or adding lines while a preview travels. Inputs take the server's
+  // greyed suggestions (placeholders) and validity; read-only figures and messages are
+  // replaced; rows added since the request are left alone.
+  function patchForm(form, fresh) {
+    fresh.querySelectorAll("input[id], textarea[id], select[id]").forEach(function (src) {
+      var dst = document.getElementById(src.id);
+      if (!dst || !form.contains(dst) || dst.tagName !== src.tagName) { return; }
+      ["placeholder", "data-sp-filled", "title"].forEach(function (attr) {
+        if (src.hasAttribute(attr)) { dst.setAttribute(attr, src.getAttribute(attr)); } else { dst.removeAttribute(attr); }
+      });
+      dst.classList.toggle("is-invalid", src.classList.contains("is-invalid"));
+    });
+    fresh.querySelectorAll("[id]:not(input):not(textarea):not(select)").forEach(function (src) {
+      if (src.querySelector("input, textarea, select")) { return; }
+      var dst = document.getElementById(src.id);
+      if (dst && form.contains(dst) && !dst.querySelector("input, textarea, select")) {
+        dst.replaceWith(document.importNode(src, true));
+      }
+    });
+    form.querySelectorAll("[data-field-error]").forEach(function (el) { el.remove(); });
+    fresh.querySelectorAll("[data-field-error]").forEach(function (src) {
+      var input = form.querySelector('[name="' + CSS.escape(src.dataset.fieldError) + '"]');
+      if (!input) { return; }
+      var anchor = input.closest(".sp-picker, .form-check") || input;
+      anchor.after(document.importNode(src, true));
+    });
+    form.querySelectorAll("[data-sp-maxlength]").forEach(measure);
+  }
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    var form = ev.detail && ev.detail.elt;
+    if (!(form && form.matches && form.matches("form[data-sp-live]")) || !ev.detail.successful) { return; }
+    var page = new DOMParser().parseFromString(ev.detail.xhr.responseText, "text/html");
+    var fresh = page.getElementById("record-form");
+    if (fresh) { patchForm(form, fresh); }
+  });
+
   // --- inline lines: each new row gets the next index -------------------------------------
   document.addEventListener("htmx:configRequest", function (ev) {
     var el = ev.detail.elt;
@@ -185,6 +234,27 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-sp-maxlength]").forEach(measure);
+  });
+
+  // --- pager: a form opened from a list steps through that list's records (Alt+N / Alt+P) ---
+  document.addEventListener("DOMContentLoaded", function () {
+    var rows = document.querySelectorAll("tr.sp-row[data-href]");
+    if (rows.length) {
+      var hrefs = Array.prototype.map.call(rows, function (r) { return r.dataset.href; });
+      try { sessionStorage.setItem("sp-pager:" + window.location.pathname, JSON.stringify(hrefs)); } catch (e) { /* private mode */ }
+    }
+    var pager = document.querySelector("[data-sp-pager]");
+    if (!pager) { return; }
+    var list = [];
+    try { list = JSON.parse(sessionStorage.getItem("sp-pager:" + pager.dataset.spPager) || "[]"); } catch (e) { list = []; }
+    var here = list.indexOf(window.location.pathname);
+    if (here < 0 || list.length < 2) { return; }
+    var prev = pager.querySelector("[data-sp-prev]");
+    var next = pager.querySelector("[data-sp-next]");
+    if (here > 0) { prev.href = list[here - 1]; } else { prev.classList.add("disabled"); prev.removeAttribute("accesskey"); }
+    if (here < list.length - 1) { next.href = list[here + 1]; } else { next.classList.add("disabled"); next.removeAttribute("accesskey"); }
+    pager.querySelector("[data-sp-position]").textContent = (here + 1) + " / " + list.length;
+    pager.hidden = false;
   });
 
   // --- autofocus: the first editable field of a new record, or the first invalid one -------

@@ -185,7 +185,9 @@ def widget(
             related = None
             if record is not None and fm.relationship:
                 related = getattr(record, fm.relationship, None)
-            elif fm.relation:  # a bare foreign key, or a default on a new record
+            if related is None and fm.relation:
+                # a bare foreign key, a default on a new record, or a record being
+                # previewed (not flushed: its relationships are not loaded yet)
                 related = _referenced(env, fm.relation, value)
             display = display_name(related, env) if related is not None else f"#{value}"
     kind = WIDGETS.get(fm.type, "text")
@@ -795,3 +797,48 @@ def attachments(env: Env, meta: ModelMeta, record: Any | None) -> list[Any]:
             .order_by(Attachment.id.desc())
         ).all()
     )
+
+
+# --- live preview: what the server filled in reads as such ---------------------------
+
+FILLABLE = ("decimal", "integer", "text", "textarea", "picker")
+
+
+def _as_filled(w: Widget, typed: Mapping[str, Any]) -> None:
+    """An input the user left empty and the server filled shows the value greyed, unsent.
+
+    Why not as a value: "left empty" means "fill it for me" to every write path (the
+    record life cycle), so a price the server found must stay unsent; sent back, it
+    would read as typed by hand and no longer follow the product or the quantity.
+    """
+    if w.error and typed.get(w.name) is not None:
+        w.value = str(typed[w.name])  # a wrong value stays as typed, beside its message
+        return
+    if w.readonly or w.kind not in FILLABLE or str(typed.get(w.name) or "") != "":
+        return
+    shown = w.display if w.kind == "picker" else w.value
+    if w.kind == "decimal" and w.raw is not None:
+        shown = w.value
+    if shown:
+        w.placeholder, w.value, w.display = shown, "", ""
+
+
+def show_filled(
+    sections_: list[Section],
+    tables: list[LineTable],
+    submitted: Mapping[str, Any],
+    submitted_lines: Mapping[str, list[dict[str, Any]]],
+) -> None:
+    """On a previewed form: the inputs left empty that saving would fill read greyed, and a
+    wrong value reads as the user typed it."""
+    for section in sections_:
+        for w in section.widgets:
+            _as_filled(w, submitted)
+    for table in tables:
+        raws = submitted_lines.get(table.relation, [])
+        for row in table.rows:
+            index = row["index"]
+            data = raws[index] if index < len(raws) else {}
+            typed = {f"lines-{table.relation}-{index}-{k}": v for k, v in data.items()}
+            for w in row["widgets"]:
+                _as_filled(w, typed)

@@ -9,6 +9,7 @@ since the failed one rolled back); nothing a user can type leads to a 500.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Callable
 from pathlib import PurePosixPath
@@ -22,13 +23,15 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from kernel import workflow
 from kernel.env import Env
 from kernel.errors import NotFound, UserError, ValidationError
 from kernel.i18n import _, text_of, use_locale
+from kernel.models.events import preview
 from kernel.web import actions
-from kernel.web.api.records import apply, flush
+from kernel.web.api.records import apply, build, flush
 from kernel.web.context import flash, instance_of, principal, request_lang, unit_for
 from kernel.web.introspect import (
     collect_views,
@@ -43,6 +46,7 @@ from kernel.web.ui import export, forms, listing
 from kernel.web.views import View
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 PICKER_LIMIT = 20
 MAX_ATTACHMENT = 10 * 1024 * 1024
 ALLOWED_TYPES = {
@@ -330,6 +334,62 @@ def _save(
         )
     flash(request, saved)
     return Redirect(path=f"/app/{url}/{new_id}", status_code=303)
+
+
+def _preview(
+    request: Request[Any, Any, Any], url: str, record_id: int | None, form: dict[str, Any]
+) -> Response[Any]:
+    """The form as saving it would leave it — filled in, priced, totalled, refused — unsaved.
+
+    Builds the record from the form exactly as saving does and runs the record life
+    cycle up to its checks without writing (:func:`kernel.models.events.preview`), in a
+    unit that is rolled back: form, API and import share one path to the same figures.
+    """
+    with unit_for(request, readonly=True) as env, env.session.no_autoflush:
+        view = view_by_url(env.registry, url)
+        meta = model_meta(env.registry, view.model)
+        if record_id is None and not view.create:
+            raise NotFound(_("records of this kind are not created here"))
+        env.check(view.model, "create" if record_id is None else "write")
+        record = forms.load_record(env, view, meta, record_id) if record_id is not None else None
+        if forms.is_readonly(view, meta, record):
+            return render(request, "views/form.html", _form_context(env, view, record), env=env)
+        payload, submitted_lines, submitted = forms.parse_submission(view, meta, form, env)
+        try:
+            computed, problems = build(env, meta, record, payload, partial=True)
+            if computed is not None:
+                problems = {**preview(env.session), **problems}
+        except UserError as exc:
+            computed, problems = None, dict(exc.fields)
+        except SQLAlchemyError:
+            # a preview is advice: if the database cannot answer it now (a lock held by a
+            # save on SQLite), the form shows what was typed and saving will tell
+            log.warning("preview of %s failed", url, exc_info=True)
+            env.session.rollback()
+            computed, problems = None, {}
+        errors = {k: text_of(v) for k, v in problems.items() if k}
+        context = _form_context(
+            env,
+            view,
+            record,
+            submitted=submitted,
+            submitted_lines=submitted_lines,
+            errors=errors,
+        )
+        if computed is not None:
+            context["sections"] = forms.sections(env, view, meta, computed, errors=errors)
+            context["line_tables"] = forms.line_tables(env, view, meta, computed, errors=errors)
+            forms.show_filled(
+                context["sections"], context["line_tables"], submitted, submitted_lines
+            )
+        return render(request, "views/form.html", context, env=env)
+
+
+async def preview_view(
+    request: Request[Any, Any, Any], url: str, record_id: int | None
+) -> Response[Any]:
+    form = await _form(request)
+    return await _run(lambda: _preview(request, url, record_id, form))
 
 
 async def create_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
@@ -717,6 +777,8 @@ async def app_post(request: Request[Any, Any, Any], path: FromPath[str]) -> Resp
     url, rest = await _run(lambda: _split(request, path))
     if rest == ["new"]:
         return await create_view(request, url)
+    if rest == ["new", "_preview"]:
+        return await preview_view(request, url, None)
     if len(rest) == 2 and rest[0] == "do":
         return await do_view(request, url, None, rest[1])
     if rest:
@@ -724,6 +786,8 @@ async def app_post(request: Request[Any, Any, Any], path: FromPath[str]) -> Resp
         action = rest[1:]
         if not action:
             return await save_view(request, url, record_id)
+        if action == ["_preview"]:
+            return await preview_view(request, url, record_id)
         if action == ["delete"]:
             return await delete_view(request, url, record_id)
         if action == ["comment"]:
