@@ -62,7 +62,7 @@ def list_addons() -> None:
         table.add_column(str(header), no_wrap=True)
     for name in sorted(instance.available):
         manifest = instance.available[name]
-        i18n.add_catalog_dir(manifest.i18n_dir)
+        i18n.add_catalog_dir(manifest.i18n_dir, manifest.name)
         row = installed.get(name)
         when = row["installed_at"] if row else None
         table.add_row(

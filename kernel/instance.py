@@ -54,7 +54,7 @@ def addon_parts(manifest: Manifest) -> AddonParts:
         raise AddonError(_("addon %(name)s has no register(parts) function", name=manifest.name))
     parts = AddonParts(addon=manifest.name)
     register(parts)
-    i18n.add_catalog_dir(manifest.i18n_dir)
+    i18n.add_catalog_dir(manifest.i18n_dir, manifest.name)
     _parts_cache[manifest.module] = parts
     return parts
 

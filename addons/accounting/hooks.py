@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kernel import hookimpl
@@ -50,6 +51,11 @@ def register_dashboard_widgets(register: Callable[..., None]) -> None:
         render_alerts_widget,
         group="accounting.group_user",
     )
+
+
+@hookimpl
+def register_template_dirs(register: Callable[..., None]) -> None:
+    register(Path(__file__).parent / "templates")
 
 
 @hookimpl

@@ -1,4 +1,4 @@
-"""Web routes: the invoice PDF and report downloads (CSV/XLSX) or a plain HTML table."""
+"""Web routes: the invoice PDF, and the accounting reports as a screen, CSV, XLSX and JSON."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import Annotated, Any, Literal, TypedDict, TypeVar
 import anyio.to_thread
 from litestar import Request, Response, get
 from litestar.params import FromPath, Parameter
-from markupsafe import Markup, escape
+from sqlalchemy import select
 
 from addons.accounting.services import export, reports
 from addons.accounting.services.pdf import render_invoice_pdf
-from kernel.errors import AccessDenied, ValidationError
+from kernel.errors import AccessDenied, NotFound, ValidationError
 from kernel.i18n import LazyString, _
 from kernel.web.context import unit_for
 
@@ -199,13 +199,12 @@ class ReportData(TypedDict):
 
 def _report(request: Request[Any, Any, Any], name: str, fmt: str | None = None) -> Response[Any]:
     params = request.query_params
-    today = dt.date.today()
     fmt = fmt or params.get("format") or "html"
+    if fmt == "html":
+        return _report_page(request, name)
     with unit_for(request, readonly=True) as env:
-        if not env.has_group(USER):
-            raise AccessDenied(_("only accounting users can read accounting reports"))
-        date_from = _date(params.get("date_from"), today.replace(month=1, day=1), "date_from")
-        date_to = _date(params.get("date_to"), today, "date_to")
+        _check_reader(env)
+        date_from, date_to = _period(params)
         rows = report_rows(env, name, date_from, date_to, params)
         columns = COLUMNS[name]
         if fmt == "json":
@@ -219,8 +218,6 @@ def _report(request: Request[Any, Any, Any], name: str, fmt: str | None = None) 
                 },
                 media_type="application/json",
             )
-        if fmt not in ("csv", "xlsx", "html"):
-            raise ValidationError(_("format must be one of json, csv, xlsx, html"), field="format")
         if fmt == "csv":
             return Response(
                 export.to_csv(rows, columns),
@@ -233,27 +230,150 @@ def _report(request: Request[Any, Any, Any], name: str, fmt: str | None = None) 
                 media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
             )
-        head = Markup("").join(Markup("<th>{}</th>").format(str(label)) for _k, label in columns)
-        body = Markup("").join(
-            Markup("<tr>{}</tr>").format(
-                Markup("").join(
-                    Markup("<td>{}</td>").format(escape(export._cell(row.get(k))))
-                    for k, _l in columns
+        raise ValidationError(_("format must be one of json, csv, xlsx, html"), field="format")
+
+
+def _check_reader(env: Any) -> None:
+    if not env.has_group(USER):
+        raise AccessDenied(_("only accounting users can read accounting reports"))
+
+
+def _period(params: Any) -> tuple[dt.date, dt.date]:
+    today = dt.date.today()
+    date_from = _date(params.get("date_from"), today.replace(month=1, day=1), "date_from")
+    date_to = _date(params.get("date_to"), today, "date_to")
+    return date_from, date_to
+
+
+TITLES: dict[str, str | LazyString] = {
+    "trial_balance": _("Trial balance"),
+    "general_ledger": _("General ledger"),
+    "partner_ledger": _("Partner ledger"),
+    "partner_balances": _("Partner balances"),
+    "aged_receivables": _("Aged receivables"),
+    "aged_payables": _("Aged payables"),
+    "balance_sheet": _("Balance sheet"),
+    "profit_and_loss": _("Profit and loss"),
+    "tax_report": _("Tax report"),
+}
+AS_OF = ("aged_receivables", "aged_payables", "balance_sheet", "partner_balances")
+AMOUNTS = {
+    "opening", "debit", "credit", "closing", "balance", "amount", "base", "tax_amount",
+    "not_due", "days_0_30", "days_31_60", "days_61_90", "days_90_plus", "total",
+}  # fmt: skip
+
+
+def _report_page(request: Request[Any, Any, Any], name: str) -> Response[Any]:
+    """The report inside the application: switcher, the API's filters, locale-formatted figures.
+
+    A wrong filter is named beside its field (422) and the page still renders; the
+    general ledger asks for its account instead of failing without one.
+    """
+    from kernel.i18n import text_of
+    from kernel.web.templating import render
+
+    if name not in COLUMNS:
+        raise NotFound(_("Report: %(name)s is not a report", name=name))
+    params = request.query_params
+    errors: dict[str, str] = {}
+    with unit_for(request, readonly=True) as env:
+        _check_reader(env)
+        today = dt.date.today()
+        date_from, date_to = today.replace(month=1, day=1), today
+        try:
+            date_from, date_to = _period(params)
+        except ValidationError as exc:
+            errors.update({k: text_of(v) for k, v in exc.fields.items()})
+        account = str(params.get("account") or "")
+        partner = _int(params.get("partner"))
+        rows: list[dict[str, Any]] = []
+        prompt = ""
+        if name == "general_ledger" and not account:
+            prompt = text_of(_("Choose an account to see its ledger."))
+        elif name == "partner_ledger" and not partner:
+            prompt = text_of(_("Choose a partner to see their ledger."))
+        elif not errors:
+            try:
+                rows = report_rows(env, name, date_from, date_to, params)
+            except ValidationError as exc:
+                errors.update(
+                    {
+                        ("account" if k == "account_id" else k): text_of(v)
+                        for k, v in exc.fields.items()
+                    }
                 )
-            )
-            for row in rows
+        zh = env.lang == "zh_CN"
+        columns = [
+            (key, text_of(label)) for key, label in COLUMNS[name] if not (key == "name_zh" and zh)
+        ]
+        if zh:  # one name column, in the reader's language
+            rows = [{**row, "name": row.get("name_zh") or row.get("name")} for row in rows]
+        context = {
+            "name": name,
+            "title": text_of(TITLES[name]),
+            "reports": [(key, text_of(label)) for key, label in TITLES.items()],
+            "columns": columns,
+            "amount_keys": AMOUNTS,
+            "rows": rows,
+            "date_from": date_from,
+            "date_to": date_to,
+            "uses_from": name not in AS_OF,
+            "account": account,
+            "partner": partner,
+            "accounts": _accounts(env) if name == "general_ledger" else [],
+            "partners": _partners(env) if name == "partner_ledger" else [],
+            "errors": errors,
+            "prompt": prompt,
+            "query": str(request.url.query or "").replace("format=html", "").strip("&"),
+            "currency": _currency(env),
+        }
+        return render(
+            request,
+            "accounting/report.html",
+            context,
+            env=env,
+            status_code=422 if errors else 200,
         )
-        html = Markup(
-            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>{t}</title></head>"
-            "<body><h1>{t}</h1><p>{f} – {to}</p><table border='1'><thead><tr>{h}</tr></thead>"
-            "<tbody>{b}</tbody></table></body></html>"
-        ).format(t=name, f=date_from.isoformat(), to=date_to.isoformat(), h=head, b=body)
-        return Response(str(html), media_type="text/html; charset=utf-8")
+
+
+def _int(raw: Any) -> int:
+    try:
+        return max(0, min(int(raw or 0), 2**31 - 1))
+    except ValueError:
+        return 0
+
+
+def _accounts(env: Any) -> list[tuple[str, str]]:
+    Account = env["account.account"]
+    zh = env.lang == "zh_CN"
+    return [
+        (a.code, (a.name_zh or a.name) if zh else a.name)
+        for a in env.session.scalars(select(Account).order_by(Account.code))
+    ]
+
+
+def _partners(env: Any) -> list[tuple[int, str]]:
+    """Partners with journal items: the only ones whose ledger says anything."""
+    Line, Partner = env["account.move.line"], env["res.partner"]
+    ids = select(Line.partner_id).where(Line.partner_id.is_not(None)).distinct()
+    return [
+        (p.id, p.name)
+        for p in env.session.scalars(
+            select(Partner).where(Partner.id.in_(ids)).order_by(Partner.name)
+        )
+    ]
+
+
+def _currency(env: Any) -> str:
+    from addons.base.services.company import main_company
+
+    company = main_company(env)
+    return str(company.currency.code) if company is not None and company.currency else ""
 
 
 @get("/accounting/reports/{name:str}", name="accounting_report")
 async def report(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
-    """The screen's download: ``?format=csv|xlsx|json``, an HTML table by default."""
+    """The report's screen; ``?format=csv|xlsx|json`` downloads the same rows."""
     return await _run(lambda: _report(request, name))
 
 

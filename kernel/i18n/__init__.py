@@ -43,9 +43,14 @@ _module_dirs: dict[str, Path | None] = {}
 _lock = threading.Lock()
 
 
-def add_catalog_dir(path: Path) -> None:
+_addon_dirs: dict[str, Path] = {"kernel": Path(__file__).parent}
+
+
+def add_catalog_dir(path: Path, addon: str | None = None) -> None:
     """Make the ``i18n`` folder of an addon (or any package) part of the catalogs."""
     with _lock:
+        if addon and path.is_dir():
+            _addon_dirs[addon] = path
         if path not in _catalog_dirs and path.is_dir():
             _catalog_dirs.append(path)
             _cache.clear()
@@ -171,6 +176,21 @@ def _own_translation(message: str, locale: str, module: str | None) -> str | Non
     if folder is None:
         return None
     return _read_table(folder, locale).get(message)
+
+
+def addon_gettext(message: str, addon: str, locale: str | None = None) -> str:
+    """``message`` as ``addon``'s own catalog translates it, else the merged catalogs.
+
+    For words an addon declared as data (its groups' names and applications): "Inventory"
+    is 库存 to stock and 存货 to accounting, and the merged catalogs' choice depends on
+    the order addons were loaded in.
+    """
+    loc = normalize_locale(locale) if locale else get_locale()
+    if loc == DEFAULT_LOCALE:
+        return message
+    folder = _addon_dirs.get(addon)
+    own = _read_table(folder, loc).get(message) if folder is not None else None
+    return own or translations(loc).gettext(message)
 
 
 def get_locale() -> str:

@@ -82,8 +82,12 @@ class Group:
 
     @property
     def full_name(self) -> str:
-        cat = str(_(self.category)) if self.category else ""
-        return f"{cat} / {_(self.name)}" if cat else str(_(self.name))
+        """ "Inventory / Manager", each word translated by the catalog of the declaring addon."""
+        from kernel.i18n import addon_gettext
+
+        addon = self.xmlid.split(".", 1)[0]
+        name = addon_gettext(self.name, addon)
+        return f"{addon_gettext(self.category, addon)} / {name}" if self.category else name
 
 
 @model("res.group.implied", _("Implied group"))

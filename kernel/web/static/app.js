@@ -16,6 +16,50 @@
     }
   }, true);
 
+  /* "?" (outside a text field) lists the keyboard shortcuts (#sp-shortcuts in the layout). */
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "?" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var el = document.activeElement;
+    if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
+    var box = document.getElementById("sp-shortcuts");
+    if (box && window.bootstrap) {
+      event.preventDefault();
+      window.bootstrap.Modal.getOrCreateInstance(box).show();
+    }
+  });
+
+  /* Alt+letter or digit presses the visible element with that accesskey (Save, Discard,
+     New, Next…). Done here rather than left to the browser: each browser picks its own
+     modifier, and the physical key (event.code) still works with a Chinese input method. */
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var key = (event.code || "").replace(/^(Key|Digit)/, "").toLowerCase();
+    if (!/^[a-z0-9]$/.test(key)) return;
+    var found = Array.prototype.filter.call(
+      document.querySelectorAll('[accesskey="' + key + '"]'),
+      function (el) { return !el.disabled && !el.classList.contains("disabled") && el.getClientRects().length > 0; }
+    );
+    if (!found.length) return;
+    event.preventDefault();
+    found[0].click();
+  });
+
+  /* Toasts: a success or an information leaves after a while (not while pointed at). */
+  var TOAST_MS = 8000;
+  function autoHide() {
+    document.querySelectorAll("#sp-messages .alert-success, #sp-messages .alert-info").forEach(function (alert) {
+      if (alert.dataset.spTimer) return;
+      alert.dataset.spTimer = "1";
+      var close = function () {
+        if (alert.matches(":hover")) { window.setTimeout(close, 2000); return; }
+        if (window.bootstrap) { window.bootstrap.Alert.getOrCreateInstance(alert).close(); } else { alert.remove(); }
+      };
+      window.setTimeout(close, TOAST_MS);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", autoHide);
+  document.addEventListener("htmx:afterSettle", autoHide);
+
   /* Buttons with data-sp-copy="#selector" copy that field's value. */
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-sp-copy]") : null;
