@@ -193,6 +193,21 @@ def addon_gettext(message: str, addon: str, locale: str | None = None) -> str:
     return own or translations(loc).gettext(message)
 
 
+def format_amount(value: Any, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals as the active locale writes it (``1,234.50``).
+
+    For figures inside messages that are stored as text (a check's result): they are
+    written in the reader's format when the message is made.
+    """
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from babel.numbers import format_decimal
+
+    amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(amount, format=pattern, locale=babel_locale())
+
+
 def get_locale() -> str:
     return _current_locale.get()
 

@@ -238,6 +238,16 @@ def number(value: Any, digits: int | None = None) -> str:
     return format_decimal(dec, locale=i18n.babel_locale())
 
 
+def filesize(size: Any) -> str:
+    """A file's size as people read it: ``13 B``, ``4.2 KB``, ``1.5 MB`` (locale digits)."""
+    count = int(size or 0)
+    if count < 1024:
+        return f"{number(count, 0)} B"
+    if count < 1024 * 1024:
+        return f"{number(Decimal(count) / 1024, 1)} KB"
+    return f"{number(Decimal(count) / (1024 * 1024), 1)} MB"
+
+
 def quantity(value: Any) -> str:
     """Quantities without noise: ``12``, ``12.5``, ``0.125`` (trailing zeros dropped)."""
     dec = _decimal(value)
@@ -278,6 +288,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "quantity": quantity,
     "date": date,
     "datetime": datetime,
+    "filesize": filesize,
     "label": label,
 }
 

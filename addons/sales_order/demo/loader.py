@@ -77,13 +77,15 @@ def _configuration(env: Env, customers: list[Any], products: list[Any]) -> None:
     Pricelist = env["sale.pricelist"]
     Rule = env["sale.pricelist.rule"]
     AutoRule = env["sale.autoapprove.rule"]
-    pricelist = Pricelist(name="Standard 2026")
+    # demo names in the instance's language (a Chinese office reads no English labels)
+    zh = env.setting("lang", "en") == "zh_CN"
+    pricelist = Pricelist(name="2026 标准价目表" if zh else "Standard 2026")
     env.session.add(pricelist)
     env.session.flush()
     rules = [
         Rule(
             pricelist_id=pricelist.id,
-            name="Volume discount 5 % from 50 units",
+            name="满 50 件 95 折" if zh else "Volume discount 5 % from 50 units",
             priority=10,
             kind="discount",
             discount=Decimal("5"),
@@ -91,7 +93,7 @@ def _configuration(env: Env, customers: list[Any], products: list[Any]) -> None:
         ),
         Rule(
             pricelist_id=pricelist.id,
-            name=f"Key account {customers[0].name}",
+            name=f"大客户 {customers[0].name}" if zh else f"Key account {customers[0].name}",
             priority=20,
             partner_id=customers[0].id,
             kind="discount",
@@ -103,7 +105,11 @@ def _configuration(env: Env, customers: list[Any], products: list[Any]) -> None:
         rules.append(
             Rule(
                 pricelist_id=pricelist.id,
-                name=f"Cost plus 35 % on {costed[0].default_code or costed[0].name}",
+                name=(
+                    f"{costed[0].default_code or costed[0].name} 成本加成 35%"
+                    if zh
+                    else f"Cost plus 35 % on {costed[0].default_code or costed[0].name}"
+                ),
                 priority=15,
                 product_id=costed[0].id,
                 kind="cost_plus",
@@ -114,7 +120,7 @@ def _configuration(env: Env, customers: list[Any], products: list[Any]) -> None:
     env.session.add_all(rules)
     env.session.add(
         AutoRule(
-            name="Routine orders up to 3,000",
+            name="3,000 元以内的常规订单" if zh else "Routine orders up to 3,000",
             max_total=Decimal("3000"),
             max_receivable=Decimal("0"),
             require_clean_checks=True,

@@ -17,7 +17,7 @@ from addons.sales_order.services.completeness import is_below_cost
 from addons.sales_order.services.pricing import category_chain
 from addons.sales_order.services.totals import HUNDRED
 from addons.sales_order.types import CheckResult
-from kernel.i18n import _, text_of
+from kernel.i18n import _, format_amount, text_of
 from kernel.security import system_write
 from kernel.workflow import add_comment
 
@@ -69,14 +69,18 @@ def credit_check(env: Env, order: Any) -> list[CheckResult]:
             "Credit limit of %(partner)s exceeded: open receivable %(receivable)s + open orders "
             "%(orders)s + this order %(order)s = %(exposure)s > limit %(limit)s",
             partner=partner.name,
-            receivable=receivable,
-            orders=running,
-            order=order.amount_total.quantize(cent),
-            exposure=exposure,
-            limit=limit,
+            receivable=format_amount(receivable),
+            orders=format_amount(running),
+            order=format_amount(order.amount_total),
+            exposure=format_amount(exposure),
+            limit=format_amount(limit),
         )
         return [CheckResult("credit_limit", "review", text_of(message))]
-    message = _("Credit limit respected: %(exposure)s of %(limit)s", exposure=exposure, limit=limit)
+    message = _(
+        "Credit limit respected: %(exposure)s of %(limit)s",
+        exposure=format_amount(exposure),
+        limit=format_amount(limit),
+    )
     return [CheckResult("credit_limit", "ok", text_of(message))]
 
 
@@ -100,8 +104,8 @@ def margin_check(env: Env, order: Any) -> list[CheckResult]:
                 "Line %(n)s (%(product)s) sells at %(price)s, below its cost %(cost)s: %(reason)s",
                 n=index,
                 product=name,
-                price=line.price_net.quantize(Decimal("0.01")),
-                cost=line.cost_price,
+                price=format_amount(line.price_net),
+                cost=format_amount(line.cost_price),
                 reason=line.below_cost_reason or "—",
             )
             results.append(CheckResult("below_cost", "review", text_of(message)))
@@ -114,8 +118,8 @@ def margin_check(env: Env, order: Any) -> list[CheckResult]:
                     "Line %(n)s (%(product)s) has a margin of %(margin)s%%, under the minimum %(minimum)s%%",
                     n=index,
                     product=name,
-                    margin=margin.quantize(Decimal("0.1")),
-                    minimum=minimum,
+                    margin=format_amount(margin, 1),
+                    minimum=format_amount(minimum, 1),
                 )
                 results.append(CheckResult("low_margin", "review", text_of(message)))
     return results
