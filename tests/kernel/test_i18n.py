@@ -80,7 +80,7 @@ def test_lazy_strings_render_in_the_reader_language() -> None:
         assert str(label) == "用户组"
         assert text_of(label) == "用户组"
         nested = _("%(field)s is required", field=_("Password"))
-        assert str(nested) == "密码 为必填项"
+        assert str(nested) == "密码为必填项"
     assert str(nested) == "Password is required"
     assert label == _("Group") and hash(label) == hash(_("Group"))
 

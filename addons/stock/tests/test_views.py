@@ -97,3 +97,23 @@ def test_availability_and_reorder_routes(stock: Instance) -> None:
         (request,) = ran.json()["requests"]
         assert request["quantity"] == "15.0000"  # 20 − forecast 5
         assert request["reference"] is None  # nobody replenishes without purchase
+
+
+def test_stock_on_hand_is_found_by_the_products_code(stock: Instance) -> None:
+    """A storekeeper types the code printed on the shelf label, not the product's name."""
+    from litestar.testing import TestClient
+
+    from kernel.web.app import create_app
+    from kernel.web.context import ensure_fresh
+    from kernel.web.sessions import COOKIE_NAME, create_session
+
+    keeper = make_user(stock, "keeper", ["stock.group_user"])
+    with stock.unit(None, su=True) as env:
+        receive(env, make_product(env, "Green tea", default_code="TEA-LJ-250"), 7)
+        receive(env, make_product(env, "Black tea", default_code="TEA-DH-100"), 3)
+    ensure_fresh(stock, force=True)
+    with TestClient(create_app(stock), base_url="http://suanpan.localhost") as client:
+        client.cookies.set(COOKIE_NAME, create_session(stock, keeper))
+        page = client.get("/app/stock-on-hand?q=LJ-250")
+        assert page.status_code == 200
+        assert "Green tea" in page.text and "Black tea" not in page.text

@@ -179,6 +179,17 @@ def columns_of(meta: ModelMeta, view: View, state: ListState) -> tuple[list[Colu
     return [by_name[n] for n in chosen if n in by_name], available
 
 
+def _found_by(env: Env, target: ModelMeta) -> list[str]:
+    """The text columns a record is found by from another list: its name in both languages
+    and what its own list searches (a product's code, a partner's reference)."""
+    from kernel.web.introspect import collect_views
+
+    view = collect_views(env.registry).get(target.name)
+    own = view.list.search if view is not None else []
+    texts = [n for n in own if n in target.fields and target.fields[n].type in ("char", "text")]
+    return list(dict.fromkeys([*name_fields(target), *texts]))
+
+
 def search_condition(
     env: Env, meta: ModelMeta, view: View | None, text: str, names: Sequence[str] | None = None
 ) -> ColumnElement[bool] | None:
@@ -197,7 +208,7 @@ def search_condition(
         elif fmeta.type == "many2one" and fmeta.relation and env.can(fmeta.relation, "read"):
             target = model_meta(env.registry, fmeta.relation)
             matches = [
-                getattr(target.cls, n).ilike(pattern, escape="\\") for n in name_fields(target)
+                getattr(target.cls, n).ilike(pattern, escape="\\") for n in _found_by(env, target)
             ]
             if matches:
                 parts.append(column.in_(select(target.cls.id).where(or_(*matches))))

@@ -242,7 +242,14 @@ def _form_context(
         "errors": errors or {},
         "message": message,
         "allowed_types": ",".join(f".{ext}" for ext in ALLOWED_TYPES),
+        "currency_code": currency_code(record),
     }
+
+
+def currency_code(record: Any | None) -> str:
+    """The currency a document's amounts are in (its ``currency``), shown beside its totals."""
+    currency = getattr(record, "currency", None) if record is not None else None
+    return str(getattr(currency, "code", "") or "")
 
 
 def _render_form(
@@ -379,6 +386,7 @@ def _preview(
         if computed is not None:
             context["sections"] = forms.sections(env, view, meta, computed, errors=errors)
             context["line_tables"] = forms.line_tables(env, view, meta, computed, errors=errors)
+            context["currency_code"] = currency_code(computed)
             forms.show_filled(
                 context["sections"], context["line_tables"], submitted, submitted_lines
             )

@@ -202,7 +202,7 @@ def test_validation_errors_are_in_the_users_language(demo: Any) -> None:
         {"name": "", "amount_total": "1", "priority": "normal", "lines-lines-present": "1"},
     )
     assert response.status_code == 422
-    assert field_error(response.text, "name") == "单号 为必填项"
+    assert field_error(response.text, "name") == "单号为必填项"
     assert "is required" not in response.text
     no_reason = wang.post("/app/demo-orders/1/action/cancel", {"reason": ""})
     assert no_reason.status_code == 422
