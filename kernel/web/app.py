@@ -185,7 +185,7 @@ def create_app(
             DefineMiddleware(JsonBodyLimitsMiddleware),
             DefineMiddleware(SuanpanCSRFMiddleware, config=csrf),
         ],
-        before_request=check_path_numbers,
+        before_request=_before_request,
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
@@ -208,9 +208,30 @@ def create_app(
     )
     app.state.jinja = make_environment(instance)
     app.state.addon_handlers = {id(h) for h in handlers}
+    app.state.live_addon_functions = _functions(addon_routes(instance))
+    app.state.addon_functions = set(app.state.live_addon_functions)
     app.state.static_prefixes = {prefix for prefix, _path in addon_static_dirs(instance)}
     _watch_new_routes(app, instance)
     return app
+
+
+def _functions(handlers: list[Any]) -> set[int]:
+    """The functions behind route handlers (Litestar registers copies of the handlers)."""
+    return {id(getattr(h, "fn", h)) for h in handlers}
+
+
+async def _before_request(request: Any) -> None:
+    """Every request: integer path parameters fit 64 bits, and a route of an addon that was
+    uninstalled while the server ran answers 404 (Litestar cannot remove a route)."""
+    await check_path_numbers(request)
+    handler = request.scope.get("route_handler")
+    state = request.app.state
+    fn = id(getattr(handler, "fn", handler))
+    if fn in state.addon_functions and fn not in state.live_addon_functions:
+        from kernel.errors import NotFound
+        from kernel.i18n import _
+
+        raise NotFound(_("there is no screen at %(url)s", url=request.url.path))
 
 
 class _AppRef:
@@ -231,14 +252,17 @@ def _register_new_routes(ref: _AppRef, changed: Instance) -> None:
     """Routes and static folders of addons installed since start-up (their screens,
     menus and templates are looked up per request and need nothing here).
 
-    Litestar cannot remove a route: after an uninstall the addon's own handlers
-    stay registered until the workers restart (its screens and menus go at once).
+    Litestar cannot remove a route: after an uninstall the addon's handlers stay
+    registered until the workers restart, but answer 404 (:func:`_before_request`).
     """
     app = ref.app
     if app.state.instance is not changed:
         return
     known: set[int] = app.state.addon_handlers
-    for handler in addon_routes(changed):
+    live = addon_routes(changed)
+    app.state.live_addon_functions = _functions(live)
+    app.state.addon_functions |= app.state.live_addon_functions
+    for handler in live:
         if id(handler) in known:
             continue
         try:

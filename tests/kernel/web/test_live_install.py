@@ -73,3 +73,23 @@ def test_routes_are_registered_once_however_often_the_registry_reloads(
         paths = [route.path for route in app.routes]
         assert paths.count("/webshell/page") == 1
         assert len([p for p in paths if p.startswith("/static/webshell")]) == 1
+
+
+def test_routes_of_an_addon_uninstalled_while_serving_answer_404(
+    make_instance: MakeInstance,
+) -> None:
+    instance = make_instance([], addons_path=BOTH)
+    make_user(instance, "admin2", [], password="pw")
+    with browser(instance) as client:
+        sign_in(client, "admin2")
+        _install_elsewhere(instance, ["webdemo", "webshell"])
+        ensure_fresh(instance, force=True)
+        assert client.get("/webshell/page").status_code == 200
+        other = Instance(instance.url, BOTH)
+        try:
+            lifecycle.uninstall(other, ["webshell"])
+        finally:
+            other.engine.dispose()
+        ensure_fresh(instance, force=True)
+        assert client.get("/webshell/page").status_code == 404  # at once, not after a restart
+        assert client.get("/").status_code == 200  # the kernel's own routes are untouched
