@@ -38,9 +38,11 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.sql.util import find_tables
 
+from kernel import rowcache
 from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.i18n import _
 from kernel.policy import Rule, policies
+from kernel.rowcache import cached_tables, is_cached_model
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -61,6 +63,7 @@ SECURITY_MODELS = frozenset(
         "res.user",
         "res.user.group",
         "res.user.company",
+        "res.user.notification",
         "res.group",
         "res.group.implied",
         "ir.access",
@@ -73,6 +76,7 @@ SECURITY_TABLES = frozenset(
         "res_user",
         "res_user_group",
         "res_user_company",
+        "res_user_notification",
         "res_group",
         "res_group_implied",
         "ir_access",
@@ -133,6 +137,11 @@ def _shared_cache(env: Env) -> dict[Any, Any] | None:
         holder["key"] = key
     memo: dict[Any, Any] = holder.setdefault("memo", {})
     return memo
+
+
+def shared_memo(env: Env) -> dict[Any, Any] | None:
+    """The process-wide memo of this unit's stamp, for the configuration row cache."""
+    return _shared_cache(env)
 
 
 def memoized(env: Env, key: Any, compute: Callable[[], T]) -> T:
@@ -219,7 +228,10 @@ def bump_stamp(session: Session, registry: Registry) -> None:
 
 
 def _touches_security(objs: Any) -> bool:
-    return any(getattr(o, "__model_name__", None) in SECURITY_MODELS for o in objs)
+    """Whether a flush writes security tables or configuration the row cache keeps."""
+    return any(
+        getattr(o, "__model_name__", None) in SECURITY_MODELS or is_cached_model(o) for o in objs
+    )
 
 
 def can_access(env: Env, model: str, operation: str) -> bool:
@@ -289,9 +301,10 @@ def _env_of(session: Session) -> Env | None:
 
 
 def on_execute(state: ORMExecuteState) -> None:
-    if not state.is_select and _dml_table(state) in SECURITY_TABLES:
+    if not state.is_select:
+        table = _dml_table(state)
         registry = _registry_of(state.session)
-        if registry is not None:
+        if registry is not None and (table in SECURITY_TABLES or table in cached_tables(registry)):
             bump_stamp(state.session, registry)
     env = _env_of(state.session)
     if env is None or not state.is_select:
@@ -642,4 +655,6 @@ def _check_immutable(obj: Any, *, deleting: bool) -> None:
 
 def install(session_factory: Any) -> None:
     event.listen(session_factory, "do_orm_execute", on_execute)
+    # after the access checks and record rules: those run (and may refuse) first
+    event.listen(session_factory, "do_orm_execute", rowcache.serve)
     event.listen(session_factory, "before_flush", on_flush)

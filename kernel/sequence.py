@@ -101,6 +101,10 @@ def ensure_sequence(
         select(table.c.id).where(table.c.code == code, table.c.company_id.in_([company_id, 0]))
     ).first()
     if exists is None:
+        from kernel.security import bump_stamp
+
+        # a Core insert passes no ORM event: tell the configuration cache itself
+        bump_stamp(env.session, env.registry)
         conn.execute(
             _insert_ignore_on(conn.dialect.name, table, ["code", "company_id"]).values(
                 code=code,

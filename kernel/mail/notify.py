@@ -102,7 +102,17 @@ def notify(
 
 
 def staff(env: Env, event: str, group: str) -> list[Recipient]:
-    """Active users of ``group`` (implied groups included) with an e-mail who did not opt out."""
+    """Active users of ``group`` (implied groups included) with an e-mail who did not opt out.
+
+    Read once per security stamp: users, groups and notification choices all bump
+    it when they change, and every submitted order asks the same question.
+    """
+    from kernel.security import memoized
+
+    return list(memoized(env, ("staff", event, group), lambda: tuple(_staff(env, event, group))))
+
+
+def _staff(env: Env, event: str, group: str) -> list[Recipient]:
     User, Group, Member = env["res.user"], env["res.group"], env["res.user.group"]
     Implied, Choice = env["res.group.implied"], env["res.user.notification"]
     with env.sudo("whom to notify is not limited by the acting user's rights"):

@@ -40,11 +40,15 @@ def model(
     rec_name: str = "name",
     order: str = "id",
     description: str | LazyString | None = None,
+    cached: bool = False,
 ) -> Callable[[T], T]:
     """Mark a mixin as the definition of model ``name`` (e.g. ``"sale.order"``).
 
     ``rec_name`` is the column shown when a record is referenced (pickers, titles);
-    ``order`` is the default ordering of lists (``"-date,id"``).
+    ``order`` is the default ordering of lists (``"-date,id"``). ``cached``: the
+    model is configuration that business steps read but never write (company,
+    units, journals…): its rows are read once per process until any of them
+    changes (:mod:`kernel.rowcache`).
     """
 
     def decorate(cls: T) -> T:
@@ -54,6 +58,7 @@ def model(
         cls.__rec_name__ = rec_name  # type: ignore[attr-defined]
         cls.__default_order__ = order  # type: ignore[attr-defined]
         cls.__description__ = description  # type: ignore[attr-defined]
+        cls.__cached__ = cached  # type: ignore[attr-defined]
         if "__tablename__" not in cls.__dict__:
             cls.__tablename__ = name.replace(".", "_")  # type: ignore[attr-defined]
         return cls

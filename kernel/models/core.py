@@ -71,7 +71,7 @@ class SchemaOwner:
     column_name: Mapped[str] = mapped_column(String(128), default="")
 
 
-@model("res.group", _("Group"), rec_name="full_name")
+@model("res.group", _("Group"), rec_name="full_name", cached=True)
 class Group:
     """A role; addons declare groups in data files (``Sales / Manager``)."""
 
@@ -90,7 +90,7 @@ class Group:
         return f"{addon_gettext(self.category, addon)} / {name}" if self.category else name
 
 
-@model("res.group.implied", _("Implied group"))
+@model("res.group.implied", _("Implied group"), cached=True)
 class GroupImplied:
     """Membership of ``group`` implies membership of ``implied`` (Manager implies User)."""
 
@@ -171,7 +171,7 @@ class Access:
     perm_delete: Mapped[bool] = mapped_column(Boolean, default=False, info=info(_("Delete")))
 
 
-@model("ir.sequence", _("Sequence"), rec_name="code")
+@model("ir.sequence", _("Sequence"), rec_name="code", cached=True)
 class Sequence:
     """A gapless numbering series: ``prefix`` may hold ``%(year)s``, ``%(month)s``."""
 

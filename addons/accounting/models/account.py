@@ -12,7 +12,7 @@ from kernel import _, info, model
 from kernel.errors import ValidationError
 
 
-@model("account.account", _("Account"), rec_name="name", order="code")
+@model("account.account", _("Account"), rec_name="name", order="code", cached=True)
 class Account:
     """An account; ``type`` drives the reports, ``reconcilable`` allows matching its lines."""
 

@@ -13,7 +13,7 @@ from kernel.errors import ValidationError
 FISCAL_YEAR_STATES = [("open", _("Open")), ("closed", _("Closed"))]
 
 
-@model("account.fiscal.year", _("Fiscal year"), rec_name="name", order="-date_from")
+@model("account.fiscal.year", _("Fiscal year"), rec_name="name", order="-date_from", cached=True)
 class FiscalYear:
     """A closed fiscal year refuses postings; its months are the reporting periods."""
 

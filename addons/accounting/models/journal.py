@@ -11,7 +11,7 @@ from addons.accounting.models.selections import JOURNAL_TYPES
 from kernel import _, info, many2one, model
 
 
-@model("account.journal", _("Journal"), rec_name="name", order="code")
+@model("account.journal", _("Journal"), rec_name="name", order="code", cached=True)
 class Journal:
     """Entries of a journal are numbered by the gapless sequence ``sequence_code`` per year."""
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from kernel import _, info, many2one, model
 
 
-@model("res.company", _("Company"), rec_name="name", order="name")
+@model("res.company", _("Company"), rec_name="name", order="name", cached=True)
 class Company:
     """A company: its currency is the one every amount is reported in."""
 

@@ -13,7 +13,7 @@ from kernel import Exact, _, info, many2one, model, one2many
 from kernel.errors import ValidationError
 
 
-@model("res.currency", _("Currency"), rec_name="code", order="code")
+@model("res.currency", _("Currency"), rec_name="code", order="code", cached=True)
 class Currency:
     """A currency; ``decimals`` is how amounts in it are rounded (JPY 0, CNY 2)."""
 

@@ -14,7 +14,7 @@ from kernel.errors import ValidationError
 TAX_SCOPES = [("sale", _("Sales")), ("purchase", _("Purchases"))]
 
 
-@model("res.tax", _("Tax"), rec_name="name", order="scope,amount")
+@model("res.tax", _("Tax"), rec_name="name", order="scope,amount", cached=True)
 class Tax:
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), info=info(_("Name")))

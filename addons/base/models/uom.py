@@ -21,7 +21,7 @@ class UomCategory:
     name_zh: Mapped[str] = mapped_column(String(64), default="", info=info(_("Chinese name")))
 
 
-@model("uom.uom", _("Unit of measure"), rec_name="name", order="category_id,factor")
+@model("uom.uom", _("Unit of measure"), rec_name="name", order="category_id,factor", cached=True)
 class Uom:
     """``factor``: how many reference units one of this unit is (Dozen = 12 Units, g = 0.001 kg)."""
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kernel import Money, _, info, model
 
 
-@model("sale.autoapprove.rule", _("Auto-approval rule"), rec_name="name", order="id")
+@model("sale.autoapprove.rule", _("Auto-approval rule"), rec_name="name", order="id", cached=True)
 class AutoApproveRule:
     """An order is approved automatically when one active rule accepts it.
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from kernel import _, info, model, one2many
 
 
-@model("sale.pricelist", _("Price list"), rec_name="name", order="name")
+@model("sale.pricelist", _("Price list"), rec_name="name", order="name", cached=True)
 class Pricelist:
     """Only active lists take part in pricing; rules carry the actual conditions."""
 

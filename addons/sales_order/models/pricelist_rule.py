@@ -18,7 +18,7 @@ RULE_KINDS = [
 ]
 
 
-@model("sale.pricelist.rule", _("Price rule"), rec_name="name", order="-priority,id")
+@model("sale.pricelist.rule", _("Price rule"), rec_name="name", order="-priority,id", cached=True)
 class PricelistRule:
     """Conditions left empty match everything; the highest ``priority`` wins.
 

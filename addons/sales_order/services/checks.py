@@ -88,9 +88,8 @@ def min_margin(env: Env) -> Decimal:
     """The configured minimum margin in percent (0: no minimum), read once per unit of work."""
     info = env.session.info
     if "sales_order.min_margin" not in info:
-        Setting = env["ir.setting"]
-        value = env.session.scalar(select(Setting.value).where(Setting.key == MIN_MARGIN_SETTING))
-        info["sales_order.min_margin"] = Decimal(str(value or 0))
+        # settings are memoized per security stamp (a changed setting bumps it)
+        info["sales_order.min_margin"] = Decimal(str(env.setting(MIN_MARGIN_SETTING) or 0))
     return info["sales_order.min_margin"]
 
 

@@ -12,7 +12,7 @@ from kernel import _, info, many2one, model
 from kernel.errors import ValidationError
 
 
-@model("stock.location", _("Location"), rec_name="full_name", order="full_name")
+@model("stock.location", _("Location"), rec_name="full_name", order="full_name", cached=True)
 class Location:
     """A node of the location tree.
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from kernel import _, info, many2one, model
 
 
-@model("stock.warehouse", _("Warehouse"), rec_name="name", order="id")
+@model("stock.warehouse", _("Warehouse"), rec_name="name", order="id", cached=True)
 class Warehouse:
     """A warehouse owns a tree of locations (view, stock, input, output, scrap).
 
