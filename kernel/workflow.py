@@ -306,6 +306,8 @@ def _milestone_rows(env: Env, record: Any) -> dict[str, Any]:
     cache: dict[tuple[str, int], dict[str, Any]] = env.session.info.setdefault("milestones", {})
     key = (record.__model_name__, record.id)
     rows = cache.get(key)
+    if rows is None and key in env.session.info.get("created_records", ()):
+        rows = cache[key] = {}  # created by this unit: no milestone row can exist yet
     if rows is None:
         Milestone = env["workflow.milestone"]
         found = env.session.scalars(
@@ -320,6 +322,24 @@ def _milestone_rows(env: Env, record: Any) -> dict[str, Any]:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_milestones(session: Session, _previous: Any) -> None:
     session.info.pop("milestones", None)
+    session.info.pop("created_records", None)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_created(session: Session, _ctx: Any) -> None:
+    """Remember the records this unit inserted: their milestones need no query.
+
+    A delivery created by an approval expects milestones in the same step; reading
+    the (necessarily empty) milestone table for it was one statement per step.
+    """
+    created: set[tuple[str, int]] | None = None
+    for obj in session.new:
+        name = getattr(obj, "__model_name__", None)
+        if name is None:
+            continue
+        if created is None:
+            created = session.info.setdefault("created_records", set())
+        created.add((name, obj.id))
 
 
 def expect_milestone(env: Env, record: Any, name: str, addon: str, note: str = "") -> None:

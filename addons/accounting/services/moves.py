@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import selectinload
 
 from kernel import faults
@@ -71,13 +72,50 @@ def create_move(
         row["move_id"] = move.id
         rows.append(row)
     if rows:
-        # One executemany per kind of line: the ORM would insert them one by one on
-        # SQLite (it cannot batch INSERT … RETURNING there), a statement per invoice
-        # line. A Core-level insert skips the flush-time access check: check it here.
+        # One executemany: the ORM would insert them one by one on SQLite (it cannot
+        # batch INSERT … RETURNING there), a statement per invoice line. Rows must
+        # carry the same keys to share a statement (see same_keys). A Core-level
+        # insert skips the flush-time access check: check it here.
         env.check("account.move.line", "create")
-        env.session.execute(insert(Line), rows)
+        env.session.execute(
+            insert(Line).execution_options(render_nulls=True), same_keys(Line, rows)
+        )
     env.session.expire(move, ["lines"])
     return move
+
+
+def same_keys(cls: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give every row the keys any row has, so one executemany inserts them all.
+
+    Product lines carry ``tax_id``, the tax line ``tax_line_id``, the receivable line
+    ``date_maturity``: as given, they were three INSERT statements. The insert runs
+    with ``render_nulls`` (a ``None`` is written as NULL instead of splitting the
+    batch), so a key a row lacks is filled only where NULL is what the column
+    would get anyway (nullable, no default), and a ``None`` given for a column
+    with a default becomes that default, as the plain insert did.
+    """
+    columns = sa_inspect(cls).columns
+    for row in rows:
+        for key, value in list(row.items()):
+            column = columns.get(key)
+            if value is None and column is not None and column.default is not None:
+                if column.default.is_scalar:
+                    row[key] = column.default.arg  # type: ignore[attr-defined]
+                else:
+                    del row[key]
+    keys = set().union(*rows)
+    fill = [
+        key
+        for key in keys
+        if key in columns
+        and columns[key].nullable
+        and columns[key].default is None
+        and columns[key].server_default is None
+    ]
+    for row in rows:
+        for key in fill:
+            row.setdefault(key, None)
+    return rows
 
 
 def post(env: Env, move: Any) -> Any:

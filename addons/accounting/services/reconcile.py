@@ -141,16 +141,18 @@ def refresh_payment_state(env: Env, moves: Iterable[Any]) -> None:
         partner_lines = [line for line in move.lines if line.account.type in PARTNER_TYPES]
         residual = abs(sum((line.amount_residual for line in partner_lines), ZERO))
         total = abs(sum((line.debit - line.credit for line in partner_lines), ZERO))
-        move.amount_residual = residual
         if residual == 0:
             reversed_by = env.session.scalar(
                 select(Move.id).where(Move.reversed_entry_id == move.id, Move.state == "posted")
             )
-            move.payment_state = "reversed" if reversed_by else "paid"
+            state = "reversed" if reversed_by else "paid"
         elif residual < total:
-            move.payment_state = "partial"
+            state = "partial"
         else:
-            move.payment_state = "not_paid"
+            state = "not_paid"
+        # both set after the query (its autoflush would write them as two UPDATEs)
+        move.amount_residual = residual
+        move.payment_state = state
         if move.origin_model:
             paid_origins.append(move)
     env.session.flush()

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import func, inspect, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from addons.accounting.services.invoices import in_company_currency, make_invoice
@@ -60,10 +60,11 @@ def invoice_order(env: Env, order: Any) -> Any:
     existing = order_invoice(env, order.id)
     if existing is not None:
         return existing
-    Order = env["sale.order"]
-    order = env.session.scalar(
-        select(Order).where(Order.id == order.id).options(selectinload(Order.lines))
-    )
+    if "lines" in inspect(order).unloaded:  # else the step read them (stock's sync)
+        Order = env["sale.order"]
+        order = env.session.scalar(
+            select(Order).where(Order.id == order.id).options(selectinload(Order.lines))
+        )
     company = order.company
     convert = order.currency_id != company.currency_id
     items = []

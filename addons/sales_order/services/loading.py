@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -30,6 +31,28 @@ def load_order(env: Env, order_id: int) -> Any:
         from kernel.i18n import _
 
         raise NotFound(_("sales order #%(id)s does not exist", id=order_id))
+    return order
+
+
+def load_children(env: Env, order: Any) -> Any:
+    """Lines (with products and taxes) and checks of an order this unit already holds.
+
+    What :func:`load_order` loads, without reading the order's own row again: the
+    caller got it from this unit (a step that looked at its state first), so
+    approving an order read in the same request costs one statement less.
+    """
+    Line = env["sale.order.line"]
+    Check = env["sale.order"].checks.property.mapper.class_
+    lines = env.session.scalars(
+        select(Line)
+        .where(Line.order_id == order.id)
+        .order_by(Line.sequence, Line.id)
+        .options(selectinload(Line.product), selectinload(Line.tax))
+    ).all()
+    set_committed_value(order, "lines", list(lines))
+    if "checks" in inspect(order).unloaded:
+        checks = env.session.scalars(select(Check).where(Check.order_id == order.id)).all()
+        set_committed_value(order, "checks", list(checks))
     return order
 
 

@@ -12,9 +12,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from addons.sales_order.services.completion import complete_lines
-from addons.sales_order.services.loading import load_order
+from addons.sales_order.services.loading import load_children, load_order
 from addons.sales_order.services.totals import compute_order, line_amounts
 from kernel.errors import ValidationError
 from kernel.i18n import _
@@ -110,6 +111,9 @@ def create_order(
     order = env["sale.order"](**values)
     env.session.add(order)
     env.session.flush()  # completion.complete_order fills the rest (the order's __defaults__)
+    if "lines" not in values:
+        # a new order has no lines in the database: nothing to read before adding them
+        set_committed_value(order, "lines", [])
     add_lines(env, order, lines)
     env.session.flush()
     return order
@@ -204,7 +208,7 @@ def _load(env: Env, order: Any | int) -> Any:
 
         if "lines" not in inspect(order).unloaded:
             return order
-        return load_order(env, order.id)
+        return load_children(env, order)
     return load_order(env, order)
 
 

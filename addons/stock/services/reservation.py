@@ -98,10 +98,13 @@ def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> lis
             move.state = "available" if move.reserved_qty >= move.product_qty else "waiting"
             changed.append(move)
         touch(quants, "reserved_quantity")
+        # before the insert, whose autoflush then writes the moves once (not twice)
+        touch(open_moves, "state", "reserved_qty")
         if claims:  # one executemany (the ORM would insert row by row on SQLite)
             # a system model: this service is the one writer (no flush check to pass)
             env.session.execute(insert(Reservation), claims)
-    touch(open_moves, "state", "reserved_qty")
+    else:
+        touch(open_moves, "state", "reserved_qty")
     env.session.flush()
     sync_picking_states(env, {m.picking_id for m in open_moves if m.picking_id})
     faults.point("stock.reserved", env)  # quants reserved; the order's hooks not run yet
@@ -165,10 +168,9 @@ def sync_picking_states(env: Env, picking_ids: Iterable[int]) -> None:
         .group_by(Move.picking_id)
     ).all()
     waiting = {pid: int(n) for pid, n in rows}
-    for picking in env.session.scalars(
-        select(Picking).where(Picking.id.in_(ids), Picking.state.in_(("waiting", "ready")))
-    ):
-        if picking.id in waiting:
+    # the transfers are usually held by the step (flushed above: their state is current)
+    for picking in env.browse(Picking, ids).values():
+        if picking.state in ("waiting", "ready") and picking.id in waiting:
             picking.state = "waiting" if waiting[picking.id] else "ready"
     env.session.flush()
 

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from addons.base.services.uom import convert
 from addons.stock.hookspecs import StockHooks
@@ -48,11 +49,14 @@ def reserve_order(env: Env, order: Any) -> Any | None:
     Returns the delivery transfer, or ``None`` when the order has nothing to stock.
     """
     Line = env["sale.order.line"]
-    lines = list(
-        env.session.scalars(
-            select(Line).where(Line.order_id == order.id).order_by(Line.sequence, Line.id)
+    if "lines" in inspect(order).unloaded:
+        lines = list(
+            env.session.scalars(
+                select(Line).where(Line.order_id == order.id).order_by(Line.sequence, Line.id)
+            )
         )
-    )
+    else:  # the approval already loaded them (sales_order reads its lines to approve)
+        lines = sorted(order.lines, key=lambda ln: (ln.sequence or 0, ln.id))
     products = load_products(env, [line.product_id for line in lines])
     stock_lines = [line for line in lines if products[line.product_id].type == "stockable"]
     if not stock_lines:
@@ -95,8 +99,20 @@ def reserve_order(env: Env, order: Any) -> Any | None:
     workflow.expect_milestone(env, order, "reserved", addon="stock")
     workflow.expect_milestone(env, order, "shipped", addon="stock")
     confirm_picking(env, picking, automatic=True)
-    _replenish_shortages(env, order, warehouse.id)
+    if not _fully_reserved(picking):
+        _replenish_shortages(env, order, warehouse.id)
     return picking
+
+
+def _fully_reserved(picking: Any) -> bool:
+    """The new delivery is ``ready``: every open move of it holds all its goods.
+
+    The state was computed from the moves in the database by the reservation
+    (``sync_picking_states``), so nothing is short and there is nothing to
+    replenish: the query for shortages is skipped. A delivery still waiting is
+    short of something, and the shortages are read as before.
+    """
+    return bool(picking.state == "ready")
 
 
 def _replenish_shortages(env: Env, order: Any, warehouse_id: int) -> None:
@@ -152,13 +168,8 @@ def sync_orders(env: Env, order_ids: Iterable[int]) -> None:
         .group_by(Move.origin_line_id)
     ).all()
     figures = {row[0]: row[1:] for row in rows}
-    orders = {
-        o.id: o
-        for o in env.session.scalars(
-            select(Order).where(Order.id.in_(ids)).execution_options(populate_existing=False)
-        )
-    }
-    lines = list(env.session.scalars(select(Line).where(Line.order_id.in_(ids))))
+    orders = env.browse(Order, ids)  # usually held by the step already
+    lines = _order_lines(env, Line, orders)
     products = load_products(env, [ln.product_id for ln in lines if ln.id in figures])
     uoms = _load_uoms(
         env,
@@ -203,6 +214,30 @@ def sync_orders(env: Env, order_ids: Iterable[int]) -> None:
             _reach(env, order, "reserved")
         if status == "shipped":
             _reach(env, order, "shipped")
+
+
+def _order_lines(env: Env, Line: Any, orders: dict[int, Any]) -> list[Any]:
+    """The lines of ``orders``: those loaded already as they are, the rest in one query.
+
+    Lines read here are also set as their order's ``lines``, so the services that
+    run next in the same step (accounting invoicing the completed order) find
+    them loaded instead of reading the order and its lines again.
+    """
+    unloaded = [o for o in orders.values() if "lines" in inspect(o).unloaded]
+    lines = [ln for o in orders.values() if o not in unloaded for ln in o.lines]
+    if unloaded:
+        by_order: dict[int, list[Any]] = defaultdict(list)
+        found = env.session.scalars(
+            select(Line)
+            .where(Line.order_id.in_([o.id for o in unloaded]))
+            .order_by(Line.sequence, Line.id)
+        )
+        for line in found:
+            by_order[line.order_id].append(line)
+        for order in unloaded:
+            set_committed_value(order, "lines", by_order[order.id])
+            lines.extend(by_order[order.id])
+    return lines
 
 
 def _reach(env: Env, order: Any, name: str) -> None:
