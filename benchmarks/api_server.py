@@ -1,17 +1,18 @@
 """The web host as the API benchmark runs it: granian in a subprocess, counting SQL.
 
-    python -m benchmarks.api_server DB_URL PORT
+    python -m benchmarks.api_server DB_URL PORT [WORKERS]
 
 The app is the real one (:func:`kernel.web.server.app_factory`); a thin ASGI
 wrapper adds an ``x-sql-statements`` header to each response (statements the
-engine ran while the request was served — exact because the benchmark sends one
-request at a time) and answers ``GET /__bench__/stats`` with the process's
-statement total and peak memory. Nothing else is changed, so the figures are
-those of a production server with one worker.
+engine ran while the request was served, counted per request through a context
+variable, so exact with concurrent requests too) and answers
+``GET /__bench__/stats`` with the process's statement total and peak memory. Nothing else is changed, so the figures are
+those of a production server with WORKERS workers (1 unless given).
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import resource
@@ -29,6 +30,11 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 STATS_PATH = "/__bench__/stats"
 HEADER = b"x-sql-statements"
+# the statements of the request being served: the unit runs in a worker thread that
+# inherits the request's context, so concurrent requests each count their own
+_REQUEST_COUNT: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "bench_statements", default=None
+)
 
 
 class CountingApp:
@@ -41,6 +47,9 @@ class CountingApp:
 
     def _on_statement(self, *_args: Any) -> None:
         self.total += 1
+        counter = _REQUEST_COUNT.get()
+        if counter is not None:
+            counter[0] += 1
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,12 +58,13 @@ class CountingApp:
         if scope["path"] == STATS_PATH:
             await self._stats(send)
             return
-        start = self.total
+        counter = [0]
+        _REQUEST_COUNT.set(counter)
 
         async def counted(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.append((HEADER, str(self.total - start).encode()))
+                headers.append((HEADER, str(counter[0]).encode()))
                 message["headers"] = headers
             await send(message)
 
@@ -95,6 +105,7 @@ def main(argv: list[str]) -> None:
     from granian.constants import Interfaces
 
     url, port = argv[0], int(argv[1])
+    workers = int(argv[2]) if len(argv) > 2 else 1
     os.environ["SUANPAN_DB"] = url
     os.environ["SUANPAN_ALLOWED_HOSTS"] = "127.0.0.1"
     # one key drives hundreds of orders a minute: measure the work, not the rate limit
@@ -104,7 +115,7 @@ def main(argv: list[str]) -> None:
         address="127.0.0.1",
         port=port,
         interface=Interfaces.ASGI,
-        workers=1,
+        workers=workers,
         factory=True,
         log_access=False,
     ).serve()

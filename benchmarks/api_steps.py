@@ -29,7 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class ApiError(RuntimeError):
-    """The API answered with an error status."""
+    """The API answered with an error status (kept in ``status``: 409 is retried by clients)."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def free_port() -> int:
@@ -41,7 +45,7 @@ def free_port() -> int:
 class ApiServer:
     """``python -m benchmarks.api_server`` on a free loopback port; stopped by :meth:`stop`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, workers: int = 1) -> None:
         self.port = free_port()
         self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"suanpan-bench-{self.port}.log"
         env = {
@@ -50,7 +54,14 @@ class ApiServer:
         }
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "benchmarks.api_server", url, str(self.port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks.api_server",
+                    url,
+                    str(self.port),
+                    str(workers),
+                ],
                 cwd=ROOT,
                 env=env,
                 stdout=out,
@@ -107,7 +118,8 @@ class ApiClient:
         self.statements += int(response.getheader("x-sql-statements") or 0)
         if response.status >= 400:
             raise ApiError(
-                f"{method} {path} → {response.status}: {raw[:500].decode(errors='replace')}"
+                f"{method} {path} → {response.status}: {raw[:500].decode(errors='replace')}",
+                response.status,
             )
         return json.loads(raw, parse_float=Decimal) if raw else None
 

@@ -16,6 +16,8 @@ posted invoices minus payments — a failed check fails the run (exit code 1).
 
 ``--scaling`` runs the cycle again with 1, 10 and 100 lines per order on the
 same instance and checks that statements per step do not grow with the lines.
+``--clients 1,2,4,8 --workers 1,2,4`` runs many clerks at once through the API
+of a server with that many workers (:mod:`benchmarks.clients`).
 See docs/benchmarks.md.
 """
 
@@ -506,9 +508,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaling-orders", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7, help="seed of the random orders")
     parser.add_argument("--out", default="benchmarks/results", help="folder for the JSON report")
+    parser.add_argument(
+        "--clients",
+        type=_counts,
+        default=None,
+        help="many-clients mode: comma-separated client counts (e.g. 1,2,4,8), each client "
+        "driving its own orders through the HTTP API at the same time",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_counts,
+        default=[1],
+        help="with --clients: comma-separated worker counts of the server (e.g. 1,2,4)",
+    )
+    parser.add_argument(
+        "--orders-per-client", type=int, default=10, help="with --clients: orders per client"
+    )
+    parser.add_argument(
+        "--hot-share",
+        type=float,
+        default=0.3,
+        help="with --clients: share of orders taking all lines from the same 2 products",
+    )
     args = parser.parse_args(argv)
     if args.orders < 1 or args.lines < 1:
         parser.error("--orders and --lines must be at least 1")
+    if args.clients is not None:
+        return _main_clients(args)
 
     report = bench(
         args.db,
@@ -527,6 +553,40 @@ def main(argv: list[str] | None = None) -> int:
     print(f"report written to {path}")
     if not all(check["ok"] for check in report["checks"].values()):
         print("FAILED: a consistency check did not hold", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _counts(value: str) -> list[int]:
+    """``"1,2,4"`` → ``[1, 2, 4]`` (each at least 1)."""
+    counts = [int(part) for part in value.split(",") if part.strip()]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("give counts of at least 1, separated by commas")
+    return counts
+
+
+def _main_clients(args: argparse.Namespace) -> int:
+    """The many-clients mode: a table per worker and client count, checks after each run."""
+    from benchmarks import clients
+
+    report = clients.bench_clients(
+        args.db,
+        args.clients,
+        args.workers,
+        orders_per_client=args.orders_per_client,
+        n_lines=args.lines,
+        hot_share=args.hot_share,
+        seed_value=args.seed,
+    )
+    print(clients.render(report))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = out / f"o2c-{report['database']}-clients-{stamp}-{uuid.uuid4().hex[:4]}.json"
+    path.write_text(json.dumps({"machine": machine(), "run": report}, indent=2, default=str))
+    print(f"report written to {path}")
+    if not all(check["ok"] for check in report["checks"].values()):
+        print("FAILED: a check did not hold", file=sys.stderr)
         return 1
     return 0
 

@@ -51,3 +51,19 @@ def test_api_cycle_checks_hold(db_url: str, tmp_path: Path) -> None:
     assert code == 0, report["checks"]
     assert report["via"] == "api" and report["checks"]["every_order_closed"]["ok"]
     assert report["steps"]["pay"]["sql_median"] > 0  # the server's statements were counted
+
+
+@pytest.mark.slow
+def test_many_clients_mode_checks_hold(db_url: str, tmp_path: Path) -> None:
+    """Two clients at once through one server: every order closes, no error, no oversell."""
+    code = o2c.main(
+        [
+            *("--clients", "2", "--workers", "1", "--orders-per-client", "2"),
+            *("--hot-share", "1", "--db", db_url, "--out", str(tmp_path)),
+        ]
+    )
+    report = _report(tmp_path)
+    assert code == 0, report["checks"]
+    [run] = report["runs"]
+    assert run["clients"] == 2 and run["closed"] == 4 and run["errors"] == 0
+    assert all(check["ok"] for check in report["checks"].values())
