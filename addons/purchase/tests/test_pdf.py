@@ -107,7 +107,7 @@ def test_printing_does_not_query_per_line(purchase_instance):
     ids = make_goods(purchase_instance, n=12)
     product_id = _chinese_goods(purchase_instance, ids)
     counts = []
-    for extra in (1, 12):
+    for extra in (1, 1, 12):  # the first print warms the configuration memo (kernel.rowcache)
         with purchase_instance.unit(ids["buyer"]) as env:
             order_id = _order(env, ids, product_id, extra_lines=extra).id
         with purchase_instance.unit(ids["buyer"]) as env:
@@ -115,7 +115,7 @@ def test_printing_does_not_query_per_line(purchase_instance):
             with StatementCounter(purchase_instance.engine) as counter:
                 order_html(env, order)
             counts.append(counter.count)
-    assert counts[0] == counts[1]
+    assert counts[1] == counts[2], counts
 
 
 def test_route_serves_buyers_and_refuses_users_without_purchase_rights(purchase_instance, tmp_path):
