@@ -15,11 +15,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kernel import faults
+from kernel.bulk import insert_records
 from kernel.env import Env
 from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.fields import utcnow
@@ -77,10 +79,12 @@ def create_move(
         # carry the same keys to share a statement (see same_keys). A Core-level
         # insert skips the flush-time access check: check it here.
         env.check("account.move.line", "create")
-        env.session.execute(
-            insert(Line).execution_options(render_nulls=True), same_keys(Line, rows)
-        )
-    env.session.expire(move, ["lines"])
+        reread = select(Line).where(Line.move_id == move.id).order_by(Line.id)
+        added = insert_records(env, Line, same_keys(Line, rows), reread, render_nulls=True)
+        # a new entry has exactly these lines: posting reads them without a query
+        set_committed_value(move, "lines", sorted(added, key=lambda ln: (ln.sequence, ln.id)))
+    else:
+        env.session.expire(move, ["lines"])
     return move
 
 

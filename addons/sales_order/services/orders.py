@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from addons.sales_order.services.completion import complete_lines
 from addons.sales_order.services.loading import load_children, load_order
 from addons.sales_order.services.totals import compute_order, line_amounts
+from kernel.bulk import insert_records
 from kernel.errors import ValidationError
 from kernel.i18n import _
 from kernel.models.events import apply_scalar_defaults
@@ -173,11 +174,15 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
     # One executemany instead of one INSERT … RETURNING per line (SQLite cannot batch those).
     # A Core-level insert skips the flush-time access check, so check it here.
     env.check("sale.order.line", "create")
-    existing = {line.id for line in order.lines}
-    env.session.execute(insert(Line), rows)
-    env.session.expire(order, ["lines"])
+    existing = list(order.lines)
+    known = {line.id for line in existing}
+    reread = select(Line).where(Line.order_id == order.id, Line.id.not_in(known)).order_by(Line.id)
+    added = insert_records(env, Line, rows, reread)
+    # the order's lines are those it had and the new ones: no need to read them again
+    lines = sorted([*existing, *added], key=lambda ln: (ln.sequence or 0, ln.id))
+    set_committed_value(order, "lines", lines)
     compute_order(env, order)
-    return [line for line in order.lines if line.id not in existing]
+    return added
 
 
 def update_order(env: Env, order: Any, **fields: Any) -> Any:

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from addons.base.services.uom import convert
 from addons.stock.hookspecs import StockHooks
 from addons.stock.services.reservation import release_moves
+from kernel.bulk import insert_records
 from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _
@@ -71,7 +72,7 @@ def insert_moves(env: Env, picking_id: int, moves: Sequence[Any]) -> list[Any]:
     ``INSERT`` and load them back.
 
     The ORM would send one ``INSERT … RETURNING`` per move on SQLite; an
-    executemany keeps a 200-line transfer at one statement. A Core insert skips the
+    executemany keeps a 200-line transfer at one statement (see :mod:`kernel.bulk`). A Core insert skips the
     flush-time access check, so it is made here.
     """
     if not moves:
@@ -82,10 +83,8 @@ def insert_moves(env: Env, picking_id: int, moves: Sequence[Any]) -> list[Any]:
     rows = [{c.key: getattr(m, c.key) for c in columns} for m in moves]
     for row in rows:
         row["picking_id"] = picking_id
-    env.session.execute(insert(Move), rows)
-    return list(
-        env.session.scalars(select(Move).where(Move.picking_id == picking_id).order_by(Move.id))
-    )
+    reread = select(Move).where(Move.picking_id == picking_id).order_by(Move.id)
+    return insert_records(env, Move, rows, reread)
 
 
 def split_move(env: Env, move: Any, keep: Decimal) -> Any:

@@ -227,6 +227,8 @@ def action_cancel(env: Env, picking: Any, move: Any) -> None:
 def action_validate(env: Env, picking: Any, move: Any) -> None:
     """Do the moves (up to ``quantity_done`` when any is set); the rest goes to a backorder."""
     _claim(env, picking, move)
+    # set with the new state, so both go in the one UPDATE the next query flushes
+    picking.date_done = utcnow()
     moves = picking_moves(env, picking, open_only=True)
     if not moves:
         raise ValidationError(_("%(name)s has nothing left to process", name=picking.name))
@@ -258,7 +260,6 @@ def action_validate(env: Env, picking: Any, move: Any) -> None:
     if rest:
         backorder = _create_backorder(env, picking, rest)
     do_moves(env, to_do)
-    picking.date_done = utcnow()
     env.session.flush()
     backorders = env.session.info.setdefault("stock_backorders", {})
     backorders[picking.id] = backorder

@@ -1,0 +1,47 @@
+"""Inserting many rows of a model in one statement and getting them back as records.
+
+Services that create many records at once (the lines of an order, the moves of a
+transfer, the lines of a journal entry) insert them with one executemany instead
+of one ``INSERT … RETURNING`` per row. On PostgreSQL SQLAlchemy batches
+``INSERT … RETURNING`` too ("insertmanyvalues", in the order the rows were
+given), so the records come back from that same statement; on SQLite, which
+cannot batch it, they are read back with one query. Either way: one or two
+statements whatever the number of rows, never one per row.
+
+A Core-level insert passes no flush, hence no flush-time access check: callers
+check ``create`` themselves before calling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, insert
+
+if TYPE_CHECKING:
+    from kernel.env import Env
+
+
+def insert_records(
+    env: Env,
+    cls: Any,
+    rows: Sequence[dict[str, Any]],
+    reread: Select[Any],
+    *,
+    render_nulls: bool = False,
+) -> list[Any]:
+    """Insert ``rows`` of ``cls``; the new records in the order of ``rows``.
+
+    ``reread`` selects exactly the new records in that order (used where the
+    database cannot return them from the insert). ``render_nulls`` writes a
+    ``None`` as NULL instead of splitting the batch by the keys that are set.
+    """
+    statement = insert(cls)
+    if render_nulls:
+        statement = statement.execution_options(render_nulls=True)
+    if env.instance.dialect == "postgresql":
+        returning = statement.returning(cls, sort_by_parameter_order=True)
+        return list(env.session.scalars(returning, list(rows)))
+    env.session.execute(statement, list(rows))
+    return list(env.session.scalars(reread))
