@@ -179,8 +179,8 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
     reread = select(Line).where(Line.order_id == order.id, Line.id.not_in(known)).order_by(Line.id)
     added = insert_records(env, Line, rows, reread)
     # the order's lines are those it had and the new ones: no need to read them again
-    lines = sorted([*existing, *added], key=lambda ln: (ln.sequence or 0, ln.id))
-    set_committed_value(order, "lines", lines)
+    every_line = sorted([*existing, *added], key=lambda ln: (ln.sequence or 0, ln.id))
+    set_committed_value(order, "lines", every_line)
     compute_order(env, order)
     return added
 
