@@ -18,10 +18,10 @@ delivered and nothing is left reserved or below zero (no oversell), receivables
 equal invoices minus payments (books balanced), every order closed.
 
 While a run lasts, a sampler reads ``pg_stat_activity`` every 50 ms (how many
-backends of the benchmark database are running, and how many wait for a lock)
-and the CPU time of the server's processes and of the PostgreSQL backends is
-taken before and after, so the report can say what saturates: the workers' CPU,
-the database's, or lock waits.
+backends of the benchmark database are running, how many wait for a lock, and
+which statements were waiting), and the CPU time of the server's processes and
+of the benchmark database's backends is taken before and after, so the report
+can say what saturates: the workers' CPU, the database's, or lock waits.
 """
 
 from __future__ import annotations
@@ -164,11 +164,6 @@ def tree_cpu(root: int) -> float:
     return total
 
 
-def postgres_cpu() -> float:
-    """CPU seconds of the PostgreSQL processes this machine runs (backends come and go)."""
-    return sum(_cpu_seconds(pid) for pid, _ppid, name in _processes() if name == "postgres")
-
-
 class ActivitySampler(threading.Thread):
     """Samples ``pg_stat_activity`` of the benchmark database: running and lock-waiting backends."""
 
@@ -181,31 +176,43 @@ class ActivitySampler(threading.Thread):
         self.samples = 0
         self.active = 0
         self.waiting = 0
+        self.waits: dict[str, int] = defaultdict(int)  # what waiting backends were running
+        self.backends: set[int] = set()  # the benchmark database's backends (for their CPU)
 
     def run(self) -> None:
         query = text(
-            "SELECT count(*) FILTER (WHERE state = 'active'), "
-            "count(*) FILTER (WHERE wait_event_type = 'Lock') "
+            "SELECT pid, state, wait_event_type, left(regexp_replace(query, '\\s+', ' ', 'g'), 48) "
             "FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"
         )
         with self.engine.connect() as conn:
             while not self.stop_event.is_set():
-                active, waiting = conn.execute(query, {"db": self.database}).one()
+                rows = conn.execute(query, {"db": self.database}).all()
                 conn.rollback()
                 self.samples += 1
-                self.active += int(active or 0)
-                self.waiting += int(waiting or 0)
+                for pid, state, wait, statement in rows:
+                    self.backends.add(int(pid))
+                    self.active += state == "active"
+                    if wait == "Lock":
+                        self.waiting += 1
+                        self.waits[str(statement)] += 1
                 self.stop_event.wait(0.05)
 
-    def finish(self) -> dict[str, float]:
+    def finish(self) -> dict[str, Any]:
         self.stop_event.set()
         self.join(timeout=5)
         self.engine.dispose()
         n = max(self.samples, 1)
+        top = sorted(self.waits.items(), key=lambda kv: -kv[1])[:4]
         return {
             "db_backends_running_avg": round(self.active / n, 2),
             "db_backends_waiting_for_locks_avg": round(self.waiting / n, 2),
+            # statements seen waiting for a lock, by share of the waiting samples
+            "lock_waits": {stmt: round(k / max(self.waiting, 1), 2) for stmt, k in top},
         }
+
+    def backend_cpu(self) -> float:
+        """CPU seconds of the benchmark database's backends seen so far (they outlive a run)."""
+        return sum(_cpu_seconds(pid) for pid in self.backends)
 
 
 # --- one run: N clients against a server ---------------------------------------------------
@@ -247,17 +254,20 @@ def run_clients(
     ]
     before = stock_on_hand(instance, ids["products"])
     sampler = ActivitySampler(instance.url) if instance.dialect == "postgresql" else None
-    server_cpu, db_cpu = tree_cpu(server_pid), postgres_cpu()
+    server_cpu = tree_cpu(server_pid)
     cpu_start, start = time.process_time(), time.perf_counter()
     if sampler is not None:
         sampler.start()
+        time.sleep(0.1)  # one sample: the backends of the server's pools, and their CPU so far
+        db_cpu = sampler.backend_cpu()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - start
     client_cpu = time.process_time() - cpu_start
-    server_cpu, db_cpu = tree_cpu(server_pid) - server_cpu, postgres_cpu() - db_cpu
+    server_cpu = tree_cpu(server_pid) - server_cpu
+    db_cpu = sampler.backend_cpu() - db_cpu if sampler is not None else 0.0
     activity = sampler.finish() if sampler is not None else {}
     for client in clients:
         client.close()
@@ -405,11 +415,13 @@ def render_run(run: dict[str, Any]) -> str:
         if "db_backends_running_avg" in run
         else ""
     )
+    locks = f"    waiting for locks: {run['lock_waits']}\n" if run.get("lock_waits") else ""
     return (
         f"W={run['workers']} N={run['clients']}: {run['orders_per_second']} orders/s "
         f"({run['closed']}/{run['orders']} closed, {run['seconds']} s), retries {run['retries']}, "
         f"errors {run['errors']}, CPU ms/order server {cpu['server']} db {cpu['database']} "
         f"clients {cpu['clients']}, machine busy {run['cpu_busy_share']:.0%}{waits}\n"
+        f"{locks}"
         f"    p50/p95 ms: {steps}\n"
         f"    checks: {'all OK' if not failed else 'FAILED ' + ', '.join(failed)}"
     )
