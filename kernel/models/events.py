@@ -59,7 +59,7 @@ def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     env = session.info.get("env")
     seen: set[int] = session.info.setdefault("created_seen", set())
     changed = _modified(session)
-    deleted = list(session.deleted)
+    deleted = [*session.deleted, *_orphans(session)]
     created: list[Any] = []
     with session.no_autoflush:
         for round_ in range(MAX_ROUNDS):
@@ -94,6 +94,25 @@ def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         for obj in created:
             apply_scalar_defaults(obj)
         _validate(session, [*created, *changed])
+
+
+def _orphans(session: Session) -> list[Any]:
+    """Records dropped from a ``delete-orphan`` collection (an order's lines replaced by the
+    form or the API): the flush deletes them, so the life cycle sees them as deleted.
+
+    Why: they are not in ``session.deleted`` before the flush, and a model recomputing its
+    parent's totals on deleted lines would otherwise keep the dropped line's amounts.
+    """
+    found: list[Any] = []
+    for obj in session.dirty:
+        state = inspect(obj)
+        for rel in state.mapper.relationships:
+            if not (rel.uselist and rel.cascade.delete_orphan):
+                continue
+            for gone in state.attrs[rel.key].history.deleted:
+                if gone not in session.deleted and inspect(gone).persistent:
+                    found.append(gone)
+    return found
 
 
 def _modified(session: Session) -> list[Any]:

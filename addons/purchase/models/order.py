@@ -233,6 +233,17 @@ class PurchaseOrderLine:
         fill_line(env, order, self)
         recompute(env, order)
 
+    @classmethod
+    def __on_flush__(cls, env: Any, changes: Any) -> None:
+        """Deleted lines (API DELETE, or dropped from the order's lines): the totals follow,
+        once per order."""
+        from addons.purchase.services.orders import recompute
+
+        orders = {id(o): o for o in (line._parent(env) for line in changes.deleted) if o}
+        for order in orders.values():
+            if order not in env.session.deleted:
+                recompute(env, order)
+
     def __on_write__(self, env: Any, changed: set[str]) -> None:
         """Quantity, price or tax changed: the order's totals follow."""
         if changed & {"quantity", "price_unit", "tax_id"}:

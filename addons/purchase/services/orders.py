@@ -134,7 +134,10 @@ def recompute(env: Env, order: Any) -> None:
         env.session.get(env["res.currency"], order.currency_id) if order.currency_id else None
     )
     untaxed = tax = total = Decimal(0)
+    gone = env.session.deleted  # lines deleted in this flush still sit in the collection
     for line in order.lines:
+        if line in gone:
+            continue
         if line.quantity <= 0:
             raise ValidationError(_("Quantity: must be greater than zero"), field="quantity")
         if line.price_unit < 0:

@@ -133,3 +133,36 @@ def test_confirmed_order_amounts_are_locked_and_cancel_needs_reason(purchase_ins
         assert states == {"cancelled"}
         with pytest.raises(WorkflowError):
             workflow.fire(env, order, "confirm")
+
+
+def test_removing_a_draft_line_updates_the_order_totals(purchase_instance):
+    """A line deleted on its own (API DELETE) or dropped from the order's lines (API PATCH,
+    form) takes its amounts with it: the totals never keep a line that is gone."""
+    ids = make_goods(purchase_instance)
+    with purchase_instance.unit(ids["buyer"]) as env:
+        order = po.create_order(
+            env,
+            ids["supplier"],
+            [
+                {"product_id": ids["products"][0], "quantity": "10"},
+                {"product_id": ids["products"][1], "quantity": "20"},
+                {"product_id": ids["products"][1], "quantity": "30"},
+            ],
+        )
+        order_id = order.id
+        first, second, third = (line.id for line in order.lines)
+    with purchase_instance.unit(ids["buyer"]) as env:
+        env.session.delete(env.session.get(env["purchase.order.line"], third))
+        env.session.flush()
+        order = env.session.get(env["purchase.order"], order_id)
+        assert order.amount_untaxed == Decimal("285.00")  # (10 + 20) × 9.50
+    with purchase_instance.unit(ids["buyer"]) as env:
+        order = env.session.get(env["purchase.order"], order_id)
+        order.lines = [line for line in order.lines if line.id == first]
+        env.session.flush()
+        assert order.amount_untaxed == Decimal("95.00")
+        assert order.amount_total == Decimal("107.35")
+    with purchase_instance.unit(ids["buyer"], readonly=True) as env:
+        order = env.session.get(env["purchase.order"], order_id)
+        assert [line.id for line in order.lines] == [first] and second != first
+        assert order.amount_total == Decimal("107.35")

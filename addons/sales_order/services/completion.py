@@ -174,8 +174,12 @@ def lines_flushed(env: Env, changes: Changes) -> None:
             if line.tax is None and line.tax_id is not None:
                 line.tax = session.get(Tax, line.tax_id)  # identity map: no query
     for line in changes.deleted:
-        if line.order is not None:
-            touched[id(line.order)] = line.order
+        # a line dropped from its order's lines has lost ``order`` but keeps ``order_id``
+        order = line.order
+        if order is None and line.order_id is not None:
+            order = session.get(env["sale.order"], line.order_id)
+        if order is not None:
+            touched[id(order)] = order
     for line in changes.changed:
         if _amounts_changed(line):
             order = line.order

@@ -49,7 +49,11 @@ def compute_order(env: Env, order: Any) -> None:
     """
     currency = order.currency
     untaxed = tax = total = Decimal(0)
+    # lines deleted in this flush still sit in the collection
+    gone = env.session.deleted if env is not None else ()
     for line in order.lines:
+        if line in gone:
+            continue
         compute_line(line, currency)
         untaxed += line.price_subtotal
         tax += line.price_tax

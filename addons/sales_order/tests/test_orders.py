@@ -232,3 +232,38 @@ def test_line_unit_smaller_than_the_product_unit_keeps_an_exact_price(world: Wor
         assert line.price_unit == Decimal("10.00")  # 120 / 12, not 120 × 0.08
         assert line.cost_price == Decimal("5.00")
         assert line.price_subtotal == Decimal("60.00")
+
+
+def test_removing_a_draft_line_updates_the_order_totals(make_instance) -> None:
+    """A line dropped from the order's lines (what the form and an API PATCH do) or deleted on
+    its own takes its amounts with it; the totals never keep a line that is gone."""
+    from decimal import Decimal as D
+
+    instance = make_instance(["sales_order"])
+    with instance.unit(None, su=True) as env:
+        partner = env["res.partner"](name="Acme", is_customer=True)
+        tea = env["product.product"](
+            name="Tea", list_price=D("10.00"), uom_id=env.ref("base.uom_unit").id
+        )
+        env.session.add_all([partner, tea])
+        env.session.flush()
+        Order, Line = env["sale.order"], env["sale.order.line"]
+        order = Order(
+            partner_id=partner.id,
+            lines=[Line(product_id=tea.id, quantity=D(n)) for n in (1, 2, 4)],
+        )
+        env.session.add(order)
+        env.session.flush()
+        order_id, last = order.id, order.lines[2].id
+        assert order.amount_untaxed == D("70.00")
+    with instance.unit(None, su=True) as env:
+        env.session.delete(env.session.get(env["sale.order.line"], last))
+        env.session.flush()
+        assert env.session.get(env["sale.order"], order_id).amount_untaxed == D("30.00")
+    with instance.unit(None, su=True) as env:
+        order = env.session.get(env["sale.order"], order_id)
+        order.lines = [order.lines[0]]
+        env.session.flush()
+    with instance.unit(None, su=True, readonly=True) as env:
+        order = env.session.get(env["sale.order"], order_id)
+        assert len(order.lines) == 1 and order.amount_untaxed == D("10.00")
