@@ -30,10 +30,23 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _pick(page: Any, field_id: str, text: str) -> None:
-    page.fill(f"#{field_id}", "")
-    page.type(f"#{field_id}", text)
-    picker = page.locator(f"#{field_id}").locator("xpath=ancestor::*[@data-sp-picker][1]")
-    picker.locator("[data-sp-pick]", has_text=text).first.click()
+    """Type into a picker and choose the match, as a user would: the floating list closes
+    when the page scrolls (a new line scrolled into view), so type again if it went."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    field = page.locator(f"#{field_id}")
+    field.scroll_into_view_if_needed()
+    picker = field.locator("xpath=ancestor::*[@data-sp-picker][1]")
+    item = picker.locator("[data-sp-pick]", has_text=text).first
+    for _attempt in range(3):
+        page.fill(f"#{field_id}", "")
+        page.type(f"#{field_id}", text)
+        try:
+            item.wait_for(state="visible", timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
+    item.click()
 
 
 def test_a_clerk_sees_prices_and_totals_before_save_in_both_languages(
@@ -151,9 +164,7 @@ def test_keyboard_steps_through_the_list_saves_discards_and_shows_its_help(
         expect(help_box).to_contain_text("保存")
         _shot(page, "shortcuts-zh_CN")
         # Esc closes it once it has opened (and taken the focus)
-        page.wait_for_function(
-            "document.activeElement && document.activeElement.id === 'sp-shortcuts'"
-        )
+        expect(help_box).to_be_focused()
         page.keyboard.press("Escape")
         expect(help_box).to_be_hidden()
         context.close()
