@@ -110,6 +110,11 @@ def revoke_own_api_key(env: Env, key_id: int) -> Any:
         row = env.session.get(ApiKey, key_id)
     if row is None or row.user_id != env.uid:
         raise NotFound(_("API key #%(id)s does not exist", id=key_id))
+    return revoke(env, row)
+
+
+def revoke(env: Env, row: Any) -> Any:
+    """Revoke ``row`` (once; a revoked key stays revoked) after the caller checked who may."""
     if row.revoked_at is None:
         system_write(env.session, row)
         row.revoked_at = utcnow()

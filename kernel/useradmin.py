@@ -16,12 +16,11 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from kernel import apikeys
 from kernel.env import Env
 from kernel.errors import NotFound, ValidationError
-from kernel.fields import utcnow
 from kernel.i18n import _
 from kernel.passwords import hash_password
-from kernel.security import system_write
 
 ADMIN_GROUP = "kernel.group_admin"
 BASE_GROUP = "kernel.group_user"
@@ -283,8 +282,4 @@ def revoke_api_key(env: Env, user_id: int, key_id: int) -> Any:
     row = env.session.get(ApiKey, key_id)
     if row is None or row.user_id != user_id:
         raise NotFound(_("API key #%(id)s does not exist", id=key_id))
-    if row.revoked_at is None:
-        system_write(env.session, row)
-        row.revoked_at = utcnow()
-        env.session.flush()
-    return row
+    return apikeys.revoke(env, row)

@@ -365,10 +365,10 @@ def _partners(env: Any) -> list[tuple[int, str]]:
 
 
 def _currency(env: Any) -> str:
-    from addons.base.services.company import main_company
+    from addons.base.services.company import company_currency
 
-    company = main_company(env)
-    return str(company.currency.code) if company is not None and company.currency else ""
+    currency = company_currency(env)
+    return str(currency.code) if currency is not None else ""
 
 
 @get("/accounting/reports/{name:str}", name="accounting_report")

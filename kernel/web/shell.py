@@ -19,6 +19,7 @@ from kernel.apikeys import create_own_api_key, own_api_keys, revoke_own_api_key
 from kernel.errors import ValidationError
 from kernel.i18n import SUPPORTED_LOCALES, _, normalize_locale, text_of
 from kernel.passwords import hash_password
+from kernel.useradmin import check_password
 from kernel.web.auth import authenticate, client_address, safe_next, secure_cookies
 from kernel.web.context import (
     LANG_COOKIE,
@@ -172,9 +173,6 @@ def _preferences_save(request: Request[Any, Any, Any], form: dict[str, Any]) -> 
     return Response("", status_code=303, headers={"Location": "/account/preferences"})
 
 
-MIN_PASSWORD = 8
-
-
 @post("/account/password", name="password_change")
 async def password_change(request: Request[Any, Any, Any]) -> Response[Any]:
     form = await _form(request)
@@ -196,12 +194,11 @@ def _password_change(request: Request[Any, Any, Any], form: dict[str, Any]) -> R
         errors["current_password"] = (
             checked.message if status == 429 else _("The current password is not correct.")
         )
-    if len(new) < MIN_PASSWORD:
-        errors["new_password"] = _(
-            "The new password needs at least %(n)s characters.", n=MIN_PASSWORD
-        )
-    elif new != confirm:
-        errors["confirm_password"] = _("The two new passwords differ.")
+    try:
+        check_password(new, confirm)
+    except ValidationError as exc:  # the same rule as Settings → Users and the CLI
+        key = "new_password" if "password" in exc.fields else "confirm_password"
+        errors[key] = exc.message
     if not errors:
         with unit_for(request) as env, env.sudo("a user changes their own password"):
             env.user.password_hash = hash_password(new)

@@ -232,9 +232,7 @@ def number(value: Any, digits: int | None = None) -> str:
     if dec is None:
         return ""
     if digits is not None:
-        dec = dec.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(dec, format=pattern, locale=i18n.babel_locale())
+        return i18n.format_amount(dec, digits)
     return format_decimal(dec, locale=i18n.babel_locale())
 
 

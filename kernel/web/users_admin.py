@@ -23,6 +23,7 @@ from kernel import useradmin
 from kernel.env import Env
 from kernel.errors import ValidationError
 from kernel.i18n import _
+from kernel.web.api.account import key_json
 from kernel.web.context import flash, instance_of, principal, unit_for
 from kernel.web.sessions import revoke_user_sessions
 from kernel.web.templating import render
@@ -477,17 +478,6 @@ async def api_user_unlock(request: Request[Any, Any, Any], user_id: FromPath[int
     return await _run(act)
 
 
-def _key_json(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "name": row.name,
-        "prefix": row.prefix,
-        "created_at": _when(row.created_at),
-        "last_used_at": _when(row.last_used_at),
-        "revoked_at": _when(row.revoked_at),
-    }
-
-
 @get(
     "/api/v1/_users/{user_id:int}/api-keys",
     name="api.users.keys",
@@ -499,7 +489,7 @@ async def api_user_keys(request: Request[Any, Any, Any], user_id: FromPath[int])
         with unit_for(request, readonly=True) as env:
             env.check("res.user", "write")
             useradmin.user(env, user_id)
-            return _json({"items": [_key_json(k) for k in useradmin.api_keys_of(env, user_id)]})
+            return _json({"items": [key_json(k) for k in useradmin.api_keys_of(env, user_id)]})
 
     return await _run(read)
 
@@ -517,7 +507,7 @@ async def api_user_revoke_key(
 ) -> Response[Any]:
     def act() -> Response[Any]:
         with unit_for(request) as env:
-            return _json(_key_json(useradmin.revoke_api_key(env, user_id, key_id)))
+            return _json(key_json(useradmin.revoke_api_key(env, user_id, key_id)))
 
     return await _run(act)
 

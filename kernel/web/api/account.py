@@ -23,7 +23,9 @@ PREFIX = "/api/v1/_account/api-keys"
 TAGS = ["Account"]
 
 
-def _as_json(row: Any) -> dict[str, Any]:
+def key_json(row: Any) -> dict[str, Any]:
+    """An API key as JSON: everything but the key itself (never readable after creation)."""
+
     def when(value: Any) -> str | None:
         return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
@@ -41,7 +43,7 @@ def _as_json(row: Any) -> dict[str, Any]:
 async def list_keys(request: Request[Any, Any, Any]) -> Response[Any]:
     def work() -> list[dict[str, Any]]:
         with unit_for(request, readonly=True) as env:
-            return [_as_json(row) for row in own_api_keys(env)]
+            return [key_json(row) for row in own_api_keys(env)]
 
     return Response({"items": await anyio.to_thread.run_sync(work)})
 
@@ -60,7 +62,7 @@ async def create_key(request: Request[Any, Any, Any]) -> Response[Any]:
     def work() -> dict[str, Any]:
         with unit_for(request) as env:
             row, key = create_own_api_key(env, name)
-            return {**_as_json(row), "key": key}
+            return {**key_json(row), "key": key}
 
     return Response(await anyio.to_thread.run_sync(work), status_code=201)
 
@@ -74,7 +76,7 @@ async def create_key(request: Request[Any, Any, Any]) -> Response[Any]:
 async def revoke_key(request: Request[Any, Any, Any], key_id: FromPath[int]) -> Response[Any]:
     def work() -> dict[str, Any]:
         with unit_for(request) as env:
-            return _as_json(revoke_own_api_key(env, key_id))
+            return key_json(revoke_own_api_key(env, key_id))
 
     return Response(await anyio.to_thread.run_sync(work))
 
