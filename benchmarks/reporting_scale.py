@@ -64,11 +64,12 @@ def database(url: str, name: str, keep: bool, reuse: bool) -> Iterator[str]:
         isolation_level="AUTOCOMMIT",
     )
     with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-        if exists.first() is not None and not reuse:
+        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        exists = found.first() is not None
+        if exists and not reuse:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            exists = None
-        if not reuse or exists is None:
+            exists = False
+        if not exists:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield parsed.set(database=name).render_as_string(hide_password=False)
@@ -308,7 +309,9 @@ def measure_list(instance: Any, uid: int, runs: int, requests: int = 20) -> dict
     }
 
 
-def run(url: str, n_orders: int, n_lines: int, runs: int, keep: bool, reuse: bool) -> dict:
+def run(
+    url: str, n_orders: int, n_lines: int, runs: int, keep: bool, reuse: bool
+) -> dict[str, Any]:
     report: dict[str, Any] = {"orders": n_orders, "lines_per_order": n_lines}
     report["load_before"] = os.getloadavg()
     with database(url, os.environ.get("SUANPAN_SCALE_DB", DB_NAME), keep, reuse) as db:

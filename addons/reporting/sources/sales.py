@@ -130,10 +130,11 @@ def register_views(register: Callable[..., None]) -> None:
 
 @hookimpl
 def register_routes(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.board_routes import ROUTES as BOARD_ROUTES
     from addons.reporting.analyses.routes import ROUTES
     from addons.reporting.forecast.routes import ROUTES as FORECAST_ROUTES
 
-    for handler in [*ROUTES, *FORECAST_ROUTES]:
+    for handler in [*ROUTES, *BOARD_ROUTES, *FORECAST_ROUTES]:
         register(handler)
 
 
@@ -154,6 +155,14 @@ def register_menus(register: Callable[..., None]) -> None:
         "/reporting/cycle",
         parent="reporting.sales",
         sequence=3,
+        group="sales_order.group_user",
+    )
+    register(
+        "reporting.sales.tracking",
+        _("Tracking board"),
+        "/reporting/tracking",
+        parent="reporting.sales",
+        sequence=5,
         group="sales_order.group_user",
     )
     register(
