@@ -11,13 +11,21 @@ if TYPE_CHECKING:
 def register(parts: AddonParts) -> None:
     from addons.mrp import hooks, hookspecs, sale_hooks
     from addons.mrp.models.bom import Bom, BomByproduct, BomLine
+    from addons.mrp.models.genealogy import LotGenealogy
     from addons.mrp.models.product import ProductMrp
     from addons.mrp.models.production import Production, ProductionComponent
+    from addons.mrp.models.quality import (
+        BomQuality,
+        ProductionQuality,
+        QualityCheck,
+        QualityPoint,
+    )
     from addons.mrp.workflow import PRODUCTION_WORKFLOW
     from kernel.i18n import _
     from kernel.workflow import MilestoneDef, WorkflowExtension
 
     parts.model(ProductMrp, Bom, BomLine, BomByproduct, Production, ProductionComponent)
+    parts.model(QualityPoint, BomQuality, QualityCheck, ProductionQuality, LotGenealogy)
     parts.workflow(PRODUCTION_WORKFLOW)
     parts.hookspec(hookspecs)
     parts.plugin(hooks)

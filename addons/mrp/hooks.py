@@ -62,6 +62,9 @@ def register_form_panels(register: Any) -> None:
     from addons.mrp.services.structure import render_structure
 
     register("mrp.bom_structure", "mrp.bom", render_structure)
+    from addons.mrp.services.genealogy_panel import render_genealogy
+
+    register("mrp.lot_genealogy", "stock.lot", render_genealogy)
 
 
 @hookimpl

@@ -37,6 +37,15 @@ def mrp_production_cancelled(env: Env, production: Any) -> None:
     ``produced`` milestone) can stop waiting for it. Return value is ignored."""
 
 
+@hookspec
+def mrp_quality_check_failed(env: Env, production: Any, check: Any) -> None:
+    """An inspection of ``production`` found failed units (``check.qty_failed``, in the
+    order's unit; ``check.failed_action`` says whether they will be scrapped or reworked
+    when the order is finished). Called inside the transaction recording the inspection:
+    raising refuses it. Sales raises a ``quality`` exception on the order being made for.
+    Return value is ignored."""
+
+
 # --- Typed calls ------------------------------------------------------------
 
 
@@ -53,3 +62,6 @@ class MrpHooks(HookFacade):
 
     def mrp_production_cancelled(self, *, env: Env, production: Any) -> None:
         self._hook.mrp_production_cancelled(env=env, production=production)
+
+    def mrp_quality_check_failed(self, *, env: Env, production: Any, check: Any) -> None:
+        self._hook.mrp_quality_check_failed(env=env, production=production, check=check)

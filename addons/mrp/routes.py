@@ -19,4 +19,25 @@ async def production_pdf(
     return await serve_pdf(request, "mrp.production", production_id, render_production_pdf)
 
 
-ROUTES: list[Any] = [production_pdf]
+@get(
+    "/api/v1/mrp/lots/{lot_id:int}/genealogy",
+    name="mrp.api.lot_genealogy",
+    tags=["Manufacturing"],
+)
+async def lot_genealogy(request: Request[Any, Any, Any], lot_id: FromPath[int]) -> Response[Any]:
+    """A lot's genealogy: ``made_from`` (the lots it was made from, level by level, each with
+    the quantity consumed) and ``used_in`` (the lots made from it)."""
+    import anyio.to_thread
+
+    from addons.mrp.services.lots import genealogy_json
+    from kernel.web.context import unit_for
+
+    def work() -> Response[Any]:
+        with unit_for(request, readonly=True) as env:
+            env.check("mrp.lot.genealogy", "read")
+            return Response(content=genealogy_json(env, lot_id), media_type="application/json")
+
+    return await anyio.to_thread.run_sync(work)
+
+
+ROUTES: list[Any] = [production_pdf, lot_genealogy]

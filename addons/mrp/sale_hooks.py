@@ -5,6 +5,11 @@ makes the order expect the ``produced`` milestone; the milestone is reached once
 none of the order's production orders is open any more. The sales user who
 approved the order need not be a production user, and the production user who
 finishes an order need not be a seller: both updates are made under ``sudo``.
+
+A failed inspection of a production order made for a sales order raises a
+``quality`` exception on the order, for the sales managers; cancelling the sales
+order cancels its production orders that are not done, releasing their
+reservations, in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from kernel import hookimpl, workflow
 if TYPE_CHECKING:
     from kernel.env import Env
 
-OPEN = ("draft", "confirmed", "in_progress")
+OPEN = ("draft", "confirmed", "in_progress", "quality")
 
 
 def _order(env: Env, production: Any) -> Any:
@@ -51,7 +56,7 @@ def _settle(env: Env, production: Any) -> None:
         return
     with env.sudo("the order being made for reports its production"):
         order = _order(env, production)
-        if order is not None:
+        if order is not None and order.state != "cancelled":
             workflow.reach_milestone(env, order, "produced", addon="mrp", note=production.name)
 
 
@@ -63,6 +68,56 @@ def mrp_production_done(env: Env, production: Any) -> None:
 @hookimpl
 def mrp_production_cancelled(env: Env, production: Any) -> None:
     _settle(env, production)
+
+
+@hookimpl
+def mrp_quality_check_failed(env: Env, production: Any, check: Any) -> None:
+    """A failed inspection is a ``quality`` exception on the sales order being made for."""
+    from addons.mrp.models.quality import FAILED_ACTIONS
+    from addons.sales_order.services.exceptions import report_exception
+    from kernel.i18n import _, text_of
+
+    with env.sudo("a failed inspection is reported to the sales managers of the order"):
+        order = _order(env, production)
+        if order is None or order.state == "cancelled":
+            return
+        failed = format(check.qty_failed.normalize(), "f")
+        quantity = format(check.quantity.normalize(), "f")
+        text = text_of(
+            _(
+                "Production order %(production)s: %(failed)s of %(quantity)s %(product)s "
+                "failed inspection (%(action)s)",
+                production=production.name,
+                failed=failed,
+                quantity=quantity,
+                product=production.product.display_name(env),
+                action=text_of(dict(FAILED_ACTIONS)[check.failed_action]),
+            )
+        )
+        report_exception(
+            env,
+            order,
+            "quality",
+            text + (": " + check.note if check.note else ""),
+            "sales_order.group_manager",
+        )
+
+
+@hookimpl
+def sale_order_cancelled(env: Env, order: Any, reason: str) -> None:
+    """The order's production orders that are not done are cancelled with it."""
+    Production = env["mrp.production"]
+    with env.sudo("a cancelled sales order cancels the production raised for it"):
+        for production in env.session.scalars(
+            select(Production)
+            .where(
+                Production.origin_model == "sale.order",
+                Production.origin_id == order.id,
+                Production.state.in_(OPEN),
+            )
+            .order_by(Production.id)
+        ):
+            workflow.fire(env, production, "cancel", reason=reason or order.name)
 
 
 @hookimpl

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from addons.mrp.views_quality import FINISHED_LOTS, INSPECT, QUALITY_FIELDS, QUALITY_LINES
 from kernel.i18n import _
 from kernel.web.views import (
     Action,
@@ -49,7 +50,7 @@ SCRAP = Action(
         Param("reason", _("Reason"), required=False),
     ),
     group="mrp.group_user",
-    states=("confirmed", "in_progress", "done"),
+    states=("confirmed", "in_progress", "quality", "done"),
     help=_("Goods spoilt during production go to the scrap location; the order keeps their cost"),
 )
 
@@ -86,6 +87,7 @@ BOM = View(
                 ["product_id", "quantity", "uom_id", "cost_share"],
                 _("By-products"),
             ),
+            Lines("quality_points", ["sequence", "name", "instructions"], _("Inspection points")),
         ],
     ),
 )
@@ -137,6 +139,7 @@ PRODUCTION = View(
             Filter(
                 "ready", _("Ready to produce"), lambda env, M: M.component_status == "available"
             ),
+            Filter("quality", _("To inspect"), lambda env, M: M.state == "quality"),
             Filter("done", _("Done"), lambda env, M: M.state == "done"),
         ],
         group_by=["product_id", "state", "component_status"],
@@ -169,6 +172,7 @@ PRODUCTION = View(
                     "material_cost",
                     "unit_cost",
                     "scrap_cost",
+                    *QUALITY_FIELDS,
                 ],
             ),
             Section(_("Notes"), ["note", "cancel_reason"]),
@@ -187,12 +191,13 @@ PRODUCTION = View(
                 ],
                 _("Components"),
                 readonly=True,
-            )
+            ),
+            QUALITY_LINES,
         ],
-        readonly_states=("confirmed", "in_progress", "done", "cancelled"),
+        readonly_states=("confirmed", "in_progress", "quality", "done", "cancelled"),
         links=[Link(_("Print"), "/mrp/production/{id}/pdf")],
     ),
-    actions=[PRODUCE_PART, SCRAP],
+    actions=[PRODUCE_PART, SCRAP, INSPECT, FINISHED_LOTS],
 )
 
 PRODUCT_EXTENSION = ViewExtension(

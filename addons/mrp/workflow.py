@@ -1,7 +1,9 @@
 """The production order workflow.
 
 draft → confirmed (components reserved) → in progress (work started) → done
-(components consumed, product in stock); cancel releases what was reserved.
+(components consumed, product in stock); cancel releases what was reserved. An
+order whose bill has inspection points passes through the quality check
+(in progress → quality → done, see ``services/quality.py``).
 A confirmed order may be finished directly: a small shop does not clock in.
 """
 
@@ -36,6 +38,30 @@ def _on_start(env: Env, production: Any, move: Move) -> None:
     start(env, production)
 
 
+def _guard_inspect(env: Env, production: Any) -> Any:
+    from addons.mrp.services.quality import inspect_problems
+
+    return inspect_problems(env, production)
+
+
+def _guard_produce(env: Env, production: Any) -> Any:
+    from addons.mrp.services.quality import produce_problems
+
+    return produce_problems(env, production)
+
+
+def _before_produce(env: Env, production: Any, move: Move) -> None:
+    from addons.mrp.services.quality import before_produce
+
+    before_produce(env, production)
+
+
+def _after_produce(env: Env, production: Any, move: Move) -> None:
+    from addons.mrp.services.quality import after_produce
+
+    after_produce(env, production)
+
+
 def _on_produce(env: Env, production: Any, move: Move) -> None:
     from addons.mrp.services.production import produce
 
@@ -55,6 +81,7 @@ PRODUCTION_WORKFLOW = Workflow(
         State("draft", _("Draft")),
         State("confirmed", _("Confirmed")),
         State("in_progress", _("In progress")),
+        State("quality", _("Quality check")),
         State("done", _("Done"), kind="done"),
         State("cancelled", _("Cancelled"), kind="cancel"),
     ],
@@ -78,16 +105,25 @@ PRODUCTION_WORKFLOW = Workflow(
             style="secondary",
         ),
         Transition(
+            "inspect",
+            ("in_progress",),
+            "quality",
+            _("Send to quality check"),
+            group=USER,
+            guards=[_guard_inspect],
+        ),
+        Transition(
             "produce",
-            ("confirmed", "in_progress"),
+            ("confirmed", "in_progress", "quality"),
             "done",
             _("Mark as done"),
             group=USER,
-            actions=[_on_produce],
+            guards=[_guard_produce],
+            actions=[_before_produce, _on_produce, _after_produce],
         ),
         Transition(
             "cancel",
-            ("draft", "confirmed", "in_progress"),
+            ("draft", "confirmed", "in_progress", "quality"),
             "cancelled",
             _("Cancel"),
             group=USER,

@@ -23,6 +23,7 @@ PRODUCTION_STATES = [
     ("draft", _("Draft")),
     ("confirmed", _("Confirmed")),
     ("in_progress", _("In progress")),
+    ("quality", _("Quality check")),
     ("done", _("Done")),
     ("cancelled", _("Cancelled")),
 ]
@@ -32,7 +33,7 @@ COMPONENT_STATUS = [
     ("partial", _("Partly available")),
     ("available", _("Components available")),
 ]
-LOCKED_STATES = ("confirmed", "in_progress", "done", "cancelled")
+LOCKED_STATES = ("confirmed", "in_progress", "quality", "done", "cancelled")
 LOCKED_FIELDS = {"product_id", "bom_id", "quantity", "uom_id", "warehouse_id", "company_id"}
 
 

@@ -265,12 +265,20 @@ def produce(env: Env, production: Any) -> None:
     production_loc = virtual_location(env, "production").id
     outputs = [m for m in moves if m.location_id == production_loc]
     consumed = [m for m in moves if m.location_id != production_loc]
-    finished = [m for m in outputs if m.id == production.finished_move_id]
-    byproducts = [m for m in outputs if m.id != production.finished_move_id]
-    if not finished:
+    # the finished move, or its parts when it was split per lot or serial number
+    finished = [
+        m
+        for m in outputs
+        if m.id == production.finished_move_id or m.product_id == production.product_id
+    ]
+    byproducts = [m for m in outputs if m not in finished]
+    # failed units kept in production for a rework order share the cost (services/quality)
+    held = Decimal(getattr(production, "qty_rework", None) or 0)
+    if not finished and not held:
         raise ValidationError(_("this production order has nothing left to produce"))
     do_moves(env, consumed)
-    cost = sum((m.price_unit * m.product_qty for m in consumed), ZERO)
+    material = sum((m.price_unit * m.product_qty for m in consumed), ZERO)
+    cost = material + Decimal(getattr(production, "rework_cost", None) or 0)
     by_move = {m.id: m for m in consumed}
     Component = env["mrp.production.component"]
     components = list(
@@ -292,14 +300,16 @@ def produce(env: Env, production: Any) -> None:
         share = cost * shares.get(output.product_id, ZERO) / 100
         output.price_unit = (share / output.product_qty).quantize(MONEY, rounding=ROUND_HALF_UP)
         carried += output.price_unit * output.product_qty
-    move = finished[0]
-    move.price_unit = ((cost - carried) / move.product_qty).quantize(MONEY, rounding=ROUND_HALF_UP)
+    made = sum((m.product_qty for m in finished), ZERO)
+    unit_cost = ((cost - carried) / (made + held)).quantize(MONEY, rounding=ROUND_HALF_UP)
+    for move in finished:
+        move.price_unit = unit_cost
     do_moves(env, [*finished, *byproducts])
-    production.material_cost = cost.quantize(MONEY, rounding=ROUND_HALF_UP)
-    production.unit_cost = move.price_unit
-    production.qty_produced = (
-        production.quantity * move.product_qty / production.product_qty
-    ).quantize(MONEY, rounding=ROUND_HALF_UP)
+    production.material_cost = material.quantize(MONEY, rounding=ROUND_HALF_UP)
+    production.unit_cost = unit_cost
+    production.qty_produced = (production.quantity * made / production.product_qty).quantize(
+        MONEY, rounding=ROUND_HALF_UP
+    )
     production.date_done = utcnow()
     if production.date_start is None:
         production.date_start = production.date_done

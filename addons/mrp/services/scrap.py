@@ -23,7 +23,7 @@ from kernel.i18n import _
 if TYPE_CHECKING:
     from kernel.env import Env
 
-SCRAP_STATES = ("confirmed", "in_progress", "done")
+SCRAP_STATES = ("confirmed", "in_progress", "quality", "done")
 
 
 def scrappable(env: Env, production: Any) -> list[tuple[int, str]]:
@@ -33,8 +33,16 @@ def scrappable(env: Env, production: Any) -> list[tuple[int, str]]:
     return [(pid, products[pid].display_name(env)) for pid in dict.fromkeys(ids)]
 
 
-def scrap(env: Env, production: Any, product_id: int, quantity: Decimal, reason: str = "") -> Any:
-    """Scrap ``quantity`` (product unit) of a component or of the product; returns the move."""
+def scrap(
+    env: Env,
+    production: Any,
+    product_id: int,
+    quantity: Decimal,
+    reason: str = "",
+    lot_id: int | None = None,
+) -> Any:
+    """Scrap ``quantity`` (product unit) of a component or of the product (of ``lot_id`` when
+    given: a failed serial number, not the oldest one in stock); returns the move."""
     if production.state not in SCRAP_STATES:
         raise ValidationError(
             _("only confirmed, started or finished production orders record scrap"),
@@ -62,19 +70,28 @@ def scrap(env: Env, production: Any, product_id: int, quantity: Decimal, reason:
         company_id=production.company_id,
         origin_model=ORIGIN,
         origin_id=production.id,
+        lot_id=lot_id,
     )
     env.session.add(move)
     env.session.flush()
     do_moves(env, [move])
+    record_scrap(env, production, move)
+    return move
+
+
+def record_scrap(env: Env, production: Any, move: Any) -> None:
+    """The order keeps what a done scrap move cost (and the quantity, on a component line).
+
+    Also used for failed finished units that go straight from production to the scrap
+    location (:mod:`addons.mrp.services.quality`)."""
     value = (move.price_unit * move.product_qty).quantize(Decimal("0.0001"), ROUND_HALF_UP)
     production.scrap_cost = (production.scrap_cost or Decimal(0)) + value
     Component = env["mrp.production.component"]
     line = env.session.scalar(
         select(Component).where(
-            Component.production_id == production.id, Component.product_id == product_id
+            Component.production_id == production.id, Component.product_id == move.product_id
         )
     )
     if line is not None:
         line.scrapped_qty = (line.scrapped_qty or Decimal(0)) + move.product_qty
     env.session.flush()
-    return move
