@@ -321,7 +321,8 @@ def _divert_to_scrap(env: Env, production: Any, quantity: Decimal) -> list[Any]:
             move = split_move(env, move, move.product_qty - left)
             env.session.add(move)
         move.location_dest_id = scrap_location.id
-        move.reference = f"{production.name} {text_of(_('failed inspection'))}"[:128]
+        label = text_of(_("failed inspection"))
+        move.reference = (production.name + " " + label)[:128]
         left -= move.product_qty
         diverted.append(move)
     env.session.flush()
