@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from kernel import Quantity, _, info, many2one, model
@@ -26,6 +26,12 @@ class LotGenealogy:
         ForeignKey("mrp_production.id", ondelete="CASCADE"),
         index=True,
         info=info(_("Production order"), readonly=True),
+    )
+    reference: Mapped[str] = mapped_column(
+        String(32), default="", info=info(_("Production order number"), readonly=True)
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("res_company.id"), nullable=True, index=True, info=info(_("Company"))
     )
     produced_lot_id: Mapped[int] = mapped_column(
         ForeignKey("stock_lot.id"), index=True, info=info(_("Produced lot"), readonly=True)

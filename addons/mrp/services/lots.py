@@ -254,6 +254,8 @@ def record_genealogy(env: Env, production: Any, produced: list[tuple[int, Decima
     rows = [
         {
             "production_id": production.id,
+            "reference": production.name,
+            "company_id": production.company_id,
             "produced_lot_id": lot,
             "consumed_lot_id": consumed_lot,
             "quantity": (used * qty / total).quantize(QTY, rounding=ROUND_HALF_UP),
@@ -277,7 +279,6 @@ def trace(env: Env, lot_id: int, direction: str = "up") -> list[list[dict[str, A
     Genealogy = env["mrp.lot.genealogy"]
     Lot = env["stock.lot"]
     Product = env["product.product"]
-    Production = env["mrp.production"]
     if direction == "up":
         near, far = Genealogy.produced_lot_id, Genealogy.consumed_lot_id
     else:
@@ -287,10 +288,9 @@ def trace(env: Env, lot_id: int, direction: str = "up") -> list[list[dict[str, A
     frontier = {lot_id}
     while frontier and len(levels) < MAX_LEVELS:
         rows = env.session.execute(
-            select(near, far, Genealogy.quantity, Lot.name, Product, Production.name)
+            select(near, far, Genealogy.quantity, Lot.name, Product, Genealogy.reference)
             .join(Lot, Lot.id == far)
             .join(Product, Product.id == Lot.product_id)
-            .join(Production, Production.id == Genealogy.production_id)
             .where(near.in_(frontier))
             .order_by(near, far)
         ).all()
