@@ -109,11 +109,12 @@ def set_finished_lots(env: Env, production: Any, text: str) -> Any:
 def _lots(env: Env, product_id: int, names: list[str], serial: bool) -> dict[str, int]:
     """Lots by name, created when missing (one read, one insert); a serial number is new."""
     Lot = env["stock.lot"]
-    found = dict(
-        env.session.execute(
+    found: dict[str, int] = {
+        name: lot_id
+        for name, lot_id in env.session.execute(
             select(Lot.name, Lot.id).where(Lot.product_id == product_id, Lot.name.in_(names))
-        ).all()
-    )
+        )
+    }
     if serial and found:
         raise ValidationError(
             _(
@@ -126,11 +127,10 @@ def _lots(env: Env, product_id: int, names: list[str], serial: bool) -> dict[str
     if missing:
         env.check("stock.lot", "create")
         env.session.execute(insert(Lot), [{"product_id": product_id, "name": n} for n in missing])
-        found.update(
-            env.session.execute(
-                select(Lot.name, Lot.id).where(Lot.product_id == product_id, Lot.name.in_(missing))
-            ).all()
-        )
+        for name, lot_id in env.session.execute(
+            select(Lot.name, Lot.id).where(Lot.product_id == product_id, Lot.name.in_(missing))
+        ):
+            found[name] = lot_id
     return {n: int(found[n]) for n in names}
 
 

@@ -293,14 +293,15 @@ def before_produce(env: Env, production: Any) -> None:
             pending["scrap"] = scrap_qty
             if production.origin_model:
                 # what was ordered is still needed: make (or buy) the scrapped units again
-                StockHooks(env).stock_replenish(
-                    env=env,
-                    product_id=production.product_id,
-                    warehouse_id=int(production.warehouse_id),
-                    quantity=scrap_qty,
-                    origin_model=production.origin_model,
-                    origin_id=production.origin_id,
-                )
+                with env.sudo("scrapped units are made again for the document they serve"):
+                    StockHooks(env).stock_replenish(
+                        env=env,
+                        product_id=production.product_id,
+                        warehouse_id=int(production.warehouse_id),
+                        quantity=scrap_qty,
+                        origin_model=production.origin_model,
+                        origin_id=production.origin_id,
+                    )
     assign_finished_lots(env, production)
     if pending.get("scrap"):
         pending["scrap_moves"] = _divert_to_scrap(env, production, pending["scrap"])
