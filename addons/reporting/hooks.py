@@ -12,9 +12,10 @@ HERE = Path(__file__).parent
 
 @hookimpl
 def register_routes(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.dashboard_routes import ROUTES as DASHBOARD_ROUTES
     from addons.reporting.routes import ROUTES
 
-    for handler in ROUTES:
+    for handler in [*ROUTES, *DASHBOARD_ROUTES]:
         register(handler)
 
 
@@ -33,6 +34,8 @@ def register_menus(register: Callable[..., None]) -> None:
     from kernel.i18n import _
 
     register("reporting", _("Reporting"), "/reporting", sequence=80, group="base.group_user")
+    # each role's entry is added by the part of its addon (dashboards.register_menu)
+    register("reporting.dashboards", _("Dashboards"), None, parent="reporting", sequence=5)
     register(
         "reporting.pivots",
         _("Pivot analysis"),

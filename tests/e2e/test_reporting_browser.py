@@ -121,3 +121,59 @@ def test_forecast_chart_in_both_languages(make_instance: MakeInstance) -> None:
             assert not problems, problems
             context.close()
         browser.close()
+
+
+def test_dashboard_and_tracking_board_in_both_languages(make_instance: MakeInstance) -> None:
+    """The sales manager's dashboard (figures, two charts, alerts) and the tracking board,
+    with money, numbers and dates in the user's language."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from addons.reporting.tests.test_board import build_board
+    from kernel.testing import make_user
+    from kernel.web.sessions import create_session
+
+    require_chromium()
+    book, ids = build_board(make_instance)
+    manager = make_user(book.instance, "chief", ["sales_order.group_manager"])
+    with book.instance.unit(None, su=True) as env:
+        env.get("res.user", manager).name = "Wang Fang"
+    with serve(book.instance) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for lang, words in (
+            ("en", ("Sales manager dashboard", "Late deliveries", "As of Dec")),
+            ("zh_CN", ("销售经理看板", "延迟交付", "年")),
+        ):
+            book.speak(manager, lang)
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            sid = create_session(book.instance, manager)
+            context.add_cookies([{"name": "suanpan_session", "value": sid, "url": base}])
+            page = context.new_page()
+            problems: list[str] = []
+            _watch(page, base, problems)
+            page.goto(base + "/reporting/dashboard/sales")
+            for i in (1, 2):
+                expect(page.locator(f"#sp-chart-{i}[data-sp-chart-ready='1']")).to_be_visible()
+                assert page.locator(f"#sp-chart-{i} svg path").count() > 2
+            main = page.locator(".sp-role-dashboard")
+            for word in words:
+                expect(main).to_contain_text(word)
+            # four open orders, two late; the order past its requested date is listed
+            expect(page.locator(".sp-figure").filter(has_text="4")).not_to_have_count(0)
+            late = page.locator("[data-alert='reporting.late_deliveries']")
+            expect(late.locator(f"a[href='/app/sales/orders/{ids['overdue']}']")).to_be_visible()
+            path = artifact(f"reporting-dashboard-{lang}.png", default=DEFAULT_ARTIFACTS)
+            if path:
+                page.screenshot(path=path, full_page=True)
+            # the tracking board, late orders only, from the figure's link
+            page.locator(".sp-figure a[href='/reporting/tracking?late=1']").click()
+            page.wait_for_url("**/reporting/tracking?late=1")
+            expect(page.locator(".sp-board-orders tbody tr")).to_have_count(2)
+            expect(page.locator(".sp-late-rule")).to_contain_text("90")
+            path = artifact(f"reporting-board-{lang}.png", default=DEFAULT_ARTIFACTS)
+            if path:
+                page.screenshot(path=path, full_page=True)
+            page.locator(f"a[href='/app/sales/orders/{ids['slow']}']").click()
+            page.wait_for_url(f"**/app/sales/orders/{ids['slow']}")
+            assert not problems, problems
+            context.close()
+        browser.close()

@@ -39,6 +39,16 @@ def _figures(rows: list[tuple[Any, str, str | None]], link: str, label: Any) -> 
     ).format(body, link, text_of(label))
 
 
+def _open(role: str) -> Markup:
+    """The link to the role's dashboard page."""
+    from addons.reporting.analyses.dashboards import ROLES
+
+    return Markup(
+        '<br><a class="small fw-semibold" href="/reporting/dashboard/{}">'
+        '<i class="bi bi-speedometer2" aria-hidden="true"></i> {}</a>'
+    ).format(role, text_of(ROLES[role].title))
+
+
 def _pct(value: Any) -> str:
     return "—" if value is None else f"{number(value, 1)}%"
 
@@ -54,7 +64,7 @@ def render_warehouse(env: Env, today: dt.date | None = None) -> Markup:
         (_("Turnover (90 days)"), "—" if a.turnover is None else number(a.turnover, 2), None),
         (_("Slow movers"), str(slow), "text-warning" if slow else None),
     ]
-    return _figures(rows, "/reporting/inventory", _("Inventory analysis"))
+    return _figures(rows, "/reporting/inventory", _("Inventory analysis")) + _open("warehouse")
 
 
 def render_purchasing(env: Env, today: dt.date | None = None) -> Markup:
@@ -70,7 +80,7 @@ def render_purchasing(env: Env, today: dt.date | None = None) -> Markup:
         (_("Supplier on-time rate"), _pct(rate), None),
         (_("Late purchase orders"), str(late), "text-danger" if late else None),
     ]
-    return _figures(rows, "/reporting/purchase", _("Purchase analysis"))
+    return _figures(rows, "/reporting/purchase", _("Purchase analysis")) + _open("purchasing")
 
 
 def render_sales_manager(env: Env, today: dt.date | None = None) -> Markup:
@@ -90,4 +100,18 @@ def render_sales_manager(env: Env, today: dt.date | None = None) -> Markup:
     extra = Markup('<br><a class="small" href="/reporting/forecast">{}</a>').format(
         text_of(_("Demand forecast"))
     )
-    return _figures(rows, "/reporting/delivery", _("Delivery performance")) + extra
+    return _figures(rows, "/reporting/delivery", _("Delivery performance")) + extra + _open("sales")
+
+
+def render_finance(env: Env, today: dt.date | None = None) -> Markup:
+    from addons.reporting.analyses import finance_report
+
+    day = today or dt.date.today()
+    report = finance_report.compute(env, {"as_of": [day.isoformat()]}, "en")
+    totals, code = report.data["totals"], report.data["currency"]
+    overdue = totals["overdue"] or 0
+    rows: list[tuple[Any, str, str | None]] = [
+        (_("Receivables"), money(totals["total"] or 0, code), None),
+        (_("Overdue receivables"), money(overdue, code), "text-danger" if overdue else None),
+    ]
+    return _figures(rows, "/reporting/finance", _("Finance overview")) + _open("finance")

@@ -48,6 +48,9 @@ def register_routes(register: Callable[..., None]) -> None:
 
 @hookimpl
 def register_menus(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.dashboards import register_menu
+
+    register_menu(register, "finance")
     register("reporting.accounting", _("Accounting"), None, parent="reporting", sequence=40)
     register(
         "reporting.accounting.finance",
@@ -63,5 +66,17 @@ def register_menus(register: Callable[..., None]) -> None:
         "/reporting/pivot/accounting/entries",
         parent="reporting.accounting",
         sequence=10,
+        group="accounting.group_user",
+    )
+
+
+@hookimpl
+def register_dashboard_widgets(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.role_widgets import render_finance
+
+    register(
+        "reporting.finance",
+        _("Finance key figures"),
+        render_finance,
         group="accounting.group_user",
     )

@@ -46,6 +46,9 @@ def register_routes(register: Callable[..., None]) -> None:
 
 @hookimpl
 def register_menus(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.dashboards import register_menu
+
+    register_menu(register, "purchasing")
     register("reporting.purchase", _("Purchasing"), None, parent="reporting", sequence=30)
     register(
         "reporting.purchase.analysis",

@@ -140,6 +140,9 @@ def register_routes(register: Callable[..., None]) -> None:
 
 @hookimpl
 def register_menus(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.dashboards import register_menu
+
+    register_menu(register, "sales")
     register("reporting.sales", _("Sales"), None, parent="reporting", sequence=20)
     register(
         "reporting.sales.analysis",

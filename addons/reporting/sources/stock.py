@@ -18,6 +18,9 @@ def register_routes(register: Callable[..., None]) -> None:
 
 @hookimpl
 def register_menus(register: Callable[..., None]) -> None:
+    from addons.reporting.analyses.dashboards import register_menu
+
+    register_menu(register, "warehouse")
     register("reporting.stock", _("Inventory"), None, parent="reporting", sequence=25)
     register(
         "reporting.stock.inventory",

@@ -1,12 +1,18 @@
-/* Draws the chart of a report page from its <script type="application/json"> data.
+/* Draws the charts of a report page from their <script type="application/json"> data
+   (a holder's data-chart names its data block; sp-chart-data by default).
    Why a static file: the Content-Security-Policy forbids inline scripts. Values come
    as exact decimal strings; they become numbers only to be drawn. A click on a bar,
    point or slice opens the records it sums. */
 (function () {
   "use strict";
-  function draw() {
-    var holder = document.getElementById("sp-chart");
-    var source = document.getElementById("sp-chart-data");
+  function drawAll() {
+    var holders = document.querySelectorAll(".sp-chart");
+    for (var i = 0; i < holders.length; i += 1) {
+      var source = document.getElementById(holders[i].getAttribute("data-chart") || "sp-chart-data");
+      draw(holders[i], source);
+    }
+  }
+  function draw(holder, source) {
     if (!holder || !source || !window.echarts) { return; }
     var data = JSON.parse(source.textContent);
     var chart = window.echarts.init(holder, null, { locale: data.locale, renderer: "svg" });
@@ -53,8 +59,8 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
+    document.addEventListener("DOMContentLoaded", drawAll);
   } else {
-    draw();
+    drawAll();
   }
 }());

@@ -19,6 +19,10 @@ TODAY = NOW.date()
 
 @pytest.fixture
 def board(make_instance: MakeInstance) -> tuple[Book, dict[str, int]]:
+    return build_board(make_instance)
+
+
+def build_board(make_instance: MakeInstance) -> tuple[Book, dict[str, int]]:
     """Five closed orders approved 1–2 h after submission (p90 of that step: 2 h), then
     open ones: two waiting for approval (10 h and 1 h), two approved (due 3 days ago /
     in 10 days), a quotation and a cancelled order (never on the board)."""

@@ -154,3 +154,27 @@ def test_purchasing_home_widget(buying: tuple[Instance, dict[str, Any]]) -> None
     assert "CN¥1,042.00" in html and "33.3%" in html and ">2<" in html
     home = _client(instance, ids["buyer"], cookie=True).get("/")
     assert "Purchasing key figures" in home.text
+
+
+def test_purchasing_dashboard(buying: tuple[Instance, dict[str, Any]]) -> None:
+    instance, ids = buying
+    api = _client(instance, ids["buyer"])
+    response = api.get("/api/v1/reporting/dashboard/purchasing", params={"today": "2026-03-31"})
+    assert response.status_code == 200, response.text[:500]
+    data = response.json()
+    figures = {f["label"]: f["value"] for f in data["figures"]}
+    # the same figures as the purchase analysis over the 90 days to 31 March
+    assert figures["Spend (90 days) · CNY"] == "CN¥1,042.00"
+    assert figures["Supplier on-time rate"] == "33.3%" and figures["Late purchase orders"] == "2"
+    alerts = {a["key"]: a for a in data["alerts"]}
+    assert alerts["reporting.late_purchases"]["count"] == 2
+    spend = data["charts"][0]["chart"]
+    assert sum(D(v) for s in spend["series"] for v in s["data"]) == D("1042.00")
+    zh = _client(instance, ids["buyer"], "zh_CN", cookie=True)
+    page = zh.get("/reporting/dashboard/purchasing", params={"today": "2026-03-31"})
+    assert page.status_code == 200 and "采购看板" in page.text and "¥1,042.00" in page.text
+    assert api.get("/api/v1/reporting/dashboard/sales").status_code == 404  # no sales_order
+    assert (
+        _client(instance, ids["outsider"]).get("/api/v1/reporting/dashboard/purchasing").status_code
+        == 403
+    )
