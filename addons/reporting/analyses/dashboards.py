@@ -233,7 +233,7 @@ def _sales(env: Env, board: Dashboard, locale: str) -> None:
                 "reporting.late_deliveries",
                 _("Late deliveries"),
                 _(
-                    "%(count)s orders past their requested date and not shipped",
+                    "Orders past their requested date and not shipped: %(count)s",
                     count=d.late_open_count,
                 ),
                 d.late_open_count,
@@ -245,7 +245,7 @@ def _sales(env: Env, board: Dashboard, locale: str) -> None:
         _count_alert(
             "reporting.late_nodes",
             _("Late orders"),
-            _("%(count)s open orders late at their node", count=track.late),
+            _("Open orders late at their node: %(count)s", count=track.late),
             track.late,
             "/reporting/tracking?late=1",
             [],
@@ -275,17 +275,20 @@ def _sales(env: Env, board: Dashboard, locale: str) -> None:
             text_of(_("Open orders by node")),
             {
                 "type": "stack",
+                "integer": True,
                 "locale": locale,
                 "categories": [c.label for c in track.counts],
                 "series": [
                     {
                         "name": text_of(_("On time")),
+                        "color": "#5470c6",
                         "data": [str(c.orders - c.late) for c in track.counts],
                         "urls": [f"/reporting/tracking?node={c.node}" for c in track.counts],
                         "stack": "orders",
                     },
                     {
                         "name": text_of(_("Late")),
+                        "color": "#dc3545",
                         "data": [str(c.late) for c in track.counts],
                         "urls": [f"/reporting/tracking?node={c.node}&late=1" for c in track.counts],
                         "stack": "orders",
@@ -322,7 +325,7 @@ def _late_production(env: Env, board: Dashboard) -> None:
         _count_alert(
             "reporting.late_production",
             _("Late production"),
-            _("%(count)s production orders past their planned date", count=count),
+            _("Production orders past their planned date and not done: %(count)s", count=count),
             count,
             "/app/mrp/productions",
             items,
@@ -372,7 +375,7 @@ def _warehouse(env: Env, board: Dashboard, locale: str) -> None:
                 "reporting.late_deliveries",
                 _("Late deliveries"),
                 _(
-                    "%(count)s orders past their requested date and not shipped",
+                    "Orders past their requested date and not shipped: %(count)s",
                     count=d.late_open_count,
                 ),
                 d.late_open_count,
@@ -452,7 +455,7 @@ def _purchasing(env: Env, board: Dashboard, locale: str) -> None:
         _count_alert(
             "reporting.late_purchases",
             _("Late purchase orders"),
-            _("%(count)s purchase orders received late or still open past their date", count=late),
+            _("Purchase orders received late or still open past their date: %(count)s", count=late),
             late,
             "/reporting/purchase",
             items,
@@ -497,16 +500,19 @@ def _purchasing(env: Env, board: Dashboard, locale: str) -> None:
             text_of(_("Supplier punctuality (90 days)")),
             {
                 "type": "stack",
+                "integer": True,
                 "locale": locale,
                 "categories": [p.label for p in ranked],
                 "series": [
                     {
                         "name": text_of(_("On time")),
+                        "color": "#5470c6",
                         "data": [str(p.on_time) for p in ranked],
                         "stack": "po",
                     },
                     {
                         "name": text_of(_("Late")),
+                        "color": "#dc3545",
                         "data": [str(p.late) for p in ranked],
                         "stack": "po",
                     },

@@ -35,6 +35,7 @@
           stack: kind === "stack" ? s.stack : undefined,
           yAxisIndex: s.axis || 0,
           name: s.name,
+          itemStyle: s.color ? { color: s.color } : undefined,
           data: s.data.map(function (v, i) {
             return { value: v === null ? null : Number(v), url: s.urls ? s.urls[i] : null };
           })
@@ -47,7 +48,8 @@
         xAxis: { type: "category", data: data.categories },
         yAxis: data.percent_axis
           ? [{ type: "value" }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }]
-          : (data.second_axis ? [{ type: "value" }, { type: "value" }] : { type: "value" }),
+          : (data.second_axis ? [{ type: "value" }, { type: "value" }]
+            : { type: "value", minInterval: data.integer ? 1 : undefined }),
         series: series
       };
     }
