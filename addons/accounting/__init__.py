@@ -19,6 +19,7 @@ def register(parts: AddonParts) -> None:
         delivery_hooks,
         hooks,
         hookspecs,
+        mrp_hooks,
         notifications,
         sale_hooks,
         stock_hooks,
@@ -54,6 +55,7 @@ def register(parts: AddonParts) -> None:
     parts.plugin(notifications)
     parts.plugin(sale_hooks, when=("sales_order",))
     parts.plugin(stock_hooks, when=("stock",))
+    parts.plugin(mrp_hooks, when=("mrp",))
     parts.plugin(delivery_hooks, when=("stock", "sales_order"))
     parts.workflow(MOVE_WORKFLOW)
     parts.workflow(PAYMENT_WORKFLOW)

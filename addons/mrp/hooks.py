@@ -44,17 +44,20 @@ def stock_reservation_changed(env: Env, moves: list[Any]) -> None:
 
 @hookimpl
 def register_views(register: Any) -> None:
+    from addons.mrp import workcenter_views
     from addons.mrp.views import VIEWS
 
-    for view in VIEWS:
+    for view in [*VIEWS, *workcenter_views.VIEWS]:
         register(view)
 
 
 @hookimpl
 def register_menus(register: Any) -> None:
+    from addons.mrp import workcenter_views
     from addons.mrp.views import register_menus as menus
 
     menus(register)
+    workcenter_views.register_menus(register)
 
 
 @hookimpl

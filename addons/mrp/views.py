@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from addons.mrp.views_quality import FINISHED_LOTS, INSPECT, QUALITY_FIELDS, QUALITY_LINES
+from addons.mrp.workcenter_views import (
+    BOM_OPERATION_LINES,
+    COST_SECTION,
+    OPERATION_ACTIONS,
+    OPERATION_LINES,
+)
 from kernel.i18n import _
 from kernel.web.views import (
     Action,
@@ -88,6 +94,7 @@ BOM = View(
                 _("By-products"),
             ),
             Lines("quality_points", ["sequence", "name", "instructions"], _("Inspection points")),
+            BOM_OPERATION_LINES,
         ],
     ),
 )
@@ -169,12 +176,10 @@ PRODUCTION = View(
                     "date_done",
                     "qty_produced",
                     "backorder_of_id",
-                    "material_cost",
-                    "unit_cost",
-                    "scrap_cost",
                     *QUALITY_FIELDS,
                 ],
             ),
+            COST_SECTION,
             Section(_("Notes"), ["note", "cancel_reason"]),
         ],
         lines=[
@@ -193,11 +198,12 @@ PRODUCTION = View(
                 readonly=True,
             ),
             QUALITY_LINES,
+            OPERATION_LINES,
         ],
         readonly_states=("confirmed", "in_progress", "quality", "done", "cancelled"),
         links=[Link(_("Print"), "/mrp/production/{id}/pdf")],
     ),
-    actions=[PRODUCE_PART, SCRAP, INSPECT, FINISHED_LOTS],
+    actions=[PRODUCE_PART, SCRAP, INSPECT, FINISHED_LOTS, *OPERATION_ACTIONS],
 )
 
 PRODUCT_EXTENSION = ViewExtension(

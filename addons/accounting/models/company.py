@@ -59,3 +59,11 @@ class CompanyAccounting:
     account_cogs_id: Mapped[int | None] = mapped_column(
         ForeignKey("account_account.id"), nullable=True, info=info(_("Cost of goods sold account"))
     )
+    account_conversion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account_account.id"),
+        nullable=True,
+        info=info(
+            _("Applied labour and overhead account"),
+            _("credited with the labour and overhead manufacturing adds to finished goods"),
+        ),
+    )

@@ -33,6 +33,7 @@ DEFAULT_LABELS = {
     "stock": _("Inventory account"),
     "stock_interim": _("Goods received not invoiced account"),
     "cogs": _("Cost of goods sold account"),
+    "conversion": _("Applied labour and overhead account"),
 }
 
 
@@ -67,6 +68,7 @@ def install_chart(env: Env, company: Any, template: str | None = None) -> str:
     company.account_stock_id = ids["stock"]
     company.account_stock_interim_id = ids["stock_interim"]
     company.account_cogs_id = ids["cogs"]
+    company.account_conversion_id = ids.get("conversion")
     Tax = env["res.tax"]
     for tax in env.session.scalars(select(Tax).where(Tax.account_id.is_(None))):
         tax.account_id = ids["output_vat"] if tax.scope == "sale" else ids["input_vat"]

@@ -80,3 +80,62 @@ def value_moves(env: Env, moves: Sequence[Any]) -> Any:
         origin_id=moves[0].id,
     )
     return post(env, entry)
+
+
+def value_conversion(env: Env, production: Any) -> Any:
+    """Book the labour and overhead a finished production order added to its goods:
+    Dr the production counterpart (expense) / Cr applied labour and overhead.
+
+    Only with perpetual valuation and a conversion cost; returns the posted entry or ``None``.
+    """
+    amount = Decimal(getattr(production, "conversion_cost", 0) or 0)
+    if not amount:
+        return None
+    company = (
+        env.get("res.company", production.company_id)
+        if production.company_id
+        else main_company(env)
+    )
+    if company.stock_valuation != "perpetual":
+        return None
+    value = round_money(amount, company.currency)
+    if not value:
+        return None
+    _conversion_account(env, company)
+    label = str(_("Labour and overhead applied"))
+    lines = []
+    for kind, signed in (("expense", value), ("conversion", -value)):
+        d, c = debit_credit(signed)
+        lines.append(
+            {
+                "account_id": company_account(env, company, kind),
+                "debit": d,
+                "credit": c,
+                "name": label,
+            }
+        )
+    entry = create_move(
+        env,
+        journal_of(env, company.id, "general"),
+        lines,
+        ref=str(production.name)[:128],
+        origin_model="mrp.production",
+        origin_id=production.id,
+    )
+    return post(env, entry)
+
+
+def _conversion_account(env: Env, company: Any) -> None:
+    """A chart installed before the account existed: take it from the template's defaults."""
+    if company.account_conversion_id or not company.chart_template:
+        return
+    import tomllib
+
+    from addons.accounting.services.chart import ADDON, CHARTS
+    from kernel.data import load_toml, resolve_id
+
+    path = CHARTS / f"{company.chart_template}.toml"
+    ref = tomllib.loads(path.read_text(encoding="utf-8")).get("defaults", {}).get("conversion")
+    if ref:
+        load_toml(env, ADDON, path)
+        company.account_conversion_id = resolve_id(env, ADDON, ref)

@@ -89,6 +89,17 @@ class Bom:
             back_populates="bom",
         )
 
+    @declared_attr
+    def operations(cls) -> Mapped[list[Any]]:
+        return one2many(
+            cls,
+            "BomOperation",
+            "bom_id",
+            order_by="sequence",
+            cascade="all, delete-orphan",
+            back_populates="bom",
+        )
+
     def display_name(self, env: Any = None) -> str:
         product = self.product.display_name(env) if self.product is not None else ""
         return f"{self.code} — {product}" if self.code else product

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from kernel import Money, Quantity, UTCDateTime, _, info, many2one, model, one2many, utcnow
+from kernel import Exact, Money, Quantity, UTCDateTime, _, info, many2one, model, one2many, utcnow
 from kernel.i18n import LazyString
 
 PRODUCTION_STATES = [
@@ -115,6 +115,26 @@ class Production:
         default=Decimal(0),
         info=info(_("Scrap cost"), _("what the goods scrapped on this order cost"), readonly=True),
     )
+    # work centres (models/operation.py, services/costing.py)
+    conversion_cost: Mapped[Decimal] = mapped_column(
+        Money(),
+        default=Decimal(0),
+        info=info(
+            _("Labour and overhead"),
+            _("the operations' hours × their work centres' rates"),
+            readonly=True,
+        ),
+    )
+    total_cost: Mapped[Decimal] = mapped_column(
+        Money(),
+        default=Decimal(0),
+        info=info(_("Total cost"), _("material + labour and overhead + scrap"), readonly=True),
+    )
+    duration_minutes: Mapped[Decimal] = mapped_column(
+        Exact(2),
+        default=Decimal(0),
+        info=info(_("Actual minutes"), _("the operations' clocked time"), readonly=True),
+    )
     date_start: Mapped[dt.datetime | None] = mapped_column(
         UTCDateTime(), nullable=True, info=info(_("Started at"), readonly=True)
     )
@@ -153,6 +173,17 @@ class Production:
         return one2many(
             cls,
             "ProductionComponent",
+            "production_id",
+            order_by="sequence",
+            cascade="all, delete-orphan",
+            back_populates="production",
+        )
+
+    @declared_attr
+    def operations(cls) -> Mapped[list[Any]]:
+        return one2many(
+            cls,
+            "ProductionOperation",
             "production_id",
             order_by="sequence",
             cascade="all, delete-orphan",

@@ -19,6 +19,8 @@ from sqlalchemy import insert, select
 from addons.base.services.uom import convert
 from addons.mrp.hookspecs import MrpHooks
 from addons.mrp.services.boms import bom_for, explode, merged
+from addons.mrp.services.costing import close_operations
+from addons.mrp.services.operations import create_operations, split_operations
 from addons.stock.hookspecs import StockHooks
 from addons.stock.services.done import do_moves
 from addons.stock.services.locations import default_warehouse, virtual_location, warehouse_location
@@ -164,6 +166,7 @@ def confirm(env: Env, production: Any) -> None:
     production.finished_move_id = finished.id
     reserve_moves(env, [*moves, finished, *byproducts])
     refresh_status(env, [production.id])
+    create_operations(env, production, bom)  # work orders (services/operations.py)
     _replenish_short(env, production, moves)
     MrpHooks(env).mrp_production_confirmed(env=env, production=production)
 
@@ -300,13 +303,17 @@ def produce(env: Env, production: Any) -> None:
         share = cost * shares.get(output.product_id, ZERO) / 100
         output.price_unit = (share / output.product_qty).quantize(MONEY, rounding=ROUND_HALF_UP)
         carried += output.price_unit * output.product_qty
+    conversion = close_operations(env, production)  # labour and overhead (services/costing.py)
     made = sum((m.product_qty for m in finished), ZERO)
-    unit_cost = ((cost - carried) / (made + held)).quantize(MONEY, rounding=ROUND_HALF_UP)
+    unit_cost = ((cost - carried + conversion) / (made + held)).quantize(
+        MONEY, rounding=ROUND_HALF_UP
+    )
     for move in finished:
         move.price_unit = unit_cost
     do_moves(env, [*finished, *byproducts])
     production.material_cost = material.quantize(MONEY, rounding=ROUND_HALF_UP)
     production.unit_cost = unit_cost
+    production.total_cost = production.material_cost + conversion + production.scrap_cost
     production.qty_produced = (production.quantity * made / production.product_qty).quantize(
         MONEY, rounding=ROUND_HALF_UP
     )
@@ -447,6 +454,7 @@ def produce_part(env: Env, production: Any, quantity: Decimal) -> Any | None:
             line.quantity = kept.product_qty
     if parts:
         _insert_components(env, backorder, parts)
+    split_operations(env, production, backorder, quantity)
     env.session.flush()
     refresh_status(env, [production.id, backorder.id])
     workflow.add_comment(env, backorder, str(_("backorder of %(name)s", name=production.name)))

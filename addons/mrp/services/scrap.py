@@ -86,6 +86,7 @@ def record_scrap(env: Env, production: Any, move: Any) -> None:
     location (:mod:`addons.mrp.services.quality`)."""
     value = (move.price_unit * move.product_qty).quantize(Decimal("0.0001"), ROUND_HALF_UP)
     production.scrap_cost = (production.scrap_cost or Decimal(0)) + value
+    production.total_cost = (production.total_cost or Decimal(0)) + value
     Component = env["mrp.production.component"]
     line = env.session.scalar(
         select(Component).where(
