@@ -230,7 +230,22 @@ OPERATION = View(
     ),
 )
 
-VIEWS = [WORKCENTER, CALENDAR, OPERATION]
+LOAD = View(
+    model="mrp.operation.load",
+    url="mrp/loads",
+    title=_("Work centre load"),
+    create=False,
+    list=ListView(
+        columns=["day", "workcenter_id", "operation_id", "hours"],
+        search=[],
+        group_by=["workcenter_id", "day"],
+        sums=["hours"],
+        order="day",
+    ),
+    form=FormView(sections=[Section(None, ["day", "workcenter_id", "operation_id", "hours"])]),
+)
+
+VIEWS = [WORKCENTER, CALENDAR, OPERATION, LOAD]
 
 
 def register_menus(register: Any) -> None:

@@ -129,6 +129,9 @@ def load(env: Env) -> None:
                     )
                 )
     env.session.flush()
+    from addons.mrp.demo.workcenters import load as load_workcenters
+
+    load_workcenters(env)  # work centres and operations, before the orders are confirmed
     if not _known(env, "demo_production_done"):
         _orders(env, ids)
 

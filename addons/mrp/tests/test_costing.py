@@ -59,6 +59,7 @@ def test_labour_and_overhead_add_to_the_finished_goods(make_instance: Any) -> No
         mo = create_production(env, table, D(2))
         _finish_with_clocked_cut(env, mo)
         cut, assemble = mo.operations
+        assert cut.actual_minutes == D(80)
         assert assemble.state == "done" and assemble.actual_minutes is None
         assert assemble.cost == D("90.00")
         assert mo.material_cost == D(272)
