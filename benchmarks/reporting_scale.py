@@ -262,9 +262,20 @@ def measure_pivot(instance: Any, uid: int, runs: int) -> dict[str, Any]:
                 (acc.sums.get("price_subtotal", Decimal(0)) for acc in result.cells.values()),
                 Decimal(0),
             )
+    with instance.engine.connect() as conn:  # the same figure straight from the tables
+        expected = conn.execute(
+            text(
+                "SELECT sum(l.price_subtotal) FROM sale_order_line l "
+                "JOIN sale_order o ON o.id = l.order_id "
+                "WHERE o.state IN ('approved', 'in_progress', 'completed', 'closed')"
+            )
+        ).scalar_one()
+    if Decimal(expected) != total:
+        raise SystemExit(f"the pivot's total {total} is not the SQL sum {expected}")
     return {
         "seconds": seconds,
         "median_s": statistics.median(seconds),
+        "total_equals_sql": True,
         "months": len(result.rows),
         "categories": len(result.cols),
         "groups": groups,
@@ -310,11 +321,19 @@ def measure_list(instance: Any, uid: int, runs: int, requests: int = 20) -> dict
 
 
 def run(
-    url: str, n_orders: int, n_lines: int, runs: int, keep: bool, reuse: bool
+    url: str,
+    n_orders: int,
+    n_lines: int,
+    runs: int,
+    keep: bool,
+    reuse: bool,
+    name: str | None = None,
+    requests: int = 20,
 ) -> dict[str, Any]:
     report: dict[str, Any] = {"orders": n_orders, "lines_per_order": n_lines}
     report["load_before"] = os.getloadavg()
-    with database(url, os.environ.get("SUANPAN_SCALE_DB", DB_NAME), keep, reuse) as db:
+    name = name or os.environ.get("SUANPAN_SCALE_DB", DB_NAME)
+    with database(url, name, keep, reuse) as db:
         start = time.perf_counter()
         instance = create_instance(db)
         report["install_s"] = time.perf_counter() - start
@@ -339,7 +358,7 @@ def run(
                 text("SELECT count(*) FROM sale_order")
             ).scalar_one()
         report["pivot"] = measure_pivot(instance, uid, runs)
-        report["list"] = measure_list(instance, uid, runs)
+        report["list"] = measure_list(instance, uid, runs, requests)
         report["load_after"] = os.getloadavg()
         instance.engine.dispose()
     return report
