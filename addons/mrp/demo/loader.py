@@ -5,6 +5,10 @@ itself (second level) plus bought screws and glue counted in other units than th
 bill uses (grams of a glue stocked in kilograms, centimetres of board stocked in
 metres). The tea gift box is a kit of two of base's demo products. One order is
 finished, one waits for components. Loading again changes nothing.
+
+The table is inspected before it is finished (two inspection points on its bill)
+and carries a serial number; its tops are made in lots, so the table's serial
+number shows the top lot it was made from (lot genealogy).
 """
 
 from __future__ import annotations
@@ -96,6 +100,9 @@ def load(env: Env) -> None:
             demo=True,
         )
         ids[xmlid] = record.id
+    # tracked finished goods: a serial number per table, tops made in lots
+    for xmlid, tracking in (("demo_dining_table", "serial"), ("demo_table_top", "lot")):
+        env.session.get(env["product.product"], ids[xmlid]).tracking = tracking
     env.session.flush()
     Line = env["mrp.bom.line"]
     for xmlid, product, qty, kind, lines in BOMS:
@@ -132,8 +139,40 @@ def load(env: Env) -> None:
     from addons.mrp.demo.workcenters import load as load_workcenters
 
     load_workcenters(env)  # work centres and operations, before the orders are confirmed
+    _quality_points(env)
     if not _known(env, "demo_production_done"):
         _orders(env, ids)
+
+
+def _quality_points(env: Env) -> None:
+    """Two inspection points on the table's bill, named in the instance's language."""
+    zh = env.setting("lang", "en") == "zh_CN"
+    points = [
+        (
+            "demo_qp_table_top",
+            10,
+            "桌面表面" if zh else "Table top surface",
+            "无裂纹、无划痕，上油均匀" if zh else "no cracks or scratches, oil even",
+        ),
+        (
+            "demo_qp_table_wobble",
+            20,
+            "稳固性" if zh else "Stability",
+            "放在平面上四腿着地，不晃动" if zh else "all four legs on a flat floor, no wobble",
+        ),
+    ]
+    bom = env.ref(f"{ADDON}.demo_bom_table")
+    for xmlid, sequence, name, instructions in points:
+        upsert(
+            env,
+            ADDON,
+            xmlid,
+            "mrp.quality.point",
+            {"bom_id": bom.id, "sequence": sequence, "name": name, "instructions": instructions},
+            demo=True,
+            update=False,
+        )
+    env.session.flush()
 
 
 def _known(env: Env, name: str) -> bool:
@@ -147,6 +186,7 @@ def _known(env: Env, name: str) -> bool:
 def _orders(env: Env, ids: dict[str, int]) -> None:
     """Components in stock for two tables; one made, a second one waiting for legs."""
     from addons.mrp.services.production import create_production
+    from addons.mrp.services.quality import record_check
     from addons.stock.services import receive
 
     receive(env, ids["demo_oak_board"], Decimal(20), price_unit=Decimal("80.00"))
@@ -161,6 +201,8 @@ def _orders(env: Env, ids: dict[str, int]) -> None:
     table = create_production(env, ids["demo_dining_table"], Decimal(1), origin="demo")
     workflow.fire(env, table, "confirm")
     workflow.fire(env, table, "start")
+    workflow.fire(env, table, "inspect")
+    record_check(env, table, Decimal(1), Decimal(1))
     workflow.fire(env, table, "produce")
     waiting = create_production(env, ids["demo_dining_table"], Decimal(2), origin="demo")
     workflow.fire(env, waiting, "confirm")
