@@ -102,7 +102,7 @@ def load(env: Env) -> None:
         ids[xmlid] = record.id
     # tracked finished goods: a serial number per table, tops made in lots
     for xmlid, tracking in (("demo_dining_table", "serial"), ("demo_table_top", "lot")):
-        env.session.get(env["product.product"], ids[xmlid]).tracking = tracking
+        env.get("product.product", ids[xmlid]).tracking = tracking
     env.session.flush()
     Line = env["mrp.bom.line"]
     for xmlid, product, qty, kind, lines in BOMS:
