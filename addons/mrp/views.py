@@ -93,7 +93,11 @@ BOM = View(
                 ["product_id", "quantity", "uom_id", "cost_share"],
                 _("By-products"),
             ),
-            Lines("quality_points", ["sequence", "name", "instructions"], _("Inspection points")),
+            Lines(
+                "quality_points",
+                ["sequence", "name", "instructions", "operation_id"],
+                _("Inspection points"),
+            ),
             BOM_OPERATION_LINES,
         ],
     ),

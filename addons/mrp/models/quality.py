@@ -55,16 +55,45 @@ class QualityPoint:
     instructions: Mapped[str] = mapped_column(
         Text, default="", info=info(_("Instructions"), _("what to look at and how"))
     )
+    operation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mrp_bom_operation.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,
+        info=info(_("Operation"), _("the operation after which it is inspected")),
+    )
 
     @declared_attr
     def bom(cls) -> Mapped[Any]:
         return many2one(cls, "Bom", "bom_id", back_populates="quality_points")
 
-    def __on_create__(self, env: Any) -> None:
+    @declared_attr
+    def operation(cls) -> Mapped[Any]:
+        return many2one(cls, "BomOperation", "operation_id")
+
+    def __validate__(self) -> None:
         from kernel.errors import ValidationError
 
         if not (self.name or "").strip():
             raise ValidationError(_("Inspection: name what is inspected"), field="name")
+        if self.operation_id is None:
+            return
+        from sqlalchemy.orm import object_session
+
+        session = object_session(self)
+        operation = (
+            session.get(type(self).operation.property.mapper.class_, self.operation_id)
+            if session
+            else None
+        )
+        bom_id = self.bom.id if self.bom is not None else self.bom_id
+        if operation is not None and bom_id is not None and operation.bom_id != bom_id:
+            raise ValidationError(
+                _(
+                    "Operation: %(operation)s is not an operation of this bill",
+                    operation=operation.name,
+                ),
+                field="operation_id",
+            )
 
 
 @extend("mrp.bom")

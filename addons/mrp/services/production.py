@@ -313,7 +313,12 @@ def produce(env: Env, production: Any) -> None:
     do_moves(env, [*finished, *byproducts])
     production.material_cost = material.quantize(MONEY, rounding=ROUND_HALF_UP)
     production.unit_cost = unit_cost
-    production.total_cost = production.material_cost + conversion + production.scrap_cost
+    production.total_cost = (
+        production.material_cost
+        + conversion
+        + production.scrap_cost
+        + Decimal(getattr(production, "rework_cost", None) or 0)  # a rework order's carried cost
+    )
     production.qty_produced = (production.quantity * made / production.product_qty).quantize(
         MONEY, rounding=ROUND_HALF_UP
     )

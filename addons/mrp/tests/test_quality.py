@@ -205,3 +205,28 @@ def test_bills_without_points_cannot_be_sent_to_the_quality_check(make_instance:
             workflow.fire(env, mo, "inspect")
         workflow.fire(env, mo, "produce")
         assert mo.state == "done"
+
+
+def test_an_inspection_point_follows_an_operation_of_its_own_bill(make_instance: Any) -> None:
+    from addons.mrp.tests.workcenter_setup import operations, workcenter
+
+    instance = make_instance(["mrp"])
+    with instance.unit(None, su=True) as env:
+        board = product(env, "Board", uom="uom_m", cost="40")
+        table = product(env, "Table", route="make")
+        chair = product(env, "Chair", route="make")
+        table_bom, chair_bom = bom(env, table, [(board, "2.5")]), bom(env, chair, [(board, "1")])
+        saw = workcenter(env, "SAW")
+        operations(env, table_bom, [("Cut", saw, "5", "10")])
+        operations(env, chair_bom, [("Cut chair", saw, "5", "10")])
+        env.session.flush()
+        Point = env["mrp.quality.point"]
+        table_bom.quality_points = [
+            Point(name="Cut square", operation_id=table_bom.operations[0].id)
+        ]
+        env.session.flush()
+        assert table_bom.quality_points[0].operation.name == "Cut"
+        chair_bom.quality_points = [Point(name="Wrong", operation_id=table_bom.operations[0].id)]
+        with pytest.raises(ValidationError) as refused:
+            env.session.flush()
+        assert list(refused.value.fields) == ["operation_id"]
