@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kernel import hookimpl
+from kernel.i18n import _
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -44,10 +45,10 @@ def stock_reservation_changed(env: Env, moves: list[Any]) -> None:
 
 @hookimpl
 def register_views(register: Any) -> None:
-    from addons.mrp import workcenter_views
+    from addons.mrp import views_quality, workcenter_views
     from addons.mrp.views import VIEWS
 
-    for view in [*VIEWS, *workcenter_views.VIEWS]:
+    for view in [*VIEWS, *workcenter_views.VIEWS, *views_quality.VIEWS]:
         register(view)
 
 
@@ -58,6 +59,7 @@ def register_menus(register: Any) -> None:
 
     menus(register)
     workcenter_views.register_menus(register)
+    register("mrp.inspections", _("Inspections"), "/app/mrp/inspections", parent="mrp", sequence=15)
 
 
 @hookimpl

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from kernel.i18n import _, text_of
-from kernel.web.views import Action, Lines, Param
+from kernel.web.views import (
+    Action,
+    Filter,
+    FormView,
+    Lines,
+    ListView,
+    Param,
+    Section,
+    View,
+)
 
 QUALITY_FIELDS = ["qty_failed", "rework_of_id", "finished_lots"]
 
@@ -117,3 +126,41 @@ FINISHED_LOTS = Action(
         "separated by commas); left empty, they are numbered when the order is finished"
     ),
 )
+
+
+INSPECTIONS = View(
+    model="mrp.quality.check",
+    url="mrp/inspections",
+    title=_("Inspections"),
+    create=False,
+    list=ListView(
+        columns=[
+            "date",
+            "production_id",
+            "quantity",
+            "qty_passed",
+            "qty_failed",
+            "failed_action",
+            "result",
+            "inspector_id",
+        ],
+        search=["note"],
+        filters=[Filter("failed", _("Failed"), lambda env, M: M.qty_failed > 0)],
+        group_by=["result", "failed_action", "inspector_id"],
+        sums=["quantity", "qty_passed", "qty_failed"],
+        order="-date",
+    ),
+    form=FormView(
+        sections=[
+            Section(None, ["production_id", "date", "inspector_id", "point_id"]),
+            Section(
+                _("Result"),
+                ["quantity", "qty_passed", "qty_failed", "failed_action", "result", "rework_id"],
+            ),
+            Section(_("Notes"), ["note"]),
+        ],
+        readonly=True,
+    ),
+)
+
+VIEWS = [INSPECTIONS]

@@ -230,3 +230,29 @@ def test_an_inspection_point_follows_an_operation_of_its_own_bill(make_instance:
         with pytest.raises(ValidationError) as refused:
             env.session.flush()
         assert list(refused.value.fields) == ["operation_id"]
+
+
+def test_the_inspections_screen_lists_failed_inspections(make_instance: Any) -> None:
+    from addons.mrp.tests.test_views import _signed_in
+
+    instance = make_instance(["mrp"])
+    make_user(instance, "chef", ["mrp.group_user"], lang="zh_CN")
+    with instance.unit(None, su=True) as env:
+        board = product(env, "Board", uom="uom_m", cost="40")
+        table = product(env, "Table", route="make")
+        bill = bom(env, table, [(board, "2.5")])
+        bill.quality_points = [env["mrp.quality.point"](name="Finish")]
+        receive(env, board, D(20), price_unit=D(40))
+        mo = _started(env, table, "2")
+        workflow.fire(env, mo, "inspect")
+        record_check(env, mo, D(2), D(1), D(1), "rework", "loose joint")
+        name, check_id = mo.name, mo.quality_checks[0].id
+    chef = _signed_in(instance, "chef")
+    try:
+        page = chef.get("/app/mrp/inspections?f=failed")
+        assert page.status_code == 200 and name in page.text and "返工" in page.text
+        form = chef.get(f"/app/mrp/inspections/{check_id}")
+        assert form.status_code == 200 and "loose joint" in form.text and "部分不合格" in form.text
+        assert chef.get("/app/mrp/inspections/new").status_code in (403, 404)
+    finally:
+        chef.__exit__(None, None, None)
