@@ -25,7 +25,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from addons.mrp.services.production import open_moves
 from addons.stock.services.locations import virtual_location
@@ -99,7 +99,10 @@ def set_finished_lots(env: Env, production: Any, text: str) -> Any:
     """The lot or serial numbers to give the goods when the order is finished."""
     names = parse_names(text)
     outputs = finished_outputs(env, production)
-    units = sum((m.product_qty for m in outputs), ZERO) - Decimal(production.qty_rework or 0)
+    from addons.mrp.services.quality import failed_qty
+
+    # units sent to rework get their numbers on the rework order
+    units = sum((m.product_qty for m in outputs), ZERO) - failed_qty(production, "rework")
     check_names(env, production, names, units)
     production.finished_lots = ", ".join(names)
     env.session.flush()
@@ -266,6 +269,66 @@ def record_genealogy(env: Env, production: Any, produced: list[tuple[int, Decima
     Genealogy = env["mrp.lot.genealogy"]
     env.session.execute(insert(Genealogy), rows)  # a system model: only this service writes it
     return len(rows)
+
+
+def record_rework_genealogy(env: Env, production: Any, produced: list[tuple[int, Decimal]]) -> int:
+    """A rework order's lots were made from the lots its original order consumed.
+
+    The original wrote ``used × p ÷ (made + held)`` per produced lot ``p``; so its
+    rows sum to ``used × made ÷ (made + held)`` per consumed lot, and the units held
+    for rework took ``used × held ÷ (made + held)`` = that sum × held ÷ made. One read
+    of the original's rows and moves, one batch insert.
+    """
+    produced = [(lot, qty) for lot, qty in produced if lot]
+    original = (
+        env.session.get(env["mrp.production"], production.rework_of_id)
+        if production.rework_of_id
+        else None
+    )
+    if not produced or original is None or not original.qty_rework:
+        return 0
+    Genealogy = env["mrp.lot.genealogy"]
+    rows = env.session.execute(
+        select(Genealogy.produced_lot_id, Genealogy.consumed_lot_id, Genealogy.quantity).where(
+            Genealogy.production_id == original.id
+        )
+    ).all()
+    if not rows:
+        return 0
+    Move = env["stock.move"]
+    made = Decimal(
+        env.session.scalar(
+            select(func.sum(Move.product_qty)).where(
+                Move.origin_model == "mrp.production",
+                Move.origin_id == original.id,
+                Move.product_id == original.product_id,
+                Move.state == "done",
+                Move.lot_id.in_({int(r[0]) for r in rows}),
+            )
+        )
+        or 0
+    )
+    if not made:
+        return 0
+    per_lot: dict[int, Decimal] = defaultdict(Decimal)
+    for _produced, consumed_lot, qty in rows:
+        per_lot[int(consumed_lot)] += Decimal(qty)
+    held = Decimal(original.qty_rework)
+    total = sum((q for _l, q in produced), ZERO)
+    batch = [
+        {
+            "production_id": production.id,
+            "reference": production.name,
+            "company_id": production.company_id,
+            "produced_lot_id": lot,
+            "consumed_lot_id": consumed_lot,
+            "quantity": (used * held / made * qty / total).quantize(QTY, rounding=ROUND_HALF_UP),
+        }
+        for lot, qty in produced
+        for consumed_lot, used in sorted(per_lot.items())
+    ]
+    env.session.execute(insert(Genealogy), batch)
+    return len(batch)
 
 
 # --- tracing -------------------------------------------------------------------------------

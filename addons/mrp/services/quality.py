@@ -40,6 +40,7 @@ from addons.mrp.services.lots import (
     assign_finished_lots,
     finished_outputs,
     record_genealogy,
+    record_rework_genealogy,
     snapshot,
 )
 from addons.mrp.services.production import MONEY, ORIGIN
@@ -219,7 +220,7 @@ def _actions() -> list[tuple[str, Any]]:
     return FAILED_ACTIONS
 
 
-def _failed(production: Any, action: str) -> Decimal:
+def failed_qty(production: Any, action: str) -> Decimal:
     """Failed units (product unit) the inspections send to ``action``."""
     qty = sum(
         (Decimal(c.qty_failed) for c in production.quality_checks if c.failed_action == action),
@@ -272,8 +273,8 @@ def before_produce(env: Env, production: Any) -> None:
     and the component lots read (see :mod:`addons.mrp.services.lots`)."""
     pending: dict[str, Any] = {}
     if production.quality_checks:
-        rework_qty = _failed(production, "rework")
-        scrap_qty = _failed(production, "scrap")
+        rework_qty = failed_qty(production, "rework")
+        scrap_qty = failed_qty(production, "scrap")
         outputs = finished_outputs(env, production)
         if rework_qty and outputs:
             main = outputs[-1]
@@ -347,7 +348,10 @@ def after_produce(env: Env, production: Any) -> None:
         if production.product.tracking != "none"
         else []
     )
-    record_genealogy(env, production, [(int(lot), Decimal(qty)) for lot, qty in produced])
+    lots = [(int(lot), Decimal(qty)) for lot, qty in produced]
+    record_genealogy(env, production, lots)
+    if production.rework_of_id:
+        record_rework_genealogy(env, production, lots)
     for move in pending.get("scrap_moves", []):
         record_scrap(env, production, move)
     rework = pending.get("rework")

@@ -187,3 +187,47 @@ def test_lot_genealogy_over_the_api_and_on_the_lot_form(make_instance: Any) -> N
         assert "由以下批次制成" in panel and "用于以下批次" in panel
         assert panel.index("W1") < panel.index("W2") < panel.index("CH-1") < panel.index("CH-2")
         assert t["legs"].name in panel
+
+
+def test_reworked_units_trace_to_the_lots_their_first_order_consumed(make_instance: Any) -> None:
+    from addons.mrp.services.quality import record_check
+
+    instance = make_instance(["mrp"])
+    with instance.unit(None, su=True) as env:
+        wood = product(env, "Wood", uom="uom_m", tracking="lot")
+        leg = product(env, "Leg", route="make", tracking="lot")
+        bill = bom(env, leg, [(wood, "0.5")])
+        bill.quality_points = [env["mrp.quality.point"](name="Straight")]
+        _lot(env, wood, "W1", "3")
+        _lot(env, wood, "W2", "3")
+        mo = create_production(env, leg, D(8))
+        for step in ("confirm", "start", "inspect"):
+            workflow.fire(env, mo, step)
+        set_finished_lots(env, mo, "LEG-A")
+        record_check(env, mo, D(8), D(6), D(2), "rework")
+        workflow.fire(env, mo, "produce")
+        # 4 m of wood (3 of W1, 1 of W2) for 8 legs: the 6 good ones took 3/4 of it
+        assert _lots_of(env, mo) == {"LEG-A": D(6)}
+        (rework,) = env.session.scalars(
+            select(env["mrp.production"]).where(env["mrp.production"].rework_of_id == mo.id)
+        ).all()
+        set_finished_lots(env, rework, "LEG-R")
+        for step in ("start", "inspect"):
+            workflow.fire(env, rework, step)
+        record_check(env, rework, D(2), D(2))
+        workflow.fire(env, rework, "produce")
+        Lot = env["stock.lot"]
+        ids = dict(env.session.execute(select(Lot.name, Lot.id)).all())
+        first = trace(env, ids["LEG-A"], "up")
+        again = trace(env, ids["LEG-R"], "up")
+        assert [(i["lot"], i["quantity"]) for i in first[0]] == [
+            ("W1", D("2.25")),
+            ("W2", D("0.75")),
+        ]
+        assert [(i["lot"], i["quantity"]) for i in again[0]] == [
+            ("W1", D("0.75")),
+            ("W2", D("0.25")),
+        ]
+        down = trace(env, ids["W2"], "down")
+        assert [i["lot"] for i in down[0]] == ["LEG-A", "LEG-R"]
+        quants_match_moves(env)
