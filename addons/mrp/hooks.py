@@ -78,3 +78,10 @@ def register_routes(register: Any) -> None:
 
     for handler in ROUTES:
         register(handler)
+
+
+@hookimpl
+def register_template_dirs(register: Any) -> None:
+    from pathlib import Path
+
+    register(Path(__file__).parent / "templates")

@@ -46,6 +46,16 @@ def mrp_quality_check_failed(env: Env, production: Any, check: Any) -> None:
     Return value is ignored."""
 
 
+@hookspec
+def mrp_requested_dates(
+    env: Env, origin_model: str, origin_ids: list[int]
+) -> dict[int, Any] | None:
+    """The dates the documents ``origin_ids`` of ``origin_model`` (those production orders
+    serve, e.g. ``sale.order``) asked their goods for, ``{id: date}``; ``None`` when the model
+    is not yours. The production plan flags orders finishing later as late and schedules the
+    earliest first."""
+
+
 # --- Typed calls ------------------------------------------------------------
 
 
@@ -65,3 +75,14 @@ class MrpHooks(HookFacade):
 
     def mrp_quality_check_failed(self, *, env: Env, production: Any, check: Any) -> None:
         self._hook.mrp_quality_check_failed(env=env, production=production, check=check)
+
+    def mrp_requested_dates(
+        self, *, env: Env, origin_model: str, origin_ids: list[int]
+    ) -> dict[int, Any]:
+        found: dict[int, Any] = {}
+        for answer in self._hook.mrp_requested_dates(
+            env=env, origin_model=origin_model, origin_ids=origin_ids
+        ):
+            if answer:
+                found.update(answer)
+        return found

@@ -40,4 +40,6 @@ async def lot_genealogy(request: Request[Any, Any, Any], lot_id: FromPath[int]) 
     return await anyio.to_thread.run_sync(work)
 
 
-ROUTES: list[Any] = [production_pdf, lot_genealogy]
+from addons.mrp.plan_routes import PLAN_ROUTES  # noqa: E402  (the production plan)
+
+ROUTES: list[Any] = [production_pdf, lot_genealogy, *PLAN_ROUTES]

@@ -121,6 +121,23 @@ def sale_order_cancelled(env: Env, order: Any, reason: str) -> None:
 
 
 @hookimpl
+def mrp_requested_dates(
+    env: Env, origin_model: str, origin_ids: list[int]
+) -> dict[int, Any] | None:
+    """The requested dates of the sales orders production orders are made for."""
+    if origin_model != "sale.order" or not origin_ids:
+        return None
+    Order = env["sale.order"]
+    with env.sudo("the production plan shows the date the customer asked for"):
+        rows = env.session.execute(
+            select(Order.id, Order.requested_date).where(
+                Order.id.in_(origin_ids), Order.requested_date.is_not(None)
+            )
+        ).all()
+    return {order_id: day for order_id, day in rows}
+
+
+@hookimpl
 def register_form_panels(register: Any) -> None:
     register("mrp.order_production", "sale.order", render_order_panel)
 
