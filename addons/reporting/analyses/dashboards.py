@@ -79,6 +79,12 @@ class Chart:
     title: str
     data: dict[str, Any]
 
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw: no category, or every value empty or zero."""
+        values = [v for s in self.data.get("series", []) for v in s.get("data", [])]
+        return not self.data.get("categories") or not any(v and Decimal(v) for v in values)
+
 
 @dataclass
 class Alert:
@@ -175,26 +181,32 @@ def _sales(env: Env, board: Dashboard, locale: str) -> None:
         periods.shift(periods.key_of(board.today, "month"), "month", -11), "month"
     )
     a = sales.analyse(env, "month", "customer", first, board.today)
-    this_month = a.periods[-1] if a.periods else None
-    before = a.periods[-2] if len(a.periods) > 1 else None
-    for code in a.currencies or []:
+    # the month so far against the same days of last month (a whole month would not compare)
+    month_start = board.today.replace(day=1)
+    last_start = (month_start - dt.timedelta(days=1)).replace(day=1)
+    last_same_day = min(
+        last_start + dt.timedelta(days=board.today.day - 1), month_start - dt.timedelta(days=1)
+    )
+    now = sales.analyse(env, "month", "customer", month_start, board.today)
+    before = sales.analyse(env, "month", "customer", last_start, last_same_day)
+    for code in sorted(set(now.totals) | set(before.totals)):
+        current, previous = now.totals.get(code, Decimal(0)), before.totals.get(code)
         board.figures.append(
             Figure(
-                text_of(_("Revenue this month")) + f" · {code}",
-                money(this_month.revenue.get(code, 0) if this_month else 0, code),
+                text_of(_("Revenue this month so far")) + f" · {code}",
+                money(current, code),
                 "/reporting/sales",
             )
         )
-        growth = this_month.growth.get(code) if this_month else None
-        if before is not None:
-            board.figures.append(
-                Figure(
-                    text_of(_("vs last month")) + f" · {code}",
-                    "—" if growth is None else f"{number(growth, 1)}%",
-                    "/reporting/sales",
-                    "danger" if growth is not None and growth < 0 else "",
-                )
+        growth = (current - previous) * 100 / previous if previous else None
+        board.figures.append(
+            Figure(
+                text_of(_("vs the same days last month")) + f" · {code}",
+                "—" if growth is None else f"{number(growth, 1)}%",
+                "/reporting/sales",
+                "danger" if growth is not None and growth < 0 else "",
             )
+        )
     track = tracking.build(env)
     board.figures.append(
         Figure(text_of(_("Open orders")), number(track.total), "/reporting/tracking")
@@ -408,6 +420,7 @@ def _warehouse(env: Env, board: Dashboard, locale: str) -> None:
             text_of(_("Cost of goods delivered (90 days) by category")),
             {
                 "type": "bar",
+                "all_labels": True,
                 "locale": locale,
                 "categories": [line.label for line in moved],
                 "series": [
@@ -437,6 +450,8 @@ def _purchasing(env: Env, board: Dashboard, locale: str) -> None:
                 "/reporting/purchase",
             )
         )
+    if not a.currencies:
+        board.figures.append(Figure(text_of(_("Spend (90 days)")), "—", "/reporting/purchase"))
     board.figures += [
         Figure(text_of(_("Supplier on-time rate")), _pct(rate), "/reporting/purchase"),
         Figure(
@@ -469,6 +484,7 @@ def _purchasing(env: Env, board: Dashboard, locale: str) -> None:
             text_of(_("Spend by supplier (90 days)")),
             {
                 "type": "bar",
+                "all_labels": True,
                 "locale": locale,
                 "categories": labels,
                 "series": [
@@ -501,6 +517,7 @@ def _purchasing(env: Env, board: Dashboard, locale: str) -> None:
             {
                 "type": "stack",
                 "integer": True,
+                "all_labels": True,
                 "locale": locale,
                 "categories": [p.label for p in ranked],
                 "series": [
@@ -550,19 +567,30 @@ def _finance(env: Env, board: Dashboard, locale: str) -> None:
     chart = dict(report.chart)
     chart["locale"] = locale
     board.charts.append(Chart(text_of(_("Receivables aging")), chart))
-    top = report.data["partners"][:10]
+    top = report.data["partners"][:10]  # the largest open balances
     board.charts.append(
         Chart(
-            text_of(_("Overdue by customer")),
+            text_of(_("Receivables by customer")),
             {
-                "type": "bar",
+                "type": "stack",
+                "all_labels": True,
                 "locale": locale,
-                "categories": [p["name"] for p in top if Decimal(p["overdue"] or 0)],
+                "categories": [p["name"] for p in top],
                 "series": [
                     {
+                        "name": text_of(_("Not overdue")) + " · " + code,
+                        "color": "#5470c6",
+                        "data": [
+                            _num(Decimal(p["total"] or 0) - Decimal(p["overdue"] or 0)) for p in top
+                        ],
+                        "stack": code,
+                    },
+                    {
                         "name": text_of(_("Overdue")) + " · " + code,
-                        "data": [p["overdue"] for p in top if Decimal(p["overdue"] or 0)],
-                    }
+                        "color": "#dc3545",
+                        "data": [p["overdue"] for p in top],
+                        "stack": code,
+                    },
                 ],
             },
         )

@@ -49,9 +49,12 @@
         yAxis: data.percent_axis
           ? [{ type: "value" }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }]
           : (data.second_axis ? [{ type: "value" }, { type: "value" }]
-            : { type: "value", minInterval: data.integer ? 1 : undefined }),
+            : (data.integer ? { type: "value", minInterval: 1 } : { type: "value" })),
         series: series
       };
+      if (data.all_labels) {  // every category named (a few customers or suppliers), slanted
+        option.xAxis.axisLabel = { interval: 0, rotate: 30 };
+      }
     }
     chart.setOption(option);
     chart.on("click", function (params) {

@@ -29,6 +29,9 @@ def test_sales_manager_dashboard(board: tuple[Book, dict[str, int]]) -> None:  #
     assert response.status_code == 200, response.text[:500]
     data = response.json()
     figures = {f["label"]: f for f in data["figures"]}
+    # seven confirmed orders today at 10.00 untaxed; nothing in the same days of last month
+    assert figures["Revenue this month so far · CNY"]["value"] == "CN¥70.00"
+    assert figures["vs the same days last month · CNY"]["value"] == "—"
     assert figures["Open orders"]["value"] == "4"
     assert figures["Late orders"]["value"] == "2" and figures["Late orders"]["tone"] == "danger"
     assert figures["Late orders"]["url"] == "/reporting/tracking?late=1"
@@ -109,6 +112,10 @@ def test_finance_dashboard(make_instance: MakeInstance) -> None:
     assert figures["Overdue receivables"] == "CN¥113.00"
     aging = found["charts"][0]["chart"]
     assert sum(Decimal(v) for v in aging["series"][0]["data"]) == Decimal("339.00")
+    by_customer = found["charts"][1]["chart"]
+    assert by_customer["categories"] == ["Huaxin Trading Co.", "Jinling Foods"]
+    not_due, overdue = ([Decimal(v) for v in s["data"]] for s in by_customer["series"])
+    assert (not_due, overdue) == ([Decimal(226), Decimal(0)], [Decimal(0), Decimal(113)])
     assert "accounting.alerts" in {a["key"] for a in found["alerts"]}
     zh = _client(books.instance, books.accountant, "zh_CN", cookie=True)
     page = zh.get("/reporting/dashboard/finance")
