@@ -68,6 +68,12 @@ def _on_produce(env: Env, production: Any, move: Move) -> None:
     produce(env, production)
 
 
+def _scrap_unreworked(env: Env, production: Any, move: Move) -> None:
+    from addons.mrp.services.quality import cancel_rework
+
+    cancel_rework(env, production)
+
+
 def _on_cancel(env: Env, production: Any, move: Move) -> None:
     from addons.mrp.services.production import cancel
 
@@ -128,7 +134,7 @@ PRODUCTION_WORKFLOW = Workflow(
             _("Cancel"),
             group=USER,
             requires_reason=True,
-            actions=[_on_cancel],
+            actions=[_scrap_unreworked, _on_cancel],
             style="danger",
         ),
     ],

@@ -22,7 +22,10 @@ by what the inspection said:
   original's cost per unit); finishing it brings them into stock at that cost,
   clearing the production account. It is inspected again like any order of its
   bill. So stock never holds a unit that failed, the cost of every unit is what
-  its components cost, and the books balance at every step.
+  its components cost, and the books balance at every step. Cancelling a rework
+  order scraps the units it held (they failed and were not reworked): they go
+  from production to the scrap location at their carried cost, which stays an
+  expense (``scrap_cost`` on the rework order).
 
 A failed inspection calls ``mrp_quality_check_failed`` (sales raises a ``quality``
 exception on the order being made for).
@@ -46,6 +49,7 @@ from addons.mrp.services.lots import (
 from addons.mrp.services.production import MONEY, ORIGIN
 from addons.mrp.services.scrap import record_scrap
 from addons.stock.hookspecs import StockHooks
+from addons.stock.services.done import do_moves
 from addons.stock.services.locations import warehouse_location
 from addons.stock.services.moves import split_move
 from kernel import workflow
@@ -360,3 +364,22 @@ def after_produce(env: Env, production: Any) -> None:
             MONEY, rounding=ROUND_HALF_UP
         )
         env.session.flush()
+
+
+def cancel_rework(env: Env, production: Any) -> None:
+    """A rework order cancelled: the failed units it held go to scrap, at their carried cost."""
+    if not production.rework_of_id or not production.finished_move_id:
+        return
+    move = env.session.get(env["stock.move"], production.finished_move_id)
+    if move is None or move.state in ("done", "cancelled"):
+        return
+    scrap_location = warehouse_location(env, int(production.warehouse_id), "scrap")
+    move.location_dest_id = scrap_location.id
+    move.price_unit = (Decimal(production.rework_cost or 0) / move.product_qty).quantize(
+        MONEY, rounding=ROUND_HALF_UP
+    )
+    label = text_of(_("not reworked"))
+    move.reference = (production.name + " " + label)[:128]
+    env.session.flush()
+    do_moves(env, [move])
+    record_scrap(env, production, move)

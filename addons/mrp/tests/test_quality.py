@@ -256,3 +256,25 @@ def test_the_inspections_screen_lists_failed_inspections(make_instance: Any) -> 
         assert chef.get("/app/mrp/inspections/new").status_code in (403, 404)
     finally:
         chef.__exit__(None, None, None)
+
+
+def test_a_cancelled_rework_order_scraps_the_units_it_held(make_instance: Any) -> None:
+    instance = make_instance(["mrp", "accounting"])
+    with instance.unit(None, su=True) as env:
+        ids = _setup(env)
+        mo = _started(env, ids["table"])
+        workflow.fire(env, mo, "inspect")
+        record_check(env, mo, D(4), D(2), D(2), "rework")
+        workflow.fire(env, mo, "produce")
+        Production = env["mrp.production"]
+        (rework,) = env.session.scalars(
+            select(Production).where(Production.rework_of_id == mo.id)
+        ).all()
+        assert rework.rework_cost == D(200)
+        workflow.fire(env, rework, "cancel", reason="beyond repair")
+        # the 2 tables go to scrap at 100.00 each; stock keeps the 2 good ones
+        assert (rework.state, rework.scrap_cost) == ("cancelled", D(200))
+        assert on_hand(env, ids["table"]) == D(2)
+        assert _scrap_location_qty(env, ids["table"]) == D(2)
+        assert _balance(env, "1405") == D(600)  # 10 m board + 2 tables
+        _books(env)
