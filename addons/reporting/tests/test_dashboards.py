@@ -159,3 +159,33 @@ def test_late_production_where_mrp_is_installed(make_instance: MakeInstance) -> 
     late = {a["key"]: a for a in data["alerts"]}["reporting.late_production"]
     assert late["count"] == 1 and "MO/LATE" in late["html"] and "5 days late" in late["html"]
     assert "MO/DUE" not in late["html"] and "MO/DONE" not in late["html"]
+
+
+def test_sales_dashboard_statements_do_not_grow(
+    board: tuple[Book, dict[str, int]],  # noqa: F811
+) -> None:
+    from addons.reporting.analyses import dashboards
+    from addons.sales_order.services import orders
+    from kernel.testing import StatementCounter
+
+    book, _ids = board
+    manager = make_user(book.instance, "chief", ["sales_order.group_manager"])
+
+    def count() -> int:
+        with book.instance.unit(manager, readonly=True) as env:
+            with StatementCounter(book.instance.engine) as counter:
+                dashboards.build(env, "sales")
+            return counter.count
+
+    count()  # warm: the first unit reads configuration the next ones find cached
+    before = count()
+    with book.instance.unit(manager) as env:
+        for customer in ("Huaxin", "Beifang", "Huaxin"):
+            order = orders.create_order(
+                env,
+                book.partners[customer],
+                [{"product_id": book.products["widget"], "quantity": Decimal(2)}],
+            )
+            orders.submit(env, order)
+            orders.approve(env, order.id)
+    assert count() == before
