@@ -7,8 +7,10 @@ Screenshots go to $SUANPAN_TEST_ARTIFACTS (default /tmp/suanpan-artifacts).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from babel.dates import format_date
 from live_server import ARGS, CHROMIUM, artifact, require_chromium, serve
 
 from addons.reporting.tests.conftest import build_book
@@ -139,9 +141,26 @@ def test_dashboard_and_tracking_board_in_both_languages(make_instance: MakeInsta
         env.get("res.user", manager).name = "Wang Fang"
     with serve(book.instance) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        today = dt.date.today()
         for lang, words in (
-            ("en", ("Sales manager dashboard", "Late deliveries", "As of Dec")),
-            ("zh_CN", ("销售经理看板", "延迟交付", "年")),
+            (
+                "en",
+                (
+                    "Sales manager dashboard",
+                    "Late deliveries",
+                    "CN¥70.00",
+                    format_date(today, "medium", locale="en"),
+                ),
+            ),
+            (
+                "zh_CN",
+                (
+                    "销售经理看板",
+                    "延迟交付",
+                    "¥70.00",
+                    format_date(today, "medium", locale="zh_CN"),
+                ),
+            ),
         ):
             book.speak(manager, lang)
             context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -155,8 +174,10 @@ def test_dashboard_and_tracking_board_in_both_languages(make_instance: MakeInsta
                 expect(page.locator(f"#sp-chart-{i}[data-sp-chart-ready='1']")).to_be_visible()
                 assert page.locator(f"#sp-chart-{i} svg path").count() > 2
             main = page.locator(".sp-role-dashboard")
-            for word in words:
+            for word in words:  # money and the date as the language writes them
                 expect(main).to_contain_text(word)
+            if lang == "zh_CN":
+                expect(main).not_to_contain_text("CN¥")
             # four open orders, two late; the order past its requested date is listed
             expect(page.locator(".sp-figure").filter(has_text="4")).not_to_have_count(0)
             late = page.locator("[data-alert='reporting.late_deliveries']")
