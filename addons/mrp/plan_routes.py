@@ -30,7 +30,7 @@ def _start(raw: Any) -> dt.date:
         return dt.date.fromisoformat(str(raw))
     except ValueError:
         raise ValidationError(
-            _("From: %(value)s is not a date (YYYY-MM-DD)", value=str(raw)[:32]), field="start"
+            _("Plan from: %(value)s is not a date (YYYY-MM-DD)", value=str(raw)[:32]), field="start"
         ) from None
 
 
