@@ -162,13 +162,24 @@ def _quality_points(env: Env) -> None:
         ),
     ]
     bom = env.ref(f"{ADDON}.demo_bom_table")
+    Operation = env["mrp.bom.operation"]
+    # the surface is inspected after the oil finish (an operation of the table's bill)
+    finish = env.session.scalar(
+        select(Operation.id).where(Operation.bom_id == bom.id, Operation.name == "Oil finish")
+    )
     for xmlid, sequence, name, instructions in points:
         upsert(
             env,
             ADDON,
             xmlid,
             "mrp.quality.point",
-            {"bom_id": bom.id, "sequence": sequence, "name": name, "instructions": instructions},
+            {
+                "bom_id": bom.id,
+                "sequence": sequence,
+                "name": name,
+                "instructions": instructions,
+                "operation_id": finish if xmlid == "demo_qp_table_top" else None,
+            },
             demo=True,
             update=False,
         )

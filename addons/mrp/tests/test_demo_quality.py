@@ -15,6 +15,7 @@ def test_demo_table_is_inspected_serial_numbered_and_traced(make_instance: Any) 
     with instance.unit(None, su=True) as env:
         bom = env.ref("mrp.demo_bom_table")
         assert [p.name for p in bom.quality_points] == ["Table top surface", "Stability"]
+        assert bom.quality_points[0].operation.name == "Oil finish"
         done = env.ref("mrp.demo_production_done")
         assert done.state == "done"
         assert [(c.quantity, c.result) for c in done.quality_checks] == [(1, "pass")]
