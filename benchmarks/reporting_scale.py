@@ -18,7 +18,9 @@ Then it measures, ``--runs`` times each (the median is reported):
   the pivot screen and its JSON endpoint call — as the sales manager;
 * **list**: page 1 of the sales order list (``GET /app/sales/orders``) through the
   web host (Litestar's test client, in process, with a signed-in session cookie):
-  20 requests after 3 warm-up ones, p50 and p95 per run.
+  20 requests after 3 warm-up ones, p50 and p95 per run; with ``--server`` also from the
+  production web host (granian, one worker, in its own process) over a keep-alive
+  loopback connection.
 
 It prints JSON with the figures, the set-up times and the machine's load average
 (see docs/benchmarks.md). ``--keep`` keeps the database for another run;
@@ -320,6 +322,46 @@ def measure_list(instance: Any, uid: int, runs: int, requests: int = 20) -> dict
     }
 
 
+def measure_list_server(
+    db_url: str, instance: Any, uid: int, runs: int, requests: int = 20
+) -> dict[str, Any]:
+    """The same page from the production web host (granian, one worker, its own process)
+    over a keep-alive loopback connection, as a browser with a session cookie asks it."""
+    import http.client
+
+    from benchmarks.api_steps import ApiServer
+    from kernel.web.sessions import COOKIE_NAME, create_session
+
+    server = ApiServer(db_url)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        headers = {"Cookie": f"{COOKIE_NAME}={create_session(instance, uid)}"}
+
+        def get() -> tuple[int, bytes]:
+            conn.request("GET", "/app/sales/orders", headers=headers)
+            response = conn.getresponse()
+            return response.status, response.read()
+
+        out: list[dict[str, float]] = []
+        for _run in range(runs):
+            for _warm in range(3):
+                get()
+            times: list[float] = []
+            for _i in range(requests):
+                start = time.perf_counter()
+                status, body = get()
+                times.append((time.perf_counter() - start) * 1000)
+                assert status == 200 and b"RS/" in body, (status, body[:300])
+            times.sort()
+            out.append(
+                {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]}
+            )
+        conn.close()
+    finally:
+        server.stop()
+    return {"runs": out, "median_p50_ms": statistics.median(r["p50_ms"] for r in out)}
+
+
 def run(
     url: str,
     n_orders: int,
@@ -329,6 +371,7 @@ def run(
     reuse: bool,
     name: str | None = None,
     requests: int = 20,
+    server: bool = False,
 ) -> dict[str, Any]:
     report: dict[str, Any] = {"orders": n_orders, "lines_per_order": n_lines}
     report["load_before"] = os.getloadavg()
@@ -359,6 +402,8 @@ def run(
             ).scalar_one()
         report["pivot"] = measure_pivot(instance, uid, runs)
         report["list"] = measure_list(instance, uid, runs, requests)
+        if server:
+            report["list_server"] = measure_list_server(db, instance, uid, runs, requests)
         report["load_after"] = os.getloadavg()
         instance.engine.dispose()
     return report
@@ -372,8 +417,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure the kept database again")
+    parser.add_argument(
+        "--server", action="store_true", help="also time the list from a real server (granian)"
+    )
     args = parser.parse_args(argv)
-    report = run(args.db, args.orders, args.lines, args.runs, args.keep, args.reuse)
+    report = run(
+        args.db, args.orders, args.lines, args.runs, args.keep, args.reuse, server=args.server
+    )
     json.dump(report, sys.stdout, indent=2, default=str)
     print()
     return 0

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import aliased
 
 from kernel.env import Env
@@ -39,6 +39,7 @@ MAX_LEVELS = 2
 MAX_HEADERS = 500  # distinct values per axis shown; more is refused with a hint to filter
 AGGREGATES = ("sum", "avg", "count")
 CHARTS = ("bar", "stack", "line", "pie")
+PG_WORK_MEM = "64MB"  # PostgreSQL memory for the grouping of one pivot (docs/benchmarks.md)
 AGG_LABELS: dict[str, LazyString] = {"sum": _("Sum"), "avg": _("Average"), "count": _("Count")}
 
 
@@ -354,6 +355,10 @@ def compute(env: Env, view: View, request: PivotRequest, extra: Sequence[Any] = 
     group_by = [*group_exprs] + ([currency_expr] if currency_expr is not None else [])
     if group_by:
         stmt = stmt.group_by(*group_by)
+    if env.instance.dialect == "postgresql":
+        # the groups are few but the planner cannot know it (it guesses from the rows):
+        # with the default 4 MB it sorts a million rows on disk; for this transaction only
+        env.session.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
     result = env.session.execute(stmt).all()
 
     n_rows, n_cols = len(row_dims), len(col_dims)
