@@ -36,7 +36,7 @@ from kernel.env import SUPERUSER_ID
 from kernel.testing import make_user
 
 MATRIX = Path(__file__).parent / "permission_matrix.csv"
-ADDONS = ["sales_order", "stock", "purchase", "accounting", "purchase_accounting"]
+ADDONS = ["sales_order", "stock", "purchase", "accounting", "purchase_accounting", "mrp"]
 API_OPS = ("api_list", "api_read", "api_create", "api_write", "api_delete")
 UI_OPS = ("ui_list", "ui_create", "ui_write")
 COLUMNS = ("model", "group", "policy", *API_OPS, *UI_OPS)
