@@ -16,6 +16,8 @@ Then it measures, ``--runs`` times each (the median is reported):
 * **pivot**: revenue (untaxed line subtotal) of confirmed orders by month ×
   product category, through :func:`addons.reporting.pivot.compute` — the service
   the pivot screen and its JSON endpoint call — as the sales manager;
+* **dashboard**: the sales manager's dashboard (``dashboards.build``), which also counts
+  the tracking board's open and late orders;
 * **list**: page 1 of the sales order list (``GET /app/sales/orders``) through the
   web host (Litestar's test client, in process, with a signed-in session cookie):
   20 requests after 3 warm-up ones, p50 and p95 per run; with ``--server`` also from the
@@ -287,6 +289,23 @@ def measure_pivot(instance: Any, uid: int, runs: int) -> dict[str, Any]:
     }
 
 
+def measure_dashboard(instance: Any, uid: int, runs: int) -> dict[str, Any]:
+    """The sales manager's dashboard (figures, charts, tracking board counts) as a service call."""
+    from addons.reporting.analyses import dashboards
+
+    seconds: list[float] = []
+    for _run in range(runs):
+        with instance.unit(uid, readonly=True) as env:
+            start = time.perf_counter()
+            board = dashboards.build(env, "sales")
+            seconds.append(time.perf_counter() - start)
+    return {
+        "seconds": seconds,
+        "median_s": statistics.median(seconds),
+        "figures": {f.label: f.value for f in board.figures},
+    }
+
+
 def measure_list(instance: Any, uid: int, runs: int, requests: int = 20) -> dict[str, Any]:
     """Page 1 of the sales order list through the web host, signed in."""
     from litestar.testing import TestClient
@@ -402,6 +421,7 @@ def run(
             ).scalar_one()
         report["pivot"] = measure_pivot(instance, uid, runs)
         report["list"] = measure_list(instance, uid, runs, requests)
+        report["dashboard"] = measure_dashboard(instance, uid, runs)
         if server:
             report["list_server"] = measure_list_server(db, instance, uid, runs, requests)
         report["load_after"] = os.getloadavg()

@@ -31,3 +31,6 @@ def test_small_run_on_postgresql() -> None:
     # 10 % of orders cancelled or draft (5 % each): 18,000 confirmed lines
     assert pivot["records"] == 18_000
     assert report["list"]["median_p50_ms"] > 0
+    # hundreds of customers a year: the dashboard's figures do not break down by customer
+    figures = report["dashboard"]["figures"]
+    assert figures["Open orders"] == "1,000"  # approved and completed: 50 %

@@ -180,15 +180,15 @@ def _sales(env: Env, board: Dashboard, locale: str) -> None:
     first = periods.start_of(
         periods.shift(periods.key_of(board.today, "month"), "month", -11), "month"
     )
-    a = sales.analyse(env, "month", "customer", first, board.today)
+    a = sales.analyse(env, "month", "customer", first, board.today, breakdown=False)
     # the month so far against the same days of last month (a whole month would not compare)
     month_start = board.today.replace(day=1)
     last_start = (month_start - dt.timedelta(days=1)).replace(day=1)
     last_same_day = min(
         last_start + dt.timedelta(days=board.today.day - 1), month_start - dt.timedelta(days=1)
     )
-    now = sales.analyse(env, "month", "customer", month_start, board.today)
-    before = sales.analyse(env, "month", "customer", last_start, last_same_day)
+    now = sales.analyse(env, "month", "customer", month_start, board.today, breakdown=False)
+    before = sales.analyse(env, "month", "customer", last_start, last_same_day, breakdown=False)
     for code in sorted(set(now.totals) | set(before.totals)):
         current, previous = now.totals.get(code, Decimal(0)), before.totals.get(code)
         board.figures.append(

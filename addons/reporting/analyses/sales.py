@@ -105,8 +105,13 @@ def _all(result: PivotResult, row: Header | None, key: str) -> Any:
     return acc.value(measure) if acc is not None else None
 
 
-def analyse(env: Env, unit: str, by: str, date_from: dt.date, date_to: dt.date) -> SalesAnalysis:
-    """Revenue, volume and growth per period, and the breakdown ``by`` over the range."""
+def analyse(
+    env: Env, unit: str, by: str, date_from: dt.date, date_to: dt.date, breakdown: bool = True
+) -> SalesAnalysis:
+    """Revenue, volume and growth per period, and the breakdown ``by`` over the range.
+
+    ``breakdown=False``: the periods only (a dashboard's figures and chart; a breakdown
+    by customer refuses more than the pivot's 500 groups)."""
     if unit not in periods.UNITS:
         raise ValidationError(_("%(value)s is not a period", value=unit), field="unit")
     if by not in BREAKDOWNS:
@@ -152,7 +157,8 @@ def analyse(env: Env, unit: str, by: str, date_from: dt.date, date_to: dt.date) 
                 list_url=timeline.drill(row, None) if row else None,
             )
         )
-    _breakdown(env, view, analysis, currencies)
+    if breakdown:
+        _breakdown(env, view, analysis, currencies)
     analysis.currencies = sorted(currencies)
     for line in analysis.periods:
         for code, value in line.revenue.items():
