@@ -13,6 +13,7 @@ addon is installed and opens for the users of its group.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from kernel.i18n import LazyString, _, text_of
 from kernel.web.templating import collect_widgets, money, number
 
 WINDOW = 90  # days of the key figures
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,14 @@ def _widget_alerts(env: Env, keys: tuple[str, ...]) -> list[Alert]:
             continue
         if widget.group is not None and not env.has_group(widget.group):
             continue
-        out.append(Alert(text_of(widget.title), Markup(widget.render(env)), widget.key))
+        try:
+            body = Markup(widget.render(env))
+        except Exception:  # as on the home page: one addon's widget does not take the page down
+            log.exception("dashboard widget %s failed", widget.key)
+            body = Markup('<p class="text-body-secondary small mb-0">{}</p>').format(
+                text_of(_("This widget could not be shown."))
+            )
+        out.append(Alert(text_of(widget.title), body, widget.key))
     return out
 
 
