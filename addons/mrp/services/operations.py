@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from addons.base.services.uom import convert
 from kernel import workflow
@@ -167,6 +167,22 @@ def fire_on(env: Env, production: Any, operation_id: int, action: str) -> Any:
         )
     workflow.fire(env, operation, action)
     return operation
+
+
+def cancel_operations(env: Env, production: Any) -> None:
+    """A cancelled order's work orders not done are cancelled (one UPDATE) and load no one."""
+    Operation = env["mrp.production.operation"]
+    env.check("mrp.production.operation", "write")
+    env.session.execute(
+        update(Operation)
+        .where(
+            Operation.production_id == production.id,
+            Operation.state.in_(("pending", "in_progress")),
+        )
+        .values(state="cancelled"),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    env.session.expire(production, ["operations"])
 
 
 def split_operations(env: Env, production: Any, backorder: Any, kept: Decimal) -> None:

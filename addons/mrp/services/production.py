@@ -20,7 +20,11 @@ from addons.base.services.uom import convert
 from addons.mrp.hookspecs import MrpHooks
 from addons.mrp.services.boms import bom_for, explode, merged
 from addons.mrp.services.costing import close_operations
-from addons.mrp.services.operations import create_operations, split_operations
+from addons.mrp.services.operations import (
+    cancel_operations,
+    create_operations,
+    split_operations,
+)
 from addons.stock.hookspecs import StockHooks
 from addons.stock.services.done import do_moves
 from addons.stock.services.locations import default_warehouse, virtual_location, warehouse_location
@@ -337,6 +341,7 @@ def cancel(env: Env, production: Any, reason: str) -> None:
     """Release every reservation and cancel the order's open moves."""
     production.cancel_reason = reason
     cancel_moves(env, open_moves(env, production))
+    cancel_operations(env, production)  # its open work orders (services/operations.py)
     refresh_status(env, [production.id])
     MrpHooks(env).mrp_production_cancelled(env=env, production=production)
 
