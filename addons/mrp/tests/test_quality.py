@@ -258,6 +258,39 @@ def test_the_inspections_screen_lists_failed_inspections(make_instance: Any) -> 
         chef.__exit__(None, None, None)
 
 
+def test_figures_that_do_not_add_up_are_a_message_on_the_form(make_instance: Any) -> None:
+    from addons.mrp.tests.test_views import _signed_in
+
+    instance = make_instance(["mrp"])
+    make_user(instance, "chef", ["mrp.group_user"], lang="zh_CN")
+    with instance.unit(None, su=True) as env:
+        board = product(env, "Board", uom="uom_m", cost="40")
+        table = product(env, "Table", route="make")
+        bill = bom(env, table, [(board, "2.5")])
+        bill.quality_points = [env["mrp.quality.point"](name="Finish")]
+        receive(env, board, D(20), price_unit=D(40))
+        mo = _started(env, table, "2")
+        workflow.fire(env, mo, "inspect")
+        mo_id = mo.id
+    chef = _signed_in(instance, "chef")
+    try:
+        form = chef.get(f"/app/mrp/productions/{mo_id}")
+        assert 'data-sp-do="inspect_units"' in form.text
+        answer = chef.post(
+            f"/app/mrp/productions/{mo_id}/do/inspect_units",
+            data={
+                "_csrf_token": chef.cookies.get("csrftoken"),
+                "quantity": "2",
+                "qty_passed": "1",
+                "qty_failed": "0",
+            },
+        )
+        assert answer.status_code in (200, 303, 422), answer.text
+        assert "之和须等于检验数量" in answer.text
+    finally:
+        chef.__exit__(None, None, None)
+
+
 def test_a_cancelled_rework_order_scraps_the_units_it_held(make_instance: Any) -> None:
     instance = make_instance(["mrp", "accounting"])
     with instance.unit(None, su=True) as env:
