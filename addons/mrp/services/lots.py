@@ -2,9 +2,9 @@
 
 Finishing an order whose product is tracked gives its finished move lot numbers:
 the names the user gave (``finished_lots``, separated by commas, spaces or new
-lines) or new ones from the ``mrp.lot`` sequence — one lot for a lot-tracked
-product, one serial number per unit (the move split into moves of one) for a
-serial-tracked one.
+lines) or one new number from the ``mrp.lot`` sequence — the lot of a lot-tracked
+product, or the stem of the serial numbers of a serial-tracked one
+(``LOT2026-00007-01``, ``-02`` …: one per unit, the move split into moves of one).
 
 Which lots the components came from is what stock's ``do_moves`` took: reserved
 quants first, then the oldest free ones. It is read, not guessed: the quants of
@@ -150,8 +150,11 @@ def assign_finished_lots(env: Env, production: Any) -> None:
     serial = product.tracking == "serial"
     check_names(env, production, names, units)
     if not names:
+        # one number drawn per order (one counter lock): serial numbers are its units
+        base = env.next_number("mrp.lot", production.company_id)
         count = int(units) if serial else 1
-        names = [env.next_number("mrp.lot", production.company_id) for _i in range(count)]
+        width = max(2, len(str(count)))
+        names = [f"{base}-{i:0{width}d}" for i in range(1, count + 1)] if serial else [base]
     lots = _lots(env, product.id, names, serial)
     if not serial:
         for move in outputs:
@@ -184,7 +187,13 @@ def assign_finished_lots(env: Env, production: Any) -> None:
             move.product_qty = Decimal(1)
             move.reserved_qty = min(move.reserved_qty, Decimal(1))
             move.lot_id = first
-        env.session.add_all(extra)
+        if extra:  # one executemany, not an INSERT per serial number
+            Move = env["stock.move"]
+            env.check("stock.move", "create")
+            columns = [c for c in Move.__table__.columns if c.key != "id"]
+            env.session.execute(
+                insert(Move), [{c.key: getattr(m, c.key) for c in columns} for m in extra]
+            )
     production.finished_lots = ", ".join(names)
     env.session.flush()
 

@@ -231,3 +231,29 @@ def test_reworked_units_trace_to_the_lots_their_first_order_consumed(make_instan
         down = trace(env, ids["W2"], "down")
         assert [i["lot"] for i in down[0]] == ["LEG-A", "LEG-R"]
         quants_match_moves(env)
+
+
+def test_numbering_serials_costs_the_same_for_2_or_40_units(make_instance: Any) -> None:
+    instance = make_instance(["mrp"])
+    worker = make_user(instance, "worker", ["mrp.group_user"])
+
+    def measure(units: int) -> int:
+        with instance.unit(None, su=True) as env:
+            wood = product(env, f"Wood {units}", uom="uom_m", tracking="lot")
+            chair = product(env, f"Chair {units}", route="make", tracking="serial")
+            bom(env, chair, [(wood, "1")])
+            _lot(env, wood, f"W-{units}", str(units))
+            mo = create_production(env, chair, D(units))
+            workflow.fire(env, mo, "confirm")
+            mo_id = mo.id
+        with instance.unit(worker) as env:
+            mo = env.get("mrp.production", mo_id)
+            with StatementCounter(instance.engine) as counter:
+                workflow.fire(env, mo, "produce")
+            assert len(_lots_of(env, mo)) == units
+        return counter.count
+
+    measure(2)  # warms the per-process memos
+    small, large = measure(2), measure(40)
+    print(f"\nstatements finishing 2 serial-numbered units: {small}, 40: {large}")
+    assert abs(large - small) <= 2, (small, large)
