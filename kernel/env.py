@@ -2,7 +2,7 @@
 
 There are no hidden globals: everything that touches the database receives an
 ``Env``. Its session is bound to one transaction; the access checks in
-:mod:`kernel.security` read the env back from ``session.info`` so that every path
+:mod:`kernel.security` read the env back from the session (:mod:`kernel.caches`) so that every path
 (UI, API, CLI, hooks) goes through the same enforcement point.
 """
 
@@ -14,9 +14,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.util import identity_key
 
+from kernel.caches import UnitCache, memoized, unit_cache
 from kernel.errors import NotFound
 from kernel.i18n import _
 
@@ -54,7 +55,18 @@ class Env:
         self._company_id = company_id
         self._su = su
         self.outbox_count = 0
-        session.info["env"] = self
+        self.cache: UnitCache = unit_cache(session)
+        self.cache.env = self
+
+    @staticmethod
+    def of(obj: Session | Any) -> Env | None:
+        """The env of the unit a session (or a record held by one) belongs to.
+
+        For model code (``__defaults__``, ``__on_create__``) that receives a record,
+        not an env; ``None`` outside a unit (a detached record, a bare session).
+        """
+        session = obj if isinstance(obj, Session) else object_session(obj)
+        return unit_cache(session).env if session is not None else None
 
     @property
     def company_id(self) -> int | None:
@@ -105,7 +117,7 @@ class Env:
 
     @property
     def su(self) -> bool:
-        return self._su or self.session.info.get("su_depth", 0) > 0
+        return self._su or self.cache.su_depth > 0
 
     @contextmanager
     def sudo(self, reason: str) -> Iterator[Env]:
@@ -117,12 +129,12 @@ class Env:
         if not reason:
             raise ValueError("sudo() needs a reason")
         self.session.flush()
-        self.session.info["su_depth"] = self.session.info.get("su_depth", 0) + 1
+        self.cache.su_depth += 1
         try:
             yield self
             self.session.flush()
         finally:
-            self.session.info["su_depth"] -= 1
+            self.cache.su_depth -= 1
 
     @cached_property
     def user(self) -> Any:
@@ -135,13 +147,13 @@ class Env:
     @contextmanager
     def unchecked(self) -> Iterator[None]:
         """Kernel-internal reads that must not recurse into the access check."""
-        info = self.session.info
-        previous = info.get("in_check", False)
-        info["in_check"] = True
+        cache = self.cache
+        previous = cache.in_check
+        cache.in_check = True
         try:
             yield
         finally:
-            info["in_check"] = previous
+            cache.in_check = previous
 
     @cached_property
     def group_xmlids(self) -> frozenset[str]:
@@ -213,15 +225,13 @@ class Env:
         if missing:
             # the identity map holds records weakly: keep these for the rest of the
             # unit, so the next service asking for them finds them without a query
-            keep: dict[Any, Any] = self.session.info.setdefault("browsed", {})
+            keep = self.cache.browsed
             for record in self.session.scalars(select(cls).where(cls.id.in_(sorted(missing)))):
                 found[record.id] = keep[(cls, record.id)] = record
         return found
 
     def ref(self, xmlid: str) -> Any:
         """The record created by a data file under external id ``addon.name``."""
-        from kernel.security import memoized
-
         target = memoized(self, ("ref", xmlid), lambda: self._external_id(xmlid))
         return self.session.get(self.registry[target[0]], target[1])
 
@@ -237,8 +247,6 @@ class Env:
 
     def setting(self, key: str, default: Any = None) -> Any:
         """An instance setting; read once per configuration stamp (see :mod:`kernel.security`)."""
-        from kernel.security import memoized
-
         settings = memoized(self, "settings", lambda: self.instance.settings(self.session))
         return settings.get(key, default)
 
@@ -250,7 +258,7 @@ class Env:
         """
         from kernel.sequence import next_number
 
-        if self.session.info.get("preview"):
+        if self.cache.preview:
             return ""
 
         return next_number(

@@ -8,7 +8,7 @@ read them again: about a quarter of an order-to-cash cycle's statements.
 A model declared with ``@model(..., cached=True)`` is configuration: rows users
 change rarely, never as a side effect of a business step. A plain ``SELECT`` that
 reads only such tables is answered from a process-wide memo kept under the
-security stamp (:func:`kernel.security.memoized`); any write to a cached table
+security stamp (:func:`kernel.caches.memoized`); any write to a cached table
 bumps the stamp in the writer's transaction (:mod:`kernel.security`), so every
 worker reads afresh in its next unit. The answer is merged into the unit's
 session as if it had been loaded, so records, relationships and the identity
@@ -30,6 +30,8 @@ from sqlalchemy.orm import ORMExecuteState, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.loading import merge_frozen_result
 from sqlalchemy.sql.util import find_tables
+
+from kernel.caches import unit_cache
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -64,8 +66,9 @@ def serve(state: ORMExecuteState) -> Any:
     """The ``do_orm_execute`` listener: a memoized answer, or ``None`` to run the statement."""
     if not state.is_select or state.is_column_load or state.is_executemany:
         return None
-    env: Env | None = state.session.info.get("env")
-    if env is None or env.uid is None or state.session.info.get("in_check"):
+    unit = unit_cache(state.session)
+    env = unit.env
+    if env is None or env.uid is None or unit.in_check:
         return None
     mappers = state.all_mappers
     if not mappers or not all(is_cached_model(m.class_) for m in mappers):
@@ -77,7 +80,7 @@ def serve(state: ORMExecuteState) -> Any:
         return None
     if not _reads_only(statement, cached_tables(env.registry)):
         return None
-    from kernel.security import shared_memo
+    from kernel.caches import shared_memo
 
     memo = shared_memo(env)
     if memo is None:

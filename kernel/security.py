@@ -29,8 +29,6 @@ user sessions and pass.
 from __future__ import annotations
 
 import uuid
-import weakref
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event, inspect, select, update
@@ -39,6 +37,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.sql.util import find_tables
 
 from kernel import rowcache
+from kernel.caches import memoized, shared_memo, unit_cache
 from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.i18n import _
 from kernel.policy import Rule, policies
@@ -118,42 +117,8 @@ def load_user(env: Env) -> Any:
         ).first()
     if row is None:
         return None
-    env.session.info["security_stamp"] = row[1]
+    env.cache.security_stamp = row[1]
     return row[0]
-
-
-def _shared_cache(env: Env) -> dict[Any, Any] | None:
-    """Process-wide memo valid for the stamp this unit read (``None``: do not cache)."""
-    if env.uid is None:
-        return None  # system units read no user, hence no stamp
-    env.user  # noqa: B018 - loads the stamp
-    stamp = env.session.info.get("security_stamp")
-    if not stamp:
-        return None
-    holder = env.instance.__dict__.setdefault("_security_cache", {})
-    key = (stamp, id(env.registry))
-    if holder.get("key") != key:
-        holder.clear()
-        holder["key"] = key
-    memo: dict[Any, Any] = holder.setdefault("memo", {})
-    return memo
-
-
-def shared_memo(env: Env) -> dict[Any, Any] | None:
-    """The process-wide memo of this unit's stamp, for the configuration row cache."""
-    return _shared_cache(env)
-
-
-def memoized(env: Env, key: Any, compute: Callable[[], T]) -> T:
-    """``compute()``, shared by every unit of this process that read the same stamp."""
-    memo = _shared_cache(env)
-    if memo is not None and key in memo:
-        found: T = memo[key]
-        return found
-    value = compute()
-    if memo is not None:
-        memo[key] = value
-    return value
 
 
 def group_xmlids_of(env: Env) -> frozenset[str]:
@@ -166,7 +131,7 @@ def group_xmlids_of(env: Env) -> frozenset[str]:
             groups = user_group_xmlids(env.session, env.registry, uid)
         # the allowed companies are read with the groups (the unit that warms the
         # memo reads both), so later units of this user read neither
-        memo = _shared_cache(env)
+        memo = shared_memo(env)
         if memo is not None and ("companies", uid) not in memo:
             memo[("companies", uid)] = _read_companies(env, uid)
         return groups
@@ -175,13 +140,13 @@ def group_xmlids_of(env: Env) -> frozenset[str]:
 
 
 def _access_map(env: Env) -> dict[str, set[str]]:
-    cached = env.session.info.get("access_map")
+    cached = env.cache.access_map
     if cached is not None and cached[0] == env.uid:
         known: dict[str, set[str]] = cached[1]
         return known
     mine = env.group_xmlids
     perms = memoized(env, ("access", mine), lambda: _compute_access_map(env, mine))
-    env.session.info["access_map"] = (env.uid, perms)
+    env.cache.access_map = (env.uid, perms)
     return perms
 
 
@@ -224,7 +189,7 @@ def bump_stamp(session: Session, registry: Registry) -> None:
     )
     if not done.rowcount:
         conn.execute(Setting.__table__.insert().values(key=STAMP_KEY, value=token))
-    session.info["security_stamp"] = None
+    unit_cache(session).security_stamp = None
 
 
 def _touches_security(objs: Any) -> bool:
@@ -275,16 +240,13 @@ def system_write(session: Session, *objects: Any) -> None:
     only by kernel code (the generic API, forms and CLI never call it). Other
     checks (fixed columns, ``__immutable__``) still apply.
     """
-    marked = session.info.get("system_objects")
-    if marked is None:
-        marked = session.info["system_objects"] = weakref.WeakSet()
+    marked = unit_cache(session).system_objects
     for obj in objects:
         marked.add(obj)
 
 
 def _is_system_write(session: Session, obj: Any) -> bool:
-    marked = session.info.get("system_objects")
-    return marked is not None and obj in marked
+    return obj in unit_cache(session).system_objects
 
 
 def readable_models(env: Env) -> list[str]:
@@ -294,10 +256,8 @@ def readable_models(env: Env) -> list[str]:
 
 
 def _env_of(session: Session) -> Env | None:
-    env: Env | None = session.info.get("env")
-    if env is None or session.info.get("in_check"):
-        return None
-    return env
+    unit = unit_cache(session)
+    return None if unit.in_check else unit.env
 
 
 def on_execute(state: ORMExecuteState) -> None:
@@ -352,13 +312,13 @@ def _companies(env: Env) -> tuple[frozenset[int] | None, int | None]:
     uid = env.uid
     if uid is None:
         return None, None
-    cached = env.session.info.get("companies")
+    cached = env.cache.companies
     if cached is not None and cached[0] == uid:
         known: tuple[frozenset[int] | None, int | None] = cached[1]
         return known
 
     value = memoized(env, ("companies", uid), lambda: _read_companies(env, uid))
-    env.session.info["companies"] = (uid, value)
+    env.cache.companies = (uid, value)
     return value
 
 
@@ -557,12 +517,11 @@ def _dml_table(state: ORMExecuteState) -> str | None:
 
 
 def _registry_of(session: Session) -> Registry | None:
-    env = session.info.get("env")
-    if env is not None:
-        found: Registry = env.registry
-        return found
-    registry: Registry | None = session.info.get("registry")
-    return registry
+    env = unit_cache(session).env
+    if env is None:
+        return None
+    found: Registry = env.registry
+    return found
 
 
 def on_flush(session: Session, _ctx: Any, _instances: Any) -> None:
@@ -573,7 +532,7 @@ def on_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         registry = _registry_of(session)
         if registry is not None:
             bump_stamp(session, registry)
-    env = session.info.get("env")
+    env = unit_cache(session).env
     if env is None:
         return
     for obj in deleted:

@@ -8,8 +8,16 @@ an addon reports (stock: ``shipped``; accounting: ``invoiced``, ``settled``).
 
 A transition marked ``auto="execution"`` fires by itself once every milestone of
 that phase recorded on the document is done (in progress → completed); the same for
-``"settlement"`` (completed → closed). Every move writes one history row.
-Unlike Tryton, an illegal move raises instead of being skipped.
+``"settlement"`` (completed → closed). A workflow declares its phases; a phase no
+milestone belongs to is done at once. Every move writes one history row. Unlike
+Tryton, an illegal move raises instead of being skipped.
+
+Automatic moves never run inside another transition. A transition's actions (and
+the hooks they call) may reach milestones of any document; the documents are queued
+on the unit of work and moved on, first queued first, when the outermost transition
+returns — after every addon's hooks for that transition ran. So the order in which
+addons expect and reach milestones does not matter, and a delivery's validation no
+longer runs the order's completion and the invoice's posting inside itself.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from kernel.caches import unit_cache
 from kernel.errors import AccessDenied, ValidationError, WorkflowError
 from kernel.fields import utcnow
 from kernel.i18n import LazyString, _, text_of
@@ -78,6 +87,10 @@ class Move:
     # set by an action that did less than asked ("nothing more could be reserved"):
     # the history row keeps it as its reason, and the form tells the user
     note: str = ""
+    #: what the caller of :func:`fire` passed for the actions (``invoices=[...]``)
+    params: dict[str, Any] = dc_field(default_factory=dict)
+    #: what the actions give back to the caller (``results["backorder"]``)
+    results: dict[str, Any] = dc_field(default_factory=dict)
 
 
 @dataclass
@@ -88,6 +101,8 @@ class Workflow:
     field: str = "state"
     milestones: list[MilestoneDef] = dc_field(default_factory=list)
     addon: str = ""
+    #: the phases automatic transitions wait for; every milestone belongs to one
+    phases: tuple[str, ...] = ("execution", "settlement")
 
     def state(self, name: str) -> State:
         for st in self.states:
@@ -165,7 +180,20 @@ def compose_workflow(base: Workflow, extensions: Sequence[WorkflowExtension]) ->
                 )
             by_name[name].actions.extend(actions)
         milestones.extend(replace(m, addon=m.addon or ext.addon) for m in ext.milestones)
-    milestones.sort(key=lambda m: (m.phase != "execution", m.sequence))
+    order = {phase: i for i, phase in enumerate(base.phases)}
+    for t in transitions:
+        if t.auto is not None and t.auto not in order:
+            raise KeyError(
+                f"{t.addon}: transition {base.model}:{t.name} waits for phase {t.auto!r}, "
+                f"which the workflow does not declare (phases: {', '.join(base.phases)})"
+            )
+    for m in milestones:
+        if m.phase not in order:
+            raise KeyError(
+                f"{m.addon}: milestone {base.model}:{m.name} belongs to phase {m.phase!r}, "
+                f"which the workflow does not declare (phases: {', '.join(base.phases)})"
+            )
+    milestones.sort(key=lambda m: (order[m.phase], m.sequence))
     return Workflow(
         model=base.model,
         states=states,
@@ -173,6 +201,7 @@ def compose_workflow(base: Workflow, extensions: Sequence[WorkflowExtension]) ->
         field=base.field,
         milestones=milestones,
         addon=base.addon,
+        phases=base.phases,
     )
 
 
@@ -197,8 +226,22 @@ def available(env: Env, record: Any) -> list[Transition]:
     ]
 
 
-def fire(env: Env, record: Any, name: str, *, reason: str = "", automatic: bool = False) -> Move:
-    """Move ``record`` along transition ``name``; everything happens in the caller's unit of work."""
+def fire(
+    env: Env,
+    record: Any,
+    name: str,
+    *,
+    reason: str = "",
+    automatic: bool = False,
+    **params: Any,
+) -> Move:
+    """Move ``record`` along transition ``name``; everything happens in the caller's unit of work.
+
+    Keyword ``params`` travel to the actions on ``move.params``; what the actions put
+    in ``move.results`` comes back on the returned move. That is how a caller says
+    which invoices a payment settles, or learns the backorder a validation made,
+    without passing data around the workflow through the session.
+    """
     wf = env.workflow(record)
     state = getattr(record, wf.field)
     try:
@@ -239,8 +282,26 @@ def fire(env: Env, record: Any, name: str, *, reason: str = "", automatic: bool 
     if problems:
         raise ValidationError("; ".join(text_of(p) for p in problems))
     move = Move(
-        transition=tr, from_state=state, to_state=tr.target, reason=reason, automatic=automatic
+        transition=tr,
+        from_state=state,
+        to_state=tr.target,
+        reason=reason,
+        automatic=automatic,
+        params=params,
     )
+    cache = env.cache
+    cache.transition_depth += 1
+    try:
+        _move(env, record, wf, tr, move)
+    finally:
+        cache.transition_depth -= 1
+    advance(env, record)
+    return move
+
+
+def _move(env: Env, record: Any, wf: Workflow, tr: Transition, move: Move) -> None:
+    """The move itself: the new state, its history row, the actions, one flush."""
+    state, reason, automatic = move.from_state, move.reason, move.automatic
     setattr(record, wf.field, tr.target)
     History = env["workflow.history"]
     row = History(
@@ -270,8 +331,6 @@ def fire(env: Env, record: Any, name: str, *, reason: str = "", automatic: bool 
     # transition fired next (complete → close) would have an ``__immutable__`` rule see
     # the action's writes as changes to a closed document.
     env.session.flush()
-    advance(env, record)
-    return move
 
 
 def add_comment(env: Env, record: Any, text: str) -> None:
@@ -303,10 +362,10 @@ def _milestone_rows(env: Env, record: Any) -> dict[str, Any]:
     the session and updated by the functions below, so those are dictionary
     look-ups, not queries. A rollback forgets it (see :func:`_forget_milestones`).
     """
-    cache: dict[tuple[str, int], dict[str, Any]] = env.session.info.setdefault("milestones", {})
+    cache = env.cache.milestones
     key = (record.__model_name__, record.id)
     rows = cache.get(key)
-    if rows is None and key in env.session.info.get("created_records", ()):
+    if rows is None and key in env.cache.created_records:
         rows = cache[key] = {}  # created by this unit: no milestone row can exist yet
     if rows is None:
         Milestone = env["workflow.milestone"]
@@ -321,8 +380,7 @@ def _milestone_rows(env: Env, record: Any) -> dict[str, Any]:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_milestones(session: Session, _previous: Any) -> None:
-    session.info.pop("milestones", None)
-    session.info.pop("created_records", None)
+    unit_cache(session).forget_transaction()
 
 
 @event.listens_for(Session, "after_flush")
@@ -332,14 +390,11 @@ def _note_created(session: Session, _ctx: Any) -> None:
     A delivery created by an approval expects milestones in the same step; reading
     the (necessarily empty) milestone table for it was one statement per step.
     """
-    created: set[tuple[str, int]] | None = None
+    created = unit_cache(session).created_records
     for obj in session.new:
         name = getattr(obj, "__model_name__", None)
-        if name is None:
-            continue
-        if created is None:
-            created = session.info.setdefault("created_records", set())
-        created.add((name, obj.id))
+        if name is not None:
+            created.add((name, obj.id))
 
 
 def expect_milestone(env: Env, record: Any, name: str, addon: str, note: str = "") -> None:
@@ -358,8 +413,9 @@ def reach_milestone(
 ) -> None:
     """Mark milestone ``name`` done (creating it if needed), then advance the workflow if it can.
 
-    ``advance_now=False`` only records it: for hooks running in the middle of a
-    transition (the document must not move on before the other addons' hooks ran).
+    Inside a transition the document only moves on when the outermost transition
+    returns (see the module's docstring). ``advance_now=False`` records the milestone
+    and leaves the document where it is until something else advances it.
     """
     expect_milestone(env, record, name, addon)
     existing = _milestone_rows(env, record)[name]
@@ -404,15 +460,62 @@ def phase_done(env: Env, record: Any, phase: str) -> bool:
     return all(rows[n].done_at is not None for n in names if n in rows)
 
 
+#: automatic moves one unit may make before the engine suspects a loop of auto transitions
+MAX_AUTOMATIC_MOVES = 10_000
+
+
 def advance(env: Env, record: Any) -> None:
-    """Fire automatic transitions whose phase is done, as long as one applies."""
-    wf = env.workflow(record)
-    for _round in range(len(wf.transitions)):
-        state = getattr(record, wf.field)
-        auto = [t for t in wf.from_state(state) if t.auto and phase_done(env, record, t.auto)]
-        if not auto:
+    """Fire the automatic transitions whose phase is done, as long as one applies.
+
+    Inside a transition the document is only queued (see the module's docstring);
+    the outermost transition, or a call outside any, works the queue through.
+    """
+    cache = env.cache
+    _enqueue(cache.to_advance, record, env.su)
+    if cache.transition_depth or cache.advancing:
+        return
+    cache.advancing = True
+    try:
+        for _move_count in range(MAX_AUTOMATIC_MOVES):
+            if not cache.to_advance:
+                return
+            record, elevated = cache.to_advance.pop(0)
+            if elevated and not env.su:
+                with env.sudo("a step taken with elevated rights moves its documents on"):
+                    _advance_one_step(env, record)
+            else:
+                _advance_one_step(env, record)
+        raise WorkflowError(_("automatic transitions keep firing: the workflows form a loop"))
+    except BaseException:
+        cache.to_advance.clear()
+        raise
+    finally:
+        cache.advancing = False
+
+
+def _enqueue(queue: list[tuple[Any, bool]], record: Any, elevated: bool) -> None:
+    """Queue ``record`` once; queued again under ``sudo``, it moves on under ``sudo``.
+
+    A hook that reaches a milestone inside ``env.sudo()`` (the production worker
+    finishing what a seller's order waits for) acts beyond the user's rights; the
+    automatic move it causes, made later, must have the same reach.
+    """
+    for i, (queued, was_elevated) in enumerate(queue):
+        if queued is record:
+            queue[i] = (queued, was_elevated or elevated)
             return
-        fire(env, record, auto[0].name, automatic=True)
+    queue.append((record, elevated))
+
+
+def _advance_one_step(env: Env, record: Any) -> None:
+    """Fire one automatic transition of ``record`` if its phase is done (it queues the
+    document again, so it moves on until no automatic transition applies)."""
+    wf = env.workflow(record)
+    state = getattr(record, wf.field)
+    for t in wf.from_state(state):
+        if t.auto and phase_done(env, record, t.auto):
+            fire(env, record, t.name, automatic=True)
+            return
 
 
 def progress(env: Env, record: Any) -> list[dict[str, Any]]:

@@ -32,7 +32,7 @@ def _reverse(env: Any, move: Any, wf_move: Any) -> None:
 def _book_payment(env: Any, payment: Any, wf_move: Any) -> None:
     from addons.accounting.services.payments import book_payment
 
-    book_payment(env, payment)
+    book_payment(env, payment, wf_move.params.get("invoices"))
 
 
 MOVE_WORKFLOW = Workflow(

@@ -2,9 +2,10 @@
 
 draft → submitted → approved → in_progress → completed → closed, with reject
 (back to draft, reason kept) and cancel (reason, unless an addon objects).
-``start`` has ``auto="approval"``: no milestone belongs to that phase, so it fires
-by itself right after ``approve`` and all of approve's actions — including those
-other addons add through a ``WorkflowExtension`` — have run. ``complete`` and
+The workflow declares three phases. ``start`` waits for ``approval``, a phase no
+milestone belongs to, so it fires by itself once ``approve`` and all of approve's
+actions — including those other addons add through a ``WorkflowExtension`` — have
+returned. ``complete`` and
 ``close`` fire when every expected execution / settlement milestone is done.
 """
 
@@ -91,6 +92,7 @@ def _on_cancel(env: Env, order: Any, move: Move) -> None:
 
 SALE_ORDER_WORKFLOW = Workflow(
     model="sale.order",
+    phases=("approval", "execution", "settlement"),
     states=[
         State("draft", _("Draft")),
         State("submitted", _("Submitted")),

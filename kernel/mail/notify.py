@@ -107,7 +107,7 @@ def staff(env: Env, event: str, group: str) -> list[Recipient]:
     Read once per security stamp: users, groups and notification choices all bump
     it when they change, and every submitted order asks the same question.
     """
-    from kernel.security import memoized
+    from kernel.caches import memoized
 
     return list(memoized(env, ("staff", event, group), lambda: tuple(_staff(env, event, group))))
 

@@ -43,6 +43,8 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from kernel.caches import unit_cache
+
 MAX_ROUNDS = 10
 
 
@@ -56,8 +58,9 @@ class Changes:
 
 
 def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    env = session.info.get("env")
-    seen: set[int] = session.info.setdefault("created_seen", set())
+    unit = unit_cache(session)
+    env = unit.env
+    seen = unit.created_seen
     changed = _modified(session)
     deleted = [*session.deleted, *_orphans(session)]
     created: list[Any] = []
@@ -199,14 +202,15 @@ def preview(session: Session) -> dict[str, Any]:
     """
     from kernel.errors import UserError
 
-    session.info["preview"] = True
+    unit = unit_cache(session)
+    unit.preview = True
     try:
         before_flush(session, None, None)
     except UserError as exc:
         return dict(exc.fields) or {"": exc.message}
     finally:
-        session.info.pop("preview", None)
-        session.info.pop("created_seen", None)
+        unit.preview = False
+        unit.created_seen.clear()
     return {}
 
 
@@ -217,7 +221,7 @@ def _number(env: Any, obj: Any) -> None:
 
 
 def after_flush(session: Session, _ctx: Any) -> None:
-    session.info.pop("created_seen", None)
+    unit_cache(session).created_seen.clear()
 
 
 #: Records a unit keeps alive once it has read them (beyond this, the session's
@@ -234,9 +238,7 @@ def hold_loaded(session: Any, instance: Any) -> None:
     asking ``session.get`` for it read it again (a third of an order's
     statements). Held here, ``session.get`` answers from the identity map.
     """
-    held: list[Any] | None = session.info.get("held")
-    if held is None:
-        held = session.info["held"] = []
+    held = unit_cache(session).held
     if len(held) < HELD_PER_UNIT:
         held.append(instance)
 

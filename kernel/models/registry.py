@@ -19,6 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, configure_mappers
 
 from kernel.addons.manifest import Manifest
 from kernel.addons.parts import AddonParts
+from kernel.caches import RegistryCache
 from kernel.errors import AddonError
 from kernel.hooks import build_plugin_manager
 from kernel.hookspecs import KernelHooks
@@ -57,6 +58,8 @@ class Registry:
     column_owners: dict[tuple[str, str], str] = field(default_factory=dict)
     table_owners: dict[str, str] = field(default_factory=dict)
     _by_part: dict[type, type] = field(default_factory=dict)
+    #: what is derived from this composition (metadata, views, the security memo)
+    cache: RegistryCache = field(default_factory=RegistryCache, repr=False, compare=False)
 
     @property
     def metadata(self) -> MetaData:

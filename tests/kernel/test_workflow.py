@@ -285,3 +285,78 @@ def test_workflow_exports_for_documentation(library: Instance, library_loan: Ins
     assert '    "archived" [shape=doublecircle, label="Archived"];' in dot
     assert '    "draft" -> "cancelled" [label="cancel"];' in dot
     assert dot.rstrip().endswith("}")
+
+
+def test_an_action_takes_the_callers_parameters_and_gives_back_results(
+    library: Instance, people: dict[str, int]
+) -> None:
+    """``fire(..., shelf="B2")`` reaches the actions on ``move.params``; what they put in
+    ``move.results`` comes back on the returned move — nothing travels through the session."""
+    boss = people["boss"]
+    book_id = new_book(library)
+
+    def shelve(env: Env, book: Any, move: workflow.Move) -> None:
+        book.number = f"{move.params['shelf']}-{book.id}"
+        move.results["label"] = f"shelf {move.params['shelf']}"
+
+    with library.unit(boss) as env:
+        submit = env.workflow("lib.book").transition("submit")
+        submit.actions.append(shelve)
+        try:
+            book = env.get("lib.book", book_id)
+            done = workflow.fire(env, book, "submit", shelf="B2")
+        finally:
+            submit.actions.remove(shelve)
+        assert done.results == {"label": "shelf B2"}
+        assert done.params == {"shelf": "B2"}
+    with library.unit(None, su=True) as env:
+        book = env.get("lib.book", book_id)
+        assert (book.state, book.number) == ("submitted", f"B2-{book_id}")
+
+
+def test_a_milestone_reached_during_a_transition_moves_the_document_on_after_it(
+    library_loan: Instance,
+) -> None:
+    """An action that reaches a milestone before the other addon's action expects its own
+    must not complete the book half-way through the approval: automatic moves wait for
+    the outermost transition to return, so the order of the addons' actions is free."""
+    boss = make_user(library_loan, "boss", ["library.group_manager"])
+    book_id = new_book(library_loan, title="Journey to the West")
+    fire(library_loan, boss, book_id, "submit")
+    seen: list[str] = []
+
+    def catalogue_at_once(env: Env, book: Any, move: workflow.Move) -> None:
+        workflow.reach_milestone(env, book, "catalogued", addon="library")
+        seen.append(book.state)  # still approving: not completed behind the loan's back
+
+    with library_loan.unit(boss) as env:
+        approve = env.workflow("lib.book").transition("approve")
+        approve.actions.insert(1, catalogue_at_once)  # after library's expect, before loan's
+        try:
+            book = env.get("lib.book", book_id)
+            workflow.fire(env, book, "approve")
+        finally:
+            approve.actions.remove(catalogue_at_once)
+        assert seen == ["in_progress"]
+        assert book.state == "in_progress", "the loan's labelled milestone is still expected"
+        workflow.reach_milestone(env, book, "labelled", addon="library_loan")
+        assert book.state == "completed", "outside a transition a milestone advances at once"
+
+
+def test_a_phase_must_be_declared_by_the_workflow(library: Instance) -> None:
+    from kernel.workflow import MilestoneDef, Transition, WorkflowExtension, compose_workflow
+
+    with library.unit(None, su=True) as env:
+        base = env.workflow("lib.book")
+    bad_transition = WorkflowExtension(
+        "lib.book",
+        transitions=[Transition("shelve", ("completed",), "closed", "Shelve", auto="review")],
+        addon="shelving",
+    )
+    with pytest.raises(KeyError, match="waits for phase 'review'"):
+        compose_workflow(base, [bad_transition])
+    bad_milestone = WorkflowExtension(
+        "lib.book", milestones=[MilestoneDef("dusted", "Dusted", "cleaning")], addon="shelving"
+    )
+    with pytest.raises(KeyError, match=r"milestone lib\.book:dusted belongs to phase 'cleaning'"):
+        compose_workflow(base, [bad_milestone])

@@ -95,24 +95,15 @@ def pay_invoice(
     )
 
 
-# session.info key: the invoices post_payment was asked to match, by payment id
-CHOSEN_INVOICES = "accounting_payment_invoices"
-
-
 def post_payment(env: Env, payment: Any, *, invoices: Sequence[Any] | None = None) -> Any:
     """Post a draft payment (its workflow's ``post``) and match it with open invoices."""
     if payment.state != "draft":
         raise ConflictError(_("payment %(name)s is already posted", name=payment.name))
-    chosen = env.session.info.setdefault(CHOSEN_INVOICES, {})
-    chosen[payment.id] = invoices
-    try:
-        fire(env, payment, "post")
-    finally:
-        chosen.pop(payment.id, None)
+    fire(env, payment, "post", invoices=invoices)
     return payment
 
 
-def book_payment(env: Env, payment: Any) -> None:
+def book_payment(env: Env, payment: Any, invoices: Sequence[Any] | None = None) -> None:
     """The journal entry of a payment: Dr bank / Cr receivable (or the reverse when paying out).
 
     This is the ``post`` action, so it also matches the payment with open invoices
@@ -155,7 +146,7 @@ def book_payment(env: Env, payment: Any) -> None:
     payment.move_id = move.id
     payment.name = move.name
     env.session.flush()
-    match_payment(env, payment, invoices=env.session.info.get(CHOSEN_INVOICES, {}).get(payment.id))
+    match_payment(env, payment, invoices=invoices)
 
 
 def match_payment(env: Env, payment: Any, *, invoices: Sequence[Any] | None = None) -> Decimal:

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, object_session
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from kernel import UTCDateTime, _, info, many2one, model, utcnow
+from kernel.env import Env
 from kernel.errors import ValidationError
 
 EXCEPTION_KINDS = [
@@ -68,8 +69,7 @@ class SaleOrderException:
     def __defaults__(self) -> None:
         """Whoever records an exception (on its screen or the order's) is its reporter."""
         if self.reported_by_id is None:
-            session = object_session(self)
-            env = session.info.get("env") if session is not None else None
+            env = Env.of(self)
             self.reported_by_id = getattr(env, "uid", None)
 
     def __validate__(self) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from addons.sales_order.models.selections import ORDER_STATES, PAYMENT_METHODS, SHIPPING_METHODS
 from kernel import Money, UTCDateTime, _, info, many2one, model, one2many
+from kernel.env import Env
 
 
 @model("sale.order", _("Sales Order"), rec_name="name", order="-date_order,-id")
@@ -163,12 +164,9 @@ class SaleOrder:
 
     def __defaults__(self) -> None:
         """Number, company, currency and customer defaults, whichever path created the order."""
-        from sqlalchemy.orm import object_session
-
         from addons.sales_order.services.completion import complete_order
 
-        session = object_session(self)
-        env = session.info.get("env") if session is not None else None
+        env = Env.of(self)
         if env is not None:
             complete_order(env, self)
 

@@ -17,6 +17,7 @@ from addons.sales_order.services.completeness import is_below_cost
 from addons.sales_order.services.pricing import category_chain
 from addons.sales_order.services.totals import HUNDRED
 from addons.sales_order.types import CheckResult
+from kernel.caches import Slot
 from kernel.i18n import _, format_amount, text_of
 from kernel.security import system_write
 from kernel.workflow import add_comment
@@ -28,9 +29,15 @@ MIN_MARGIN_SETTING = "sales_order.min_margin_percent"
 OPEN_STATES = ("approved", "in_progress")
 
 
+#: partners' open receivables as accounting answered them in this unit
+OPEN_RECEIVABLE: Slot[dict[int, Decimal]] = Slot("sales_order.receivable", dict)
+#: the minimum margin setting, read once per unit
+MIN_MARGIN: Slot[Decimal | None] = Slot("sales_order.min_margin", lambda: None)
+
+
 def open_receivable(env: Env, partner_id: int) -> Decimal:
     """The partner's open receivable as accounting answers it (zero when nobody answers)."""
-    cache: dict[int, Decimal] = env.session.info.setdefault("sales_order.receivable", {})
+    cache = env.cache.get(OPEN_RECEIVABLE)
     if partner_id not in cache:
         answer = SalesOrderHooks(env).sale_partner_open_receivable(env=env, partner_id=partner_id)
         cache[partner_id] = Decimal(answer) if answer is not None else Decimal(0)
@@ -86,11 +93,12 @@ def credit_check(env: Env, order: Any) -> list[CheckResult]:
 
 def min_margin(env: Env) -> Decimal:
     """The configured minimum margin in percent (0: no minimum), read once per unit of work."""
-    info = env.session.info
-    if "sales_order.min_margin" not in info:
+    found = env.cache.peek(MIN_MARGIN)
+    if found is None:
         # settings are memoized per security stamp (a changed setting bumps it)
-        info["sales_order.min_margin"] = Decimal(str(env.setting(MIN_MARGIN_SETTING) or 0))
-    return info["sales_order.min_margin"]
+        found = Decimal(str(env.setting(MIN_MARGIN_SETTING) or 0))
+        env.cache.set(MIN_MARGIN, found)
+    return found
 
 
 def margin_check(env: Env, order: Any) -> list[CheckResult]:

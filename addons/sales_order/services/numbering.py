@@ -12,15 +12,21 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 
+from kernel.caches import Slot
+
 if TYPE_CHECKING:
     from kernel.env import Env
 
 CODE = "sale.order"
 
 
+#: companies known to have their own series in this unit of work
+COMPANIES_WITH_SEQUENCE: Slot[set[int]] = Slot("sales_order.sequences", set)
+
+
 def ensure_company_sequence(env: Env, company_id: int) -> None:
     """Give ``company_id`` its own copy of the default series if it has none yet."""
-    known: set[int] = env.session.info.setdefault("sales_order.sequences", set())
+    known = env.cache.get(COMPANIES_WITH_SEQUENCE)
     if company_id in known:
         return
     Sequence = env["ir.sequence"]

@@ -18,6 +18,7 @@ from addons.sales_order.services.completion import complete_lines
 from addons.sales_order.services.loading import load_children, load_order
 from addons.sales_order.services.totals import compute_order, line_amounts
 from kernel.bulk import insert_records
+from kernel.caches import Slot
 from kernel.errors import ValidationError
 from kernel.i18n import _
 from kernel.models.events import apply_scalar_defaults
@@ -39,6 +40,10 @@ LINE_FIELDS = (
 )
 
 
+#: the main company's id, when neither the unit nor the user names one
+MAIN_COMPANY: Slot[int | None] = Slot("sales_order.main_company", lambda: None)
+
+
 def default_company_id(env: Env) -> int:
     """The env's company, else the user's, else the main company (looked up once per unit)."""
     if env.company_id:
@@ -46,10 +51,11 @@ def default_company_id(env: Env) -> int:
     user_company = getattr(env.user, "company_id", None) if env.user is not None else None
     if user_company:
         return int(user_company)
-    cached = env.session.info.get("sales_order.main_company")
+    cached = env.cache.peek(MAIN_COMPANY)
     if cached is None:
-        cached = env.session.info["sales_order.main_company"] = int(env.ref("base.main_company").id)
-    return int(cached)
+        cached = int(env.ref("base.main_company").id)
+        env.cache.set(MAIN_COMPANY, cached)
+    return cached
 
 
 def format_address(partner: Any) -> str:

@@ -25,6 +25,7 @@ from sqlalchemy import and_, or_, select
 from addons.sales_order.hookspecs import SalesOrderHooks
 from addons.sales_order.services.totals import HUNDRED
 from addons.sales_order.types import PriceSuggestion
+from kernel.caches import Slot
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -56,12 +57,16 @@ def category_chain(env: Env, category_id: int | None) -> list[int]:
     return chain
 
 
+#: product categories' parents, read once per unit of work
+CATEGORY_PARENTS: Slot[dict[int, int | None]] = Slot("sales_order.category_parents", dict)
+
+
 def _category_parents(env: Env) -> dict[int, int | None]:
-    cache = env.session.info.setdefault("sales_order.category_parents", None)
+    cache = env.cache.peek(CATEGORY_PARENTS)
     if cache is None:
         Category = env["product.category"]
         cache = dict(env.session.execute(select(Category.id, Category.parent_id)).all())
-        env.session.info["sales_order.category_parents"] = cache
+        env.cache.set(CATEGORY_PARENTS, cache)
     return cache
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from addons.sales_order.services import orders
+from addons.sales_order.services.checks import OPEN_RECEIVABLE
 from addons.sales_order.tests.conftest import World
 from kernel import hookimpl
 from kernel.errors import AccessDenied, ValidationError
@@ -242,7 +243,7 @@ def test_auto_approval_limits(world: World, receivable) -> None:
         orders.submit(env, big)
         assert big.state == "submitted"
         receivable.amount = Decimal("1500")
-        env.session.info.pop("sales_order.receivable", None)
+        env.cache.pop(OPEN_RECEIVABLE)
         small = _new(env, world)
         orders.submit(env, small)
         assert small.state == "submitted"

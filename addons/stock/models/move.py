@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from addons.stock.models.selections import MOVE_STATES, PRIORITIES
 from kernel import Money, Quantity, UTCDateTime, _, info, many2one, model, utcnow
+from kernel.env import Env
 from kernel.i18n import LazyString
 
 OPEN_MOVE_STATES = ("waiting", "available")
@@ -152,7 +153,7 @@ class StockMove:
             if not self.origin_model:
                 self.origin_model = picking.origin_model or ""
                 self.origin_id = picking.origin_id
-        env = session.info.get("env")
+        env = Env.of(session)
         product = self.product
         if product is None and env is not None and self.product_id is not None:
             product = session.get(env["product.product"], self.product_id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from addons.stock.models.selections import PICKING_STATES, PICKING_TYPES, PRIORITIES
 from kernel import UTCDateTime, _, info, many2one, model, one2many, utcnow
+from kernel.env import Env
 from kernel.i18n import LazyString
 
 
@@ -106,10 +107,7 @@ class StockPicking:
 
     def __defaults__(self) -> None:
         """A transfer entered on a form: its number and, from its type, the usual locations."""
-        from sqlalchemy.orm import object_session
-
-        session = object_session(self)
-        env = session.info.get("env") if session is not None else None
+        env = Env.of(self)
         if env is None:
             return
         from addons.stock.services.locations import (

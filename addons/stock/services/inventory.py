@@ -65,9 +65,8 @@ def start_inventory(env: Env, inventory: Any) -> Any:
 
 def validate_inventory(env: Env, inventory: Any) -> list[Any]:
     """Book the differences (the ``validate`` transition); returns the moves posted."""
-    posted = env.session.info.setdefault("stock_inventory_moves", {})
-    workflow.fire(env, inventory, "validate")
-    return list(posted.pop(inventory.id, []))
+    done = workflow.fire(env, inventory, "validate")
+    return list(done.results.get("moves", []))
 
 
 def action_start(env: Env, inventory: Any, move: Any) -> None:
@@ -133,4 +132,4 @@ def action_validate(env: Env, inventory: Any, move: Any) -> None:
     env.session.add_all(moves)
     env.session.flush()
     do_moves(env, moves)
-    env.session.info.setdefault("stock_inventory_moves", {})[inventory.id] = moves
+    move.results["moves"] = moves

@@ -1,6 +1,6 @@
 """Finding the locations a stock operation needs: a warehouse's stock, the virtual partners.
 
-Lookups are cached on the session (``session.info``) for the unit of work, since
+Lookups are cached on the unit of work (``env.cache``, slot :data:`LOCATIONS`), since
 every receipt, delivery and count asks the same few questions.
 """
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from kernel.caches import Slot
 from kernel.errors import NotFound, ValidationError
 from kernel.i18n import _
 
@@ -26,8 +27,12 @@ VIRTUAL = {
 WAREHOUSE_ROLES = ("view", "stock", "input", "output", "scrap")
 
 
+#: location look-ups of this unit of work (warehouse roles, virtual locations)
+LOCATIONS: Slot[dict[Any, Any]] = Slot("stock.locations", dict)
+
+
 def _cache(env: Env) -> dict[Any, Any]:
-    return env.session.info.setdefault("stock_locations", {})
+    return env.cache.get(LOCATIONS)
 
 
 def virtual_location(env: Env, usage: str) -> Any:

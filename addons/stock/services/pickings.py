@@ -146,9 +146,8 @@ def validate_picking(
                 _("nothing to process in %(name)s: every quantity is zero", name=picking.name),
                 field="quantity_done",
             )
-    env.session.info.setdefault("stock_backorders", {})[picking.id] = None
-    workflow.fire(env, picking, "validate", automatic=automatic)
-    return env.session.info["stock_backorders"].pop(picking.id, None)
+    done = workflow.fire(env, picking, "validate", automatic=automatic)
+    return done.results.get("backorder")
 
 
 def cancel_picking(env: Env, picking: Any, *, automatic: bool = False, reason: str = "") -> Any:
@@ -261,8 +260,7 @@ def action_validate(env: Env, picking: Any, move: Any) -> None:
         backorder = _create_backorder(env, picking, rest)
     do_moves(env, to_do)
     env.session.flush()
-    backorders = env.session.info.setdefault("stock_backorders", {})
-    backorders[picking.id] = backorder
+    move.results["backorder"] = backorder
     StockHooks(env).stock_picking_done(env=env, picking=picking)
 
 

@@ -241,13 +241,9 @@ def _order_lines(env: Env, Line: Any, orders: dict[int, Any]) -> list[Any]:
 
 
 def _reach(env: Env, order: Any, name: str) -> None:
-    """Reach a milestone; during approval, only record it.
-
-    While ``sale_order_approved`` runs the order is still ``approved``: advancing
-    it here would start it before the other addons' approval hooks ran. sales
-    advances the order itself once approval is over, and sees the milestone done.
-    """
-    workflow.reach_milestone(env, order, name, addon="stock", advance_now=order.state != "approved")
+    """Reach a milestone: the engine moves the order on once the running transition
+    (its approval, a delivery's validation) has returned, after every addon's hooks."""
+    workflow.reach_milestone(env, order, name, addon="stock")
 
 
 def order_ids_of(moves: Iterable[Any]) -> set[int]:
