@@ -29,8 +29,16 @@ def _table(title: str, levels: list[list[dict[str, Any]]], empty: str) -> Markup
         for depth, level in enumerate(levels)
         for item in level
     )
+    head = Markup(
+        '<thead><tr><th>{}</th><th>{}</th><th class="text-end">{}</th><th>{}</th></tr></thead>'
+    ).format(
+        text_of(_("Lot / Serial number")),
+        text_of(_("Product")),
+        text_of(_("Quantity")),
+        text_of(_("Production order")),
+    )
     body = (
-        Markup('<table class="table table-sm mb-2"><tbody>{}</tbody></table>').format(rows)
+        Markup('<table class="table table-sm mb-2">{}<tbody>{}</tbody></table>').format(head, rows)
         if rows
         else Markup('<p class="small text-body-secondary mb-2">{}</p>').format(empty)
     )

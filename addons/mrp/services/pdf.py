@@ -37,6 +37,11 @@ LABELS: dict[str, LazyString] = {
     "picked": _("Picked"),
     "notes": _("Notes"),
     "page": _("Page"),
+    "inspection": _("Inspection points"),
+    "point": _("Inspection"),
+    "instructions": _("Instructions"),
+    "passed": _("Passed"),
+    "failed": _("Failed"),
 }
 
 
@@ -90,6 +95,7 @@ def production_html(env: Env, production: Any) -> str:
         warehouse=warehouse.name if warehouse is not None else "",
         location=stock.full_name or stock.name,
         lines=lines,
+        points=list(bom.quality_points) if bom is not None else [],  # the inspector's checklist
     )
 
 

@@ -33,7 +33,8 @@ def test_production_order_prints_its_pick_list_in_both_languages(make_instance: 
     with instance.unit(None, su=True) as env:
         board = product(env, "Oak board", uom="uom_m", name_zh="橡木板材", default_code="OAK-1")
         table = product(env, "Table", route="make", name_zh="餐桌")
-        bom(env, table, [(board, "2.5")], code="TBL")
+        bill = bom(env, table, [(board, "2.5")], code="TBL")
+        bill.quality_points = [env["mrp.quality.point"](name="桌面平整", instructions="用直尺检查")]
         stock_in(env, {board: 10})
         mo = create_production(env, table, D(2))
         workflow.fire(env, mo, "confirm")
@@ -42,6 +43,9 @@ def test_production_order_prints_its_pick_list_in_both_languages(make_instance: 
         html = production_html(env, mo)
         assert "领料单" in html and "Pick list" in html  # both languages
         assert "橡木板材" in html and "[OAK-1]" in html and ">5<" in html
+        # the inspector's checklist: the bill's inspection points, labelled in both languages
+        assert "检验点" in html and "Inspection points" in html
+        assert "桌面平整" in html and "用直尺检查" in html
         assert render_production_pdf(env, mo).startswith(b"%PDF")
     worker = _signed_in(instance, "worker")
     clerk = _signed_in(instance, "clerk")
