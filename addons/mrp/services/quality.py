@@ -36,7 +36,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from addons.mrp.hookspecs import MrpHooks
 from addons.mrp.services.lots import (
@@ -129,7 +129,13 @@ def record_check(
     left to inspect may be inspected; failed units need ``failed_action`` (``scrap``
     or ``rework``). Every refusal names its field.
     """
-    if production.state != "quality":
+    # the order's row is locked: two inspectors recording at once cannot both take
+    # what is left to inspect (PostgreSQL; SQLite serialises writers anyway)
+    Production = env["mrp.production"]
+    state = env.session.scalar(
+        select(Production.state).where(Production.id == production.id).with_for_update()
+    )
+    if state != "quality":
         raise ValidationError(
             _("Status: inspections are recorded while the order is in the quality check"),
             field="state",
@@ -154,7 +160,13 @@ def record_check(
             ),
             field="qty_failed",
         )
-    left = to_inspect(env, production)
+    Check = env["mrp.quality.check"]
+    done = env.session.scalar(
+        select(func.coalesce(func.sum(Check.quantity), 0)).where(
+            Check.production_id == production.id
+        )
+    )
+    left = Decimal(production.quantity) - Decimal(done or 0)
     if quantity > left:
         raise ValidationError(
             _(
@@ -182,7 +194,6 @@ def record_check(
             raise ValidationError(
                 _("Inspection point: not one of this order's bill"), field="point_id"
             )
-    Check = env["mrp.quality.check"]
     check = Check(
         production_id=production.id,
         point_id=point_id,

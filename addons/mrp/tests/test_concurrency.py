@@ -103,3 +103,38 @@ def test_orders_and_deliveries_never_promise_the_same_board_twice(make_instance:
         # nothing consumed or shipped twice; what is left is a part-reserved order's
         assert made * 2 + shipped + left == SEEDED and left < 2
         assert len(refused) == len(jobs) - made - shipped
+
+
+def test_two_inspectors_cannot_inspect_more_than_the_order(make_instance: Any) -> None:
+    from addons.mrp.services.quality import record_check
+
+    instance = make_instance(["mrp"])
+    with instance.unit(None, su=True) as env:
+        board = product(env, "Board")
+        shelf = product(env, "Shelf", route="make")
+        bom(env, shelf, [(board, "2")]).quality_points = [env["mrp.quality.point"](name="Flat")]
+        stock_in(env, {board: SEEDED})
+        mo = create_production(env, shelf, D(4))
+        for step in ("confirm", "start", "inspect"):
+            workflow.fire(env, mo, step)
+        mo_id = mo.id
+    start = threading.Barrier(2)
+
+    def inspect(_i: int) -> str:
+        start.wait(timeout=30)
+
+        def work(env: Any) -> None:
+            record_check(env, env.get("mrp.production", mo_id), D(3), D(3))
+
+        try:
+            instance.run(work)
+            return "ok"
+        except UserError:
+            return "refused"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(inspect, range(2)))
+    assert outcomes == ["ok", "refused"]
+    with instance.unit(None, su=True) as env:
+        Check = env["mrp.quality.check"]
+        assert env.session.scalar(select(func.sum(Check.quantity))) == D(3)
