@@ -180,6 +180,7 @@ PRODUCTION = View(
                     "date_done",
                     "qty_produced",
                     "backorder_of_id",
+                    "duration_minutes",
                     *QUALITY_FIELDS,
                 ],
             ),

@@ -113,14 +113,7 @@ BOM_OPERATION_LINES = Lines(
 
 COST_SECTION = Section(
     _("Costs"),
-    [
-        "material_cost",
-        "conversion_cost",
-        "scrap_cost",
-        "total_cost",
-        "unit_cost",
-        "duration_minutes",
-    ],
+    ["material_cost", "conversion_cost", "scrap_cost", "unit_cost", "total_cost"],
 )
 
 WORKCENTER = View(

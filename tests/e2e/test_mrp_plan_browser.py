@@ -113,3 +113,63 @@ def test_plan_shows_overload_and_reschedules_in_the_browser(
         assert not any(c["over"] for row in data["workcenters"] for c in row["cells"])
         assert all(row["before"] == 0 for row in data["workcenters"])
     assert problems == []
+
+
+WORDS = {
+    "en": {
+        "in_progress": "In progress",
+        "done": "Done",
+        "costs": "Labour and overhead",
+        "cut": "Oil finish",
+    },
+    "zh_CN": {
+        "in_progress": "生产中",
+        "done": "已完成",
+        "costs": "人工及制造费用",
+        "cut": "Oil finish",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_work_orders_started_and_finished_on_the_order_form(
+    make_instance: MakeInstance, lang: str
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    require_chromium()
+    instance = make_instance(["mrp"], demo=True)
+    make_user(instance, "worker", ["mrp.group_user"], lang=lang)
+    with instance.unit(None, su=True) as env:
+        mo = env.ref("mrp.demo_production_waiting")
+        mo_id, first, second = mo.id, mo.operations[0].id, mo.operations[1].id
+        assert mo.state == "confirmed" and len(mo.operations) == 2
+    words = WORDS[lang]
+    problems: list[str] = []
+    with serve(instance) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = _sign_in(browser, base, "worker", problems)
+            page.goto(f"{base}/app/mrp/productions/{mo_id}")
+            expect(page.locator("main")).to_contain_text(words["costs"])
+            expect(page.locator("main")).to_contain_text(words["cut"])
+            page.locator("[data-sp-do=start_operation]").click()
+            dialog = page.locator("#do-start_operation")
+            dialog.wait_for(state="visible")
+            assert page.input_value("#do-start_operation-operation_id") == str(first)
+            with page.expect_navigation():
+                page.click("#do-start_operation button[type=submit]")
+            expect(page.locator(".sp-statusbar")).to_contain_text(words["in_progress"])
+            page.locator("[data-sp-do=finish_operation]").click()
+            page.locator("#do-finish_operation").wait_for(state="visible")
+            with page.expect_navigation():
+                page.click("#do-finish_operation button[type=submit]")
+            expect(page.locator("[data-sp-do=finish_operation]")).to_have_count(0)
+            _shot(page, lang, "3-order-operations")
+        finally:
+            browser.close()
+    with instance.unit(None, su=True) as env:
+        ops = {op.id: op for op in env.get("mrp.production", mo_id).operations}
+        assert (ops[first].state, ops[second].state) == ("done", "pending")
+        assert ops[first].actual_minutes is not None and ops[first].user_id is not None
+    assert problems == []

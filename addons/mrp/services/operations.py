@@ -55,6 +55,20 @@ def create_operations(env: Env, production: Any, bom: Any) -> list[Any]:
     day = production.date_planned
     Operation = env["mrp.production.operation"]
     env.check("mrp.production.operation", "create")
+    minutes = [
+        planned_minutes(
+            step.setup_minutes,
+            step.run_minutes,
+            made,
+            bom.quantity,
+            centres[step.workcenter_id].efficiency,
+        )
+        for step in steps
+    ]
+    costs = [
+        planned_cost(planned, centres[step.workcenter_id])
+        for step, planned in zip(steps, minutes, strict=True)
+    ]
     rows = [
         {
             "production_id": production.id,
@@ -62,13 +76,7 @@ def create_operations(env: Env, production: Any, bom: Any) -> list[Any]:
             "name": step.name,
             "workcenter_id": step.workcenter_id,
             "bom_operation_id": step.id,
-            "planned_minutes": planned_minutes(
-                step.setup_minutes,
-                step.run_minutes,
-                made,
-                bom.quantity,
-                centres[step.workcenter_id].efficiency,
-            ),
+            "planned_minutes": minutes[index - 1],
             "planned_start": day,
             "planned_finish": day,
             "state": "pending",
@@ -76,10 +84,17 @@ def create_operations(env: Env, production: Any, bom: Any) -> list[Any]:
             "date_finish": None,
             "actual_minutes": None,
             "user_id": None,
-            "cost": Decimal(0),
+            "cost": costs[index - 1],
         }
         for index, step in enumerate(steps, start=1)
     ]
+    # the planned labour and overhead until operations are clocked (services/costing.py)
+    production.conversion_cost = sum(costs, Decimal(0))
+    production.total_cost = (
+        Decimal(production.material_cost or 0)
+        + production.conversion_cost
+        + Decimal(production.scrap_cost or 0)
+    )
     operations = insert_records(
         env,
         Operation,
@@ -90,6 +105,13 @@ def create_operations(env: Env, production: Any, bom: Any) -> list[Any]:
     write_loads(env, [(op, [(day, hours(op.planned_minutes))]) for op in operations])
     env.session.expire(production, ["operations"])
     return operations
+
+
+def planned_cost(minutes: Decimal, centre: Any) -> Decimal:
+    from addons.mrp.services.costing import CENT
+
+    rate = Decimal(centre.labour_rate or 0) + Decimal(centre.overhead_rate or 0)
+    return (Decimal(minutes) * rate / 60).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def write_loads(env: Env, plan: list[tuple[Any, list[tuple[Any, Decimal]]]]) -> None:

@@ -40,6 +40,8 @@ def _finish_with_clocked_cut(env: Any, mo: Any) -> None:
     workflow.fire(env, mo, "confirm")
     cut, assemble = mo.operations
     assert (cut.planned_minutes, assemble.planned_minutes) == (D(75), D(90))
+    # planned until clocked: 75 min × 90 / h + 90 min × 60 / h = 112.50 + 90.00
+    assert (cut.cost, assemble.cost, mo.conversion_cost) == (D("112.50"), D(90), D("202.50"))
     assert mo.state == "confirmed"
     workflow.fire(env, cut, "start")
     assert mo.state == "in_progress" and cut.user_id == env.uid
