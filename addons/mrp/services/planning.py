@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, select
 
 from addons.mrp.hookspecs import MrpHooks
 from addons.mrp.models.operation import OPEN_OPERATION_STATES
-from addons.mrp.services.operations import hours, write_loads
+from addons.mrp.services.operations import clocked, hours, write_loads
 from kernel.errors import ValidationError
 from kernel.i18n import _
 
@@ -95,6 +95,14 @@ def load_by_day(env: Env, start: dt.date, end: dt.date) -> dict[tuple[int, Any],
     for workcenter_id, day, amount in rows:
         found[(workcenter_id, day if day >= start else None)] += Decimal(amount or 0)
     return found
+
+
+def remaining_minutes(operation: Any) -> Decimal:
+    """What is left of an operation: all of it when pending, less the time clocked so far."""
+    planned = Decimal(operation.planned_minutes or 0)
+    if operation.state != "in_progress":
+        return planned
+    return max(planned - clocked(operation), ZERO)
 
 
 def requested_dates(env: Env, productions: list[Any]) -> dict[int, dt.date]:
@@ -203,7 +211,7 @@ def reschedule(env: Env, today: dt.date | None = None) -> int:
     for production in ordered:
         cursor = today
         for op in by_production.get(production.id, []):
-            need = hours(op.planned_minutes)
+            need = hours(remaining_minutes(op))
             day, first, slices = cursor, None, []
             while need > 0:
                 key = (op.workcenter_id, day)

@@ -115,6 +115,15 @@ def test_load_capacity_and_forward_rescheduling(make_instance: Any) -> None:
         late = {o["name"]: (o["requested_date"], o["late"]) for o in data["orders"]}
         assert late == {a.name: (THU, True), b.name: (TUE, False)}
 
+        # an operation under way is scheduled for what is left of it: B's Deburr started
+        # 2 h ago has 3 h left on the bench
+        from kernel.fields import utcnow
+
+        workflow.fire(env, b_deburr, "start")
+        b_deburr.date_start = utcnow() - dt.timedelta(hours=2)
+        reschedule(env, today=MON)
+        left, capacity, over = _cells(plan(env, MON, 1))["BENCH"][MON]
+        assert D("2.99") <= left <= D(3) and (capacity, over) == (D(8), False)
         # finished operations no longer load their work centre
         workflow.fire(env, b_mill, "start")
         workflow.fire(env, b_mill, "finish")
