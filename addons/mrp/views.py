@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from addons.mrp.views_quality import FINISHED_LOTS, INSPECT, QUALITY_FIELDS, QUALITY_LINES
+from addons.mrp.views_quality import (
+    FINISHED_LOTS,
+    INSPECT,
+    QUALITY_FIELDS,
+    QUALITY_LINES,
+    QUALITY_OUTCOMES,
+)
 from addons.mrp.workcenter_views import (
     BOM_OPERATION_LINES,
     COST_SECTION,
@@ -209,6 +215,7 @@ PRODUCTION = View(
         links=[Link(_("Print"), "/mrp/production/{id}/pdf")],
     ),
     actions=[PRODUCE_PART, SCRAP, INSPECT, FINISHED_LOTS, *OPERATION_ACTIONS],
+    outcomes=QUALITY_OUTCOMES,
 )
 
 PRODUCT_EXTENSION = ViewExtension(

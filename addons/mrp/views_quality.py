@@ -11,6 +11,7 @@ from kernel.web.views import (
     FormView,
     Lines,
     ListView,
+    Outcome,
     Param,
     Section,
     View,
@@ -35,6 +36,37 @@ QUALITY_LINES = Lines(
     _("Inspections"),
     readonly=True,
 )
+
+
+def _failed_reason(production: Any) -> str:
+    from addons.mrp.models.quality import FAILED_ACTIONS
+
+    actions = dict(FAILED_ACTIONS)
+    return "; ".join(
+        text_of(
+            _(
+                "%(failed)s of %(quantity)s failed (%(action)s)",
+                failed=format(c.qty_failed.normalize(), "f"),
+                quantity=format(c.quantity.normalize(), "f"),
+                action=text_of(actions.get(c.failed_action, c.failed_action)),
+            )
+        )
+        + (": " + c.note if c.note else "")
+        for c in production.quality_checks
+        if c.qty_failed
+    )
+
+
+# a failed inspection shows beside the state in lists and at the top of the form
+QUALITY_OUTCOMES = [
+    Outcome(
+        "failed_inspection",
+        _("Failed inspection"),
+        lambda env, M: M.qty_failed > 0,
+        _failed_reason,
+        style="warning",
+    )
+]
 
 
 def _inspect(env: Any, records: list[Any], params: dict[str, Any]) -> Any:

@@ -368,7 +368,7 @@ def after_produce(env: Env, production: Any) -> None:
     if production.rework_of_id:
         record_rework_genealogy(env, production, lots)
     for move in pending.get("scrap_moves", []):
-        record_scrap(env, production, move)
+        record_scrap(env, production, move, adds_cost=False)
     rework = pending.get("rework")
     if rework is not None:
         rework.rework_cost = (Decimal(production.qty_rework) * production.unit_cost).quantize(

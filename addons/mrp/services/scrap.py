@@ -79,14 +79,16 @@ def scrap(
     return move
 
 
-def record_scrap(env: Env, production: Any, move: Any) -> None:
+def record_scrap(env: Env, production: Any, move: Any, *, adds_cost: bool = True) -> None:
     """The order keeps what a done scrap move cost (and the quantity, on a component line).
 
     Also used for failed finished units that go straight from production to the scrap
-    location (:mod:`addons.mrp.services.quality`)."""
+    location (:mod:`addons.mrp.services.quality`): their value is already in the order's
+    material and conversion cost (``adds_cost=False``), so the total does not grow."""
     value = (move.price_unit * move.product_qty).quantize(Decimal("0.0001"), ROUND_HALF_UP)
     production.scrap_cost = (production.scrap_cost or Decimal(0)) + value
-    production.total_cost = (production.total_cost or Decimal(0)) + value
+    if adds_cost:
+        production.total_cost = (production.total_cost or Decimal(0)) + value
     Component = env["mrp.production.component"]
     line = env.session.scalar(
         select(Component).where(

@@ -133,6 +133,8 @@ def test_a_failed_unit_scrapped_costs_the_order_one_unit_and_never_reaches_stock
         workflow.fire(env, mo, "produce")
         # 4 tables use 10 m of board = 400.00; 100.00 each; the failed one is scrapped
         assert (mo.material_cost, mo.unit_cost, mo.scrap_cost) == (D(400), D(100), D(100))
+        # the scrapped table's cost is part of the 400.00, not on top of it
+        assert mo.total_cost == D(400)
         assert on_hand(env, ids["table"]) == D(3)
         assert on_hand(env, ids["board"]) == D(10)
         assert _scrap_location_qty(env, ids["table"]) == D(1)
@@ -170,6 +172,7 @@ def test_a_failed_unit_reworked_stays_in_production_until_its_rework_order_is_do
         record_check(env, rework, D(1), D(1))
         workflow.fire(env, rework, "produce")
         assert (rework.state, rework.unit_cost, rework.material_cost) == ("done", D(100), D(0))
+        assert (mo.total_cost, rework.total_cost) == (D(400), D(100))
         assert on_hand(env, ids["table"]) == D(4)
         assert on_hand(env, ids["board"]) == D(10)
         assert _balance(env, "1405") == D(800)
@@ -249,6 +252,10 @@ def test_the_inspections_screen_lists_failed_inspections(make_instance: Any) -> 
         name, check_id = mo.name, mo.quality_checks[0].id
     chef = _signed_in(instance, "chef")
     try:
+        listed = chef.get("/app/mrp/productions?f=failed_inspection")
+        assert listed.status_code == 200 and name in listed.text and "检验不合格" in listed.text
+        order = chef.get(f"/app/mrp/productions/{mo.id}")
+        assert "2 件中 1 件不合格（返工）: loose joint" in order.text
         page = chef.get("/app/mrp/inspections?f=failed")
         assert page.status_code == 200 and name in page.text and "返工" in page.text
         form = chef.get(f"/app/mrp/inspections/{check_id}")
@@ -306,7 +313,7 @@ def test_a_cancelled_rework_order_scraps_the_units_it_held(make_instance: Any) -
         assert rework.rework_cost == D(200)
         workflow.fire(env, rework, "cancel", reason="beyond repair")
         # the 2 tables go to scrap at 100.00 each; stock keeps the 2 good ones
-        assert (rework.state, rework.scrap_cost) == ("cancelled", D(200))
+        assert (rework.state, rework.scrap_cost, rework.total_cost) == ("cancelled", D(200), D(200))
         assert on_hand(env, ids["table"]) == D(2)
         assert _scrap_location_qty(env, ids["table"]) == D(2)
         assert _balance(env, "1405") == D(600)  # 10 m board + 2 tables
