@@ -137,8 +137,19 @@ WORKCENTER = View(
     ),
     form=FormView(
         sections=[
-            Section(None, ["code", "name", "capacity", "efficiency", "calendar_id"]),
-            Section(_("Cost per hour"), ["labour_rate", "overhead_rate"]),
+            # rates beside the other fields: a section of money alone reads as totals
+            Section(
+                None,
+                [
+                    "code",
+                    "name",
+                    "capacity",
+                    "efficiency",
+                    "labour_rate",
+                    "overhead_rate",
+                    "calendar_id",
+                ],
+            ),
             Section(_("Options"), ["company_id", "active"]),
         ],
     ),

@@ -144,6 +144,7 @@ def test_work_orders_started_and_finished_on_the_order_form(
         mo = env.ref("mrp.demo_production_waiting")
         mo_id, first, second = mo.id, mo.operations[0].id, mo.operations[1].id
         assert mo.state == "confirmed" and len(mo.operations) == 2
+        bom_id, bench = env.ref("mrp.demo_bom_table").id, env.ref("mrp.demo_wc_bench").id
     words = WORDS[lang]
     problems: list[str] = []
     with serve(instance) as base, sync_playwright() as pw:
@@ -166,6 +167,13 @@ def test_work_orders_started_and_finished_on_the_order_form(
                 page.click("#do-finish_operation button[type=submit]")
             expect(page.locator("[data-sp-do=finish_operation]")).to_have_count(0)
             _shot(page, lang, "3-order-operations")
+            page.goto(f"{base}/app/mrp/boms/{bom_id}")
+            expect(page.locator("input[value='Assemble table']")).to_have_count(1)
+            expect(page.locator("input[value='[FIN] Finishing booth']")).to_have_count(1)
+            _shot(page, lang, "4-bom-operations")
+            page.goto(f"{base}/app/mrp/workcenters/{bench}")
+            expect(page.locator("main")).to_contain_text("Assembly bench")
+            _shot(page, lang, "5-workcenter")
         finally:
             browser.close()
     with instance.unit(None, su=True) as env:
