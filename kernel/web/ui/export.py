@@ -105,6 +105,12 @@ def to_xlsx(page: ListPage, title: str) -> bytes:
         for index, column in enumerate(page.columns):
             if column.name in page.totals and page.totals[column.name] is not None:
                 sheet.write_number(row_no + 1, index, page.totals[column.name], total_fmt)
+        # money in several currencies: one total line per currency, named in the first column
+        for offset, (code, money) in enumerate(page.currency_totals, start=2):
+            sheet.write_string(row_no + offset, 0, code, total_fmt)
+            for index, column in enumerate(page.columns):
+                if money.get(column.name) is not None:
+                    sheet.write_number(row_no + offset, index, money[column.name], total_fmt)
     for index, width in enumerate(widths):
         sheet.set_column(index, index, width)
     sheet.freeze_panes(1, 0)

@@ -116,6 +116,7 @@ class Group:
     count: int
     sums: dict[str, Any]
     raw: str
+    currency: str = ""  # the group's amounts' currency, when the list holds several
 
 
 @dataclass
@@ -134,6 +135,11 @@ class ListPage:
     group_options: list[Column]
     group_value_label: str = ""  # the opened group as people read it (a name, not an id)
     domain_labels: list[str] = field(default_factory=list)  # a drill-down's cell, readable
+    #: money totals per currency when the records are in more than one (``totals`` then
+    #: holds no money: amounts in yuan and dollars are never added together)
+    currency_totals: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: the one currency of every amount listed, when there is one
+    currency: str = ""
 
     @property
     def pages(self) -> int:
@@ -376,13 +382,7 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
     where = conditions(env, meta, view, state)
     cond = and_(*where) if where else None
     sums = _sum_fields(meta, view, columns)
-    sum_cols = [func.sum(getattr(meta.cls, n)) for n in sums]
-    head = select(func.count(meta.cls.id), *sum_cols).select_from(meta.cls)
-    if cond is not None:
-        head = head.where(cond)
-    head_row = env.session.execute(head).one()
-    total = int(head_row[0] or 0)
-    totals = {n: head_row[i + 1] for i, n in enumerate(sums)}
+    total, totals, currency_totals, currency = _head(env, meta, cond, sums)
     groups: list[Group] | None = None
     group_options = [
         Column(spec, group_label(meta, spec), meta.fields[spec.partition(":")[0]])
@@ -427,7 +427,78 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
         group_options=group_options,
         group_value_label=_group_value_label(env, key, state.group_value),
         domain_labels=[describe(env, meta, s, r) for s, r in domain.parse(state.domain)],
+        currency_totals=currency_totals,
+        currency=currency,
     )
+
+
+def _currency_column(meta: ModelMeta, sums: list[str]) -> Any:
+    """The records' currency column when money is summed (a sibling ``currency_id``)."""
+    if not any(meta.fields[n].type == "money" for n in sums):
+        return None
+    fm = meta.fields.get("currency_id")
+    if fm is None or fm.type != "many2one":
+        return None
+    return meta.cls.currency_id
+
+
+def _head(
+    env: Env, meta: ModelMeta, cond: Any, sums: list[str]
+) -> tuple[int, dict[str, Any], list[tuple[str, dict[str, Any]]], str]:
+    """Count and totals in one statement; money summed per currency, never across.
+
+    Returns ``(count, totals, per-currency money totals, the one currency)``: with one
+    currency its money totals are in ``totals``; with several, ``totals`` keeps only
+    quantities and each currency has its own line.
+    """
+    sum_cols = [func.sum(getattr(meta.cls, n)) for n in sums]
+    currency_col = _currency_column(meta, sums)
+    if currency_col is None:
+        head = select(func.count(meta.cls.id), *sum_cols).select_from(meta.cls)
+        if cond is not None:
+            head = head.where(cond)
+        row = env.session.execute(head).one()
+        return int(row[0] or 0), {n: row[i + 1] for i, n in enumerate(sums)}, [], ""
+    head = select(currency_col, func.count(meta.cls.id), *sum_cols).select_from(meta.cls)
+    if cond is not None:
+        head = head.where(cond)
+    rows = env.session.execute(head.group_by(currency_col)).all()
+    total = sum(int(r[1] or 0) for r in rows)
+    money = [n for n in sums if meta.fields[n].type == "money"]
+    totals: dict[str, Any] = {}
+    for i, n in enumerate(sums):
+        values = [r[i + 2] for r in rows if r[i + 2] is not None]
+        totals[n] = sum(values[1:], values[0]) if values else None
+    codes = _currency_codes(env, meta, [r[0] for r in rows if r[0] is not None])
+    if len(rows) <= 1:
+        only = codes.get(rows[0][0], "") if rows else ""
+        return total, totals, [], only
+    for n in money:
+        totals[n] = None
+    per_currency = [
+        (
+            codes.get(r[0], "—"),
+            {n: r[i + 2] for i, n in enumerate(sums) if n in money},
+        )
+        for r in sorted(rows, key=lambda r: codes.get(r[0], ""))
+    ]
+    return total, totals, per_currency, ""
+
+
+def _currency_codes(env: Env, meta: ModelMeta, ids: list[int]) -> dict[int, str]:
+    """Codes of the currencies (their ``rec_name`` column: ``CNY``), in one query."""
+    if not ids:
+        return {}
+    relation = meta.fields["currency_id"].relation
+    if not relation or relation not in env.registry:
+        return {}
+    target = model_meta(env.registry, relation)
+    column = getattr(target.cls, target.rec_name, None)
+    if column is None:
+        return {}
+    with env.unchecked():  # a currency's code is no secret to whoever may read the amounts
+        found = env.session.execute(select(target.cls.id, column).where(target.cls.id.in_(ids)))
+        return {int(i): str(code) for i, code in found.all()}
 
 
 def _group_value_label(env: Env, key: tuple[Any, FieldMeta, str] | None, raw: str | None) -> str:
@@ -454,10 +525,17 @@ def _groups(
     env: Env, meta: ModelMeta, key: tuple[Any, FieldMeta, str], cond: Any, sums: list[str]
 ) -> list[Group]:
     column, fm, granularity = key
-    stmt = select(column, func.count(meta.cls.id), *[func.sum(getattr(meta.cls, n)) for n in sums])
+    currency_col = _currency_column(meta, sums)
+    # money is summed per currency: a group holding yuan and dollars is two rows
+    split = [currency_col] if currency_col is not None else []
+    stmt = select(
+        column, func.count(meta.cls.id), *[func.sum(getattr(meta.cls, n)) for n in sums], *split
+    )
     if cond is not None:
         stmt = stmt.where(cond)
-    result = env.session.execute(stmt.group_by(column).order_by(column)).all()
+    result = env.session.execute(stmt.group_by(column, *split).order_by(column, *split)).all()
+    currencies = {row[-1] for row in result} if split else set()
+    codes = _currency_codes(env, meta, [c for c in currencies if c is not None])
     if granularity:
         fm = FieldMeta(name=fm.name, type="char", label=fm.label)
     names: dict[int, str] = {}
@@ -493,6 +571,7 @@ def _groups(
                 count=int(row[1]),
                 sums={n: row[i + 2] for i, n in enumerate(sums)},
                 raw=raw,
+                currency=codes.get(row[-1], "—") if len(currencies) > 1 else "",
             )
         )
     return groups
