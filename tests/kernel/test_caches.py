@@ -56,3 +56,20 @@ def test_what_is_derived_from_the_registry_goes_with_it(
     assert collect_views(other.registry) is not first
     assert model_meta(library.registry, "lib.book") is model_meta(library.registry, "lib.book")
     assert model_meta(other.registry, "lib.book") is not model_meta(library.registry, "lib.book")
+
+
+def test_no_code_keeps_its_own_keys_in_session_info() -> None:
+    """State of a unit lives on ``env.cache`` (typed, or a declared ``Slot``): string keys
+    in ``session.info`` were how 17 undeclared caches grew before; they must not come back."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("kernel", "addons")
+        for path in (root / folder).rglob("*.py")
+        if "session.info" in path.read_text(encoding="utf-8")
+        and path.name != "caches.py"
+        and "tests" not in path.parts
+    ]
+    assert offenders == []

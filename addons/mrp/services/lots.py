@@ -31,6 +31,7 @@ from addons.mrp.services.production import open_moves
 from addons.stock.services.locations import virtual_location
 from addons.stock.services.moves import new_move
 from addons.stock.services.quants import lock_quants
+from kernel.caches import Slot
 from kernel.errors import ValidationError
 from kernel.i18n import _
 
@@ -40,7 +41,8 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 QTY = Decimal("0.0001")
 MAX_LEVELS = 100
-_SNAPSHOTS = "mrp.lot_snapshots"
+#: lots on hand before consumption, by production order, until the step consumes them
+_SNAPSHOTS: Slot[dict[int, Any]] = Slot("mrp.lot_snapshots", dict, per_transaction=True)
 
 
 def parse_names(text: str | None) -> list[str]:
@@ -233,7 +235,7 @@ def snapshot(env: Env, production: Any) -> None:
     if not products:
         return
     env.session.flush()
-    env.session.info.setdefault(_SNAPSHOTS, {})[production.id] = (
+    env.cache.get(_SNAPSHOTS)[production.id] = (
         products,
         locations,
         _on_hand(env, products, locations),
@@ -242,7 +244,7 @@ def snapshot(env: Env, production: Any) -> None:
 
 def consumed_lots(env: Env, production: Any) -> dict[tuple[int, int], Decimal]:
     """What the order took from each lot, by difference with :func:`snapshot`."""
-    taken = env.session.info.get(_SNAPSHOTS, {}).pop(production.id, None)
+    taken = env.cache.get(_SNAPSHOTS).pop(production.id, None)
     if taken is None:
         return {}
     products, locations, before = taken

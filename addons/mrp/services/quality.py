@@ -53,6 +53,7 @@ from addons.stock.services.done import do_moves
 from addons.stock.services.locations import warehouse_location
 from addons.stock.services.moves import split_move
 from kernel import workflow
+from kernel.caches import Slot
 from kernel.errors import ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _, text_of
@@ -62,7 +63,8 @@ if TYPE_CHECKING:
     from kernel.env import Env
 
 ZERO = Decimal(0)
-_PENDING = "mrp.quality_pending"
+#: what an inspection decided for a production order, until its moves are done
+_PENDING: Slot[dict[int, dict[str, Any]]] = Slot("mrp.quality_pending", dict, per_transaction=True)
 
 
 def _fmt(value: Decimal) -> str:
@@ -322,7 +324,7 @@ def before_produce(env: Env, production: Any) -> None:
     if pending.get("scrap"):
         pending["scrap_moves"] = _divert_to_scrap(env, production, pending["scrap"])
     snapshot(env, production)
-    env.session.info.setdefault(_PENDING, {})[production.id] = pending
+    env.cache.get(_PENDING)[production.id] = pending
 
 
 def _divert_to_scrap(env: Env, production: Any, quantity: Decimal) -> list[Any]:
@@ -348,7 +350,7 @@ def _divert_to_scrap(env: Env, production: Any, quantity: Decimal) -> list[Any]:
 
 def after_produce(env: Env, production: Any) -> None:
     """After the moves are done: the genealogy, the scrap cost, the rework order's cost."""
-    pending = env.session.info.get(_PENDING, {}).pop(production.id, {})
+    pending = env.cache.get(_PENDING).pop(production.id, {})
     Move = env["stock.move"]
     produced = (
         env.session.execute(
