@@ -126,16 +126,35 @@ def value_conversion(env: Env, production: Any) -> Any:
 
 
 def _conversion_account(env: Env, company: Any) -> None:
-    """A chart installed before the account existed: take it from the template's defaults."""
+    """A chart installed before the account existed: add that one account from the template.
+
+    Only the missing account is created; the rest of the chart is left exactly as the
+    company keeps it (reloading the template would undo renamed or re-typed accounts).
+    """
     if company.account_conversion_id or not company.chart_template:
         return
     import tomllib
 
     from addons.accounting.services.chart import ADDON, CHARTS
-    from kernel.data import load_toml, resolve_id
+    from kernel.data import resolve_id
+    from kernel.security import system_write
 
     path = CHARTS / f"{company.chart_template}.toml"
-    ref = tomllib.loads(path.read_text(encoding="utf-8")).get("defaults", {}).get("conversion")
-    if ref:
-        load_toml(env, ADDON, path)
-        company.account_conversion_id = resolve_id(env, ADDON, ref)
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    ref = doc.get("defaults", {}).get("conversion")
+    if not ref:
+        return
+    Data = env["ir.model.data"]
+    known = env.session.scalar(select(Data.res_id).where(Data.addon == ADDON, Data.name == ref))
+    item = next((r for r in doc.get("record", []) if r.get("id") == ref), None)
+    if known is None and item is not None:
+        values = dict(item.get("values", {}))
+        values.update({f: resolve_id(env, ADDON, r) for f, r in item.get("refs", {}).items()})
+        account = env[item["model"]](**values)
+        env.session.add(account)
+        env.session.flush()
+        owned = Data(addon=ADDON, name=ref, model=item["model"], res_id=account.id)
+        system_write(env.session, owned)  # external ids are the system's (kernel.policy)
+        env.session.add(owned)
+        known = account.id
+    company.account_conversion_id = known

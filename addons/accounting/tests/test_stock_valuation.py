@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from addons.accounting.services import fiscal
+from addons.accounting.tests.conftest import Books
 from addons.stock.services import receive, validate_picking
 from addons.stock.tests.conftest import delivery, make_product
 from kernel.testing import MakeInstance
@@ -43,3 +44,40 @@ def test_periodic_valuation_posts_nothing(make_instance: MakeInstance) -> None:
         receive(env, product, Decimal(10), price_unit=Decimal("5.50"))
         Move = env["account.move"]
         assert env.session.scalar(select(func.count()).select_from(Move)) == 0
+
+
+def test_a_chart_from_before_the_conversion_account_gets_only_that_account(books: Books) -> None:
+    """A company whose chart predates the applied labour and overhead account gets that one
+    account on its first production posting — the accounts it renamed stay as it named them."""
+    from sqlalchemy import delete, select
+
+    from addons.accounting.services.chart import ensure_chart
+    from addons.accounting.services.valuation import _conversion_account
+
+    with books.unit(None, su=True) as env:
+        company = env.ref("base.main_company")
+        ensure_chart(env, company)
+        Account, Data = env["account.account"], env["ir.model.data"]
+        conversion = env.session.get(Account, company.account_conversion_id)
+        code = conversion.code
+        # as the chart was before the account existed
+        company.account_conversion_id = None
+        env.session.flush()
+        conn = env.session.connection()  # the system's own rows, removed as a migration would
+        conn.execute(
+            delete(Data.__table__).where(
+                Data.__table__.c.model == "account.account",
+                Data.__table__.c.res_id == conversion.id,
+            )
+        )
+        conn.execute(delete(Account.__table__).where(Account.__table__.c.id == conversion.id))
+        env.session.expunge(conversion)
+        cash = env.session.scalars(select(Account).where(Account.code == "1001")).one()
+        cash.name = "Petty cash, front desk"
+    with books.unit(books.manager) as env, env.sudo("a production posting, as mrp's hook makes it"):
+        company = env.ref("base.main_company")
+        _conversion_account(env, company)
+        env.session.flush()
+        cash = env.session.scalars(select(Account).where(Account.code == "1001")).one()
+        assert env.session.get(Account, company.account_conversion_id).code == code
+        assert cash.name == "Petty cash, front desk", "the rest of the chart is left alone"
