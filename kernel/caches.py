@@ -120,6 +120,9 @@ class UnitCache(_Slots):
     to_advance: list[tuple[Any, bool]] = field(default_factory=list)
     #: the queue above is being worked through (nested transitions leave it alone)
     advancing: bool = False
+    #: history rows of this step's transitions, written together when the step's
+    #: outermost transition has moved every queued document on (one INSERT)
+    history: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         _Slots.__init__(self)
@@ -129,6 +132,7 @@ class UnitCache(_Slots):
         self.milestones.clear()
         self.created_records.clear()
         self.to_advance.clear()
+        self.history.clear()
         self._forget_transaction()
 
 

@@ -291,8 +291,12 @@ def fire(
     )
     cache = env.cache
     cache.transition_depth += 1
+    written = len(cache.history)
     try:
         _move(env, record, wf, tr, move)
+    except BaseException:
+        del cache.history[written:]  # a move that failed leaves no history
+        raise
     finally:
         cache.transition_depth -= 1
     advance(env, record)
@@ -316,7 +320,9 @@ def _move(env: Env, record: Any, wf: Workflow, tr: Transition, move: Move) -> No
         automatic=automatic,
         at=utcnow(),
     )
-    _write(env, row)
+    # written with the step's other history rows once every queued move is made:
+    # one INSERT per step, with the state the actions actually reached (no UPDATE)
+    env.cache.history.append(row)
     for action in tr.actions:
         action(env, record, move)
     # what the actions made of it: "Check availability" may end in ready, or stay waiting
@@ -325,7 +331,6 @@ def _move(env: Env, record: Any, wf: Workflow, tr: Transition, move: Move) -> No
         row.to_state = reached
         if move.note:
             row.reason = "; ".join(p for p in (reason, text_of(move.note)) if p)
-        _write(env, row)
     # What this transition and its actions wrote is checked (``__immutable__``, access,
     # record rules) in the state they wrote it in: without this flush an automatic
     # transition fired next (complete → close) would have an ``__immutable__`` rule see
@@ -478,6 +483,8 @@ def advance(env: Env, record: Any) -> None:
     try:
         for _move_count in range(MAX_AUTOMATIC_MOVES):
             if not cache.to_advance:
+                _write(env, *cache.history)
+                cache.history.clear()
                 return
             record, elevated = cache.to_advance.pop(0)
             if elevated and not env.su:
@@ -488,6 +495,7 @@ def advance(env: Env, record: Any) -> None:
         raise WorkflowError(_("automatic transitions keep firing: the workflows form a loop"))
     except BaseException:
         cache.to_advance.clear()
+        cache.history.clear()
         raise
     finally:
         cache.advancing = False
