@@ -342,7 +342,7 @@ def add_comment(env: Env, record: Any, text: str) -> None:
     """A comment in the document's history, by whoever may read the document."""
     env.check(record.__model_name__, "read")
     History = env["workflow.history"]
-    _write(
+    _log(
         env,
         History(
             model=record.__model_name__, res_id=record.id, reason=text, user_id=env.uid, at=utcnow()
@@ -354,6 +354,16 @@ def _write(env: Env, *rows: Any) -> None:
     """History and milestones are system records: only the engine writes them (kernel.policy)."""
     system_write(env.session, *rows)
     env.session.add_all(rows)
+
+
+def _log(env: Env, row: Any) -> None:
+    """A history row: kept with the step's transition rows while a step runs, so the
+    document's history reads in the order things happened (and is one INSERT)."""
+    cache = env.cache
+    if cache.transition_depth or cache.advancing:
+        cache.history.append(row)
+    else:
+        _write(env, row)
 
 
 # --- Milestones ----------------------------------------------------------------------
@@ -429,7 +439,7 @@ def reach_milestone(
         existing.done_at = utcnow()
         existing.note = note or existing.note
         History = env["workflow.history"]
-        _write(
+        _log(
             env,
             History(
                 model=record.__model_name__,
