@@ -78,11 +78,8 @@ class MrpHooks(HookFacade):
 
     def mrp_requested_dates(
         self, *, env: Env, origin_model: str, origin_ids: list[int]
-    ) -> dict[int, Any]:
-        found: dict[int, Any] = {}
-        for answer in self._hook.mrp_requested_dates(
+    ) -> list[dict[int, Any] | None]:
+        answers: list[dict[int, Any] | None] = self._hook.mrp_requested_dates(
             env=env, origin_model=origin_model, origin_ids=origin_ids
-        ):
-            if answer:
-                found.update(answer)
-        return found
+        )
+        return answers

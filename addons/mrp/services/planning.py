@@ -113,9 +113,11 @@ def requested_dates(env: Env, productions: list[Any]) -> dict[int, dt.date]:
             by_model[production.origin_model].append(int(production.origin_id))
     dates: dict[int, dt.date] = {}
     for model, ids in by_model.items():
-        found = MrpHooks(env).mrp_requested_dates(
+        found: dict[int, Any] = {}
+        for answer in MrpHooks(env).mrp_requested_dates(
             env=env, origin_model=model, origin_ids=sorted(set(ids))
-        )
+        ):
+            found.update(answer or {})
         for production in productions:
             if production.origin_model == model and production.origin_id in found:
                 dates[production.id] = found[production.origin_id]
