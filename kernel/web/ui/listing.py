@@ -140,6 +140,8 @@ class ListPage:
     currency_totals: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: the one currency of every amount listed, when there is one
     currency: str = ""
+    #: the totals were left for a second request (a flat list of many records)
+    totals_deferred: bool = False
 
     @property
     def pages(self) -> int:
@@ -375,14 +377,35 @@ def cell(env: Env, record: Any, col: Column) -> dict[str, Any]:
     return {"value": value, "text": "" if value is None else str(value), "type": fm.type}
 
 
-def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> ListPage:
+#: Above this many records a flat list's page comes without its totals, which the
+#: browser then asks for on its own: summing 100,000 orders' amounts took as long as the
+#: rest of the page, and nobody reads the totals before the first rows.
+DEFER_TOTALS_ABOVE = 20_000
+
+
+def build(
+    env: Env, view: View, state: ListState, *, paginate: bool = True, totals: bool | None = None
+) -> ListPage:
+    """The list page of ``state``; ``totals`` None: summed unless the flat list is long
+    (:data:`DEFER_TOTALS_ABOVE`), True: always summed, False: never."""
     meta = model_meta(env.registry, view.model)
     env.check(view.model, "read")
     columns, available = columns_of(meta, view, state)
     where = conditions(env, meta, view, state)
     cond = and_(*where) if where else None
     sums = _sum_fields(meta, view, columns)
-    total, totals, currency_totals, currency = _head(env, meta, cond, sums)
+    key = group_key(env, meta, view, state.group)
+    grouped = key is not None and state.group_value is None
+    deferred = False
+    if sums and not grouped and totals is not True and paginate:
+        count = select(func.count(meta.cls.id)).select_from(meta.cls)
+        total = int(env.session.scalar(count.where(cond) if cond is not None else count) or 0)
+        deferred = totals is False or total > DEFER_TOTALS_ABOVE
+    totals_: dict[str, Any] = {}
+    currency_totals: list[tuple[str, dict[str, Any]]] = []
+    currency = ""
+    if not deferred:
+        total, totals_, currency_totals, currency = _head(env, meta, cond, sums)
     groups: list[Group] | None = None
     group_options = [
         Column(spec, group_label(meta, spec), meta.fields[spec.partition(":")[0]])
@@ -391,8 +414,8 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
     ]
     rows: list[dict[str, Any]] = []
     page_size = max(1, view.list.page_size)
-    key = group_key(env, meta, view, state.group)
-    if key is not None and state.group_value is None:
+    if grouped:
+        assert key is not None
         groups = _groups(env, meta, key, cond, sums)
     else:
         stmt = _with_m2o(env, meta, select(meta.cls), columns)
@@ -420,7 +443,7 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
         available=available,
         rows=rows,
         total=total,
-        totals=totals,
+        totals=totals_,
         groups=groups,
         page_size=page_size,
         filters=list(view.list.filters),
@@ -429,6 +452,7 @@ def build(env: Env, view: View, state: ListState, *, paginate: bool = True) -> L
         domain_labels=[describe(env, meta, s, r) for s, r in domain.parse(state.domain)],
         currency_totals=currency_totals,
         currency=currency,
+        totals_deferred=deferred,
     )
 
 

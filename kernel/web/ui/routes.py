@@ -99,6 +99,9 @@ async def list_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Resp
         with unit_for(request, readonly=True) as env:
             view = view_by_url(env.registry, url)
             state = listing.ListState.from_params(params)
+            if params.get("_totals"):  # the totals a long list's page asks for (htmx)
+                page = listing.build(env, view, state, totals=True)
+                return render(request, "views/_list_totals.html", {"page": page}, env=env)
             page = listing.build(env, view, state)
             context = {
                 "page": page,

@@ -99,3 +99,30 @@ def test_the_screen_and_the_export_show_each_currency(book: Book) -> None:
     with StatementCounter(book.instance.engine) as counter:
         _page(book)
     assert counter.count <= 12, counter.statements
+
+
+def test_a_long_list_sends_its_page_first_and_its_totals_when_asked(
+    book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the threshold the page comes without sums (one count instead); the page's
+    footer asks for them, and they are the same figures, per currency."""
+    import re
+
+    monkeypatch.setattr(listing, "DEFER_TOTALS_ABOVE", 3)
+    browser = book.browser()
+    with StatementCounter(book.instance.engine) as counter:
+        page = browser.get("/app/sales/orders?q=a")
+    assert page.status_code == 200
+    assert not any("sum(" in s for s in counter.statements), "no sums in the page"
+    ask = re.search(r'<tfoot hx-get="([^"]+)" hx-trigger="load"', page.text)
+    assert ask, "the footer asks for the totals"
+    url = ask.group(1).replace("&amp;", "&")
+    assert url.startswith("/app/sales/orders?") and "_totals=1" in url and "q=a" in url
+    totals = browser.get(url)
+    assert totals.status_code == 200 and totals.text.lstrip().startswith("<tfoot")
+    shown = dict(
+        re.findall(r'sp-currency">(\w+)</span>.*?<strong>([\d,.]+)</strong>', totals.text, re.S)
+    )
+    assert set(shown) == {"CNY", "USD"}
+    monkeypatch.setattr(listing, "DEFER_TOTALS_ABOVE", 20_000)
+    assert not _page(book).totals_deferred, "a short list keeps its totals in the page"
