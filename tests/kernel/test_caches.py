@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from kernel.caches import RegistryCache, Slot, UnitCache
 from kernel.instance import Instance
 
@@ -31,6 +33,7 @@ def test_a_rollback_forgets_what_the_transaction_wrote_but_not_the_rest(library:
     assert cache.milestones == {} and cache.created_records == set()
     assert cache.get(SEEN) == ["kept"]
     with library.unit(None, su=True) as env:
+        env.session.execute(text("SELECT 1"))  # a transaction is open (PostgreSQL begins lazily)
         env.cache.get(DRAFTED).add(1)
         env.session.rollback()
         assert env.cache.peek(DRAFTED) is None
