@@ -391,6 +391,30 @@ def refresh_status(env: Env, production_ids: list[int]) -> None:
     env.session.flush()
 
 
+def follow_up_order(env: Env, production: Any, quantity: Decimal, **values: Any) -> Any:
+    """A confirmed order of the same product for ``quantity``, serving what ``production``
+    serves (a backorder, a rework order: ``values`` say which), flushed to get its number."""
+    follow_up = env["mrp.production"](
+        product_id=production.product_id,
+        bom_id=production.bom_id,
+        quantity=quantity,
+        uom_id=production.uom_id,
+        warehouse_id=production.warehouse_id,
+        company_id=production.company_id,
+        date_planned=production.date_planned,
+        origin=production.origin or production.name,
+        origin_model=production.origin_model,
+        origin_id=production.origin_id,
+        user_id=production.user_id,
+        state="confirmed",
+        note=production.note,
+        **values,
+    )
+    env.session.add(follow_up)
+    env.session.flush()
+    return follow_up
+
+
 def produce_part(env: Env, production: Any, quantity: Decimal) -> Any | None:
     """Finish ``quantity`` (the order's unit) now and put the rest on a backorder.
 
@@ -411,25 +435,9 @@ def produce_part(env: Env, production: Any, quantity: Decimal) -> Any | None:
         workflow.fire(env, production, "produce")
         return None
     ratio = quantity / production.quantity
-    Production = env["mrp.production"]
-    backorder = Production(
-        product_id=production.product_id,
-        bom_id=production.bom_id,
-        quantity=production.quantity - quantity,
-        uom_id=production.uom_id,
-        warehouse_id=production.warehouse_id,
-        company_id=production.company_id,
-        date_planned=production.date_planned,
-        origin=production.origin or production.name,
-        origin_model=production.origin_model,
-        origin_id=production.origin_id,
-        user_id=production.user_id,
-        backorder_of_id=production.id,
-        state="confirmed",
-        note=production.note,
+    backorder = follow_up_order(
+        env, production, production.quantity - quantity, backorder_of_id=production.id
     )
-    env.session.add(backorder)
-    env.session.flush()
     rests: list[tuple[Any, Any]] = []
     for move in open_moves(env, production):
         keep = (move.product_qty * ratio).quantize(MONEY, rounding=ROUND_HALF_UP)

@@ -46,7 +46,7 @@ from addons.mrp.services.lots import (
     record_rework_genealogy,
     snapshot,
 )
-from addons.mrp.services.production import MONEY, ORIGIN
+from addons.mrp.services.production import MONEY, ORIGIN, follow_up_order
 from addons.mrp.services.scrap import record_scrap
 from addons.stock.hookspecs import StockHooks
 from addons.stock.services.done import do_moves
@@ -252,29 +252,12 @@ def failed_qty(production: Any, action: str) -> Decimal:
 
 def _rework_order(env: Env, production: Any, quantity: Decimal, move: Any) -> Any:
     """A confirmed order taking over ``quantity`` failed units and their finished ``move``."""
-    Production = env["mrp.production"]
     order_qty = (quantity * production.quantity / production.product_qty).quantize(
         MONEY, rounding=ROUND_HALF_UP
     )
-    rework = Production(
-        product_id=production.product_id,
-        bom_id=production.bom_id,
-        quantity=order_qty,
-        uom_id=production.uom_id,
-        warehouse_id=production.warehouse_id,
-        company_id=production.company_id,
-        date_planned=production.date_planned,
-        origin=production.origin or production.name,
-        origin_model=production.origin_model,
-        origin_id=production.origin_id,
-        user_id=production.user_id,
-        rework_of_id=production.id,
-        state="confirmed",
-        component_status="available",
-        note=production.note,
+    rework = follow_up_order(
+        env, production, order_qty, rework_of_id=production.id, component_status="available"
     )
-    env.session.add(rework)
-    env.session.flush()
     move.origin_id = rework.id
     move.reference = rework.name
     rework.finished_move_id = move.id
