@@ -151,6 +151,18 @@ def _pct(value: Any) -> str:
     return "—" if value is None else f"{number(value, 1)}%"
 
 
+def _late_deliveries_alert(d: Any, items: list[Markup]) -> Alert:
+    """Orders past their requested date and not shipped (sales and warehouse boards)."""
+    return _count_alert(
+        "reporting.late_deliveries",
+        _("Late deliveries"),
+        _("Orders past their requested date and not shipped: %(count)s", count=d.late_open_count),
+        d.late_open_count,
+        "/reporting/delivery",
+        items,
+    )
+
+
 def _count_alert(
     key: str, title: Any, text: Any, count: int, url: str, items: list[Markup]
 ) -> Alert:
@@ -249,19 +261,7 @@ def _sales(env: Env, board: Dashboard, locale: str) -> None:
             )
             for o in d.late_open[:5]
         ]
-        board.alerts.append(
-            _count_alert(
-                "reporting.late_deliveries",
-                _("Late deliveries"),
-                _(
-                    "Orders past their requested date and not shipped: %(count)s",
-                    count=d.late_open_count,
-                ),
-                d.late_open_count,
-                "/reporting/delivery",
-                items,
-            )
-        )
+        board.alerts.append(_late_deliveries_alert(d, items))
     board.alerts.append(
         _count_alert(
             "reporting.late_nodes",
@@ -391,19 +391,7 @@ def _warehouse(env: Env, board: Dashboard, locale: str) -> None:
                 "danger" if d.late_open_count else "",
             )
         )
-        board.alerts.append(
-            _count_alert(
-                "reporting.late_deliveries",
-                _("Late deliveries"),
-                _(
-                    "Orders past their requested date and not shipped: %(count)s",
-                    count=d.late_open_count,
-                ),
-                d.late_open_count,
-                "/reporting/delivery",
-                [],
-            )
-        )
+        board.alerts.append(_late_deliveries_alert(d, []))
     _late_production(env, board)
     lines = sorted(a.lines, key=lambda line: -line.value_end)[:10]
     board.charts.append(
