@@ -514,15 +514,14 @@ def _currency_codes(env: Env, meta: ModelMeta, ids: list[int]) -> dict[int, str]
     if not ids:
         return {}
     relation = meta.fields["currency_id"].relation
-    if not relation or relation not in env.registry:
-        return {}
+    if not relation or relation not in env.registry or not env.can(relation, "read"):
+        return {}  # amounts still summed per currency, the lines unnamed ("—")
     target = model_meta(env.registry, relation)
     column = getattr(target.cls, target.rec_name, None)
     if column is None:
         return {}
-    with env.unchecked():  # a currency's code is no secret to whoever may read the amounts
-        found = env.session.execute(select(target.cls.id, column).where(target.cls.id.in_(ids)))
-        return {int(i): str(code) for i, code in found.all()}
+    found = env.session.execute(select(target.cls.id, column).where(target.cls.id.in_(ids)))
+    return {int(i): str(code) for i, code in found.all()}
 
 
 def _group_value_label(env: Env, key: tuple[Any, FieldMeta, str] | None, raw: str | None) -> str:
