@@ -29,7 +29,7 @@ user sessions and pass.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from kernel.env import Env
     from kernel.models.registry import Registry
 
-T = TypeVar("T")
 
 OPERATIONS = ("read", "create", "write", "delete")
 
