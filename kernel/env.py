@@ -144,6 +144,18 @@ class Env:
             return None
         return load_user(self)
 
+    def rollback(self) -> None:
+        """Undo what this unit wrote so far and go on in a fresh transaction.
+
+        Why not ``session.rollback()`` alone: it expires every loaded row, the user
+        included, and reloading the user through an ordinary attribute access would
+        run the access check, which reads the user. The user is read again here,
+        with the security stamp, outside the check.
+        """
+        self.session.rollback()
+        self.__dict__.pop("user", None)
+        self.user  # noqa: B018 - read now, outside the access check
+
     @contextmanager
     def unchecked(self) -> Iterator[None]:
         """Kernel-internal reads that must not recurse into the access check."""

@@ -170,6 +170,31 @@ class Instance:
 
         ``uid=None`` is a system unit (no user): it must pass ``su=True`` to write.
         """
+        env = self.open_unit(uid, lang=lang, readonly=readonly, su=su, company_id=company_id)
+        try:
+            with i18n.use_locale(env.lang):
+                yield env
+        except BaseException:
+            self.end_unit(env, readonly=readonly, ok=False)
+            raise
+        self.end_unit(env, readonly=readonly, ok=True)
+
+    def open_unit(
+        self,
+        uid: int | None = None,
+        *,
+        lang: str | None = None,
+        readonly: bool = False,
+        su: bool = False,
+        company_id: int | None = None,
+    ) -> Env:
+        """The first half of :meth:`unit`, for callers whose unit spans several calls.
+
+        Why split: the web host opens a request's unit in one worker thread, runs the
+        handler in another and commits in a third (:mod:`kernel.web.deps`), so it cannot
+        hold a ``with`` block. Pair every call with :meth:`end_unit`. The locale is not
+        set here: it is a context variable, which the caller sets where the work runs.
+        """
         if self._registry is None:  # composed before the transaction opens
             self.reload()
         session = self.sessionmaker()
@@ -187,19 +212,22 @@ class Instance:
                 raise AddonError(_("user #%(uid)s does not exist or is inactive", uid=uid))
             env.lang = lang or user.lang
             env.tz = user.tz
+        return env
+
+    def end_unit(self, env: Env, *, readonly: bool, ok: bool) -> None:
+        """Commit (``ok`` and writable) or roll back the unit, close it, then send its mail."""
+        session = env.session
         try:
-            with i18n.use_locale(env.lang):
-                yield env
-            if readonly:
-                session.rollback()
-            else:
+            if ok and not readonly:
                 session.commit()
+            else:
+                session.rollback()
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
-        if not readonly and env.outbox_count and not self.background_delivery:
+        if ok and not readonly and env.outbox_count and not self.background_delivery:
             self.deliver_outbox()
 
     def run(

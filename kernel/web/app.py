@@ -15,12 +15,17 @@ function on the same database behave as one server.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import logging
 import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Router
+from litestar.concurrency import sync_to_thread
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.middleware import DefineMiddleware
@@ -33,8 +38,10 @@ from sqlalchemy.exc import IntegrityError
 from kernel.fields import utcnow
 from kernel.hookspecs import KernelHooks
 from kernel.instance import Instance
+from kernel.models.registry import Registry
 from kernel.web.auth import AUTH_ROUTES
-from kernel.web.context import ensure_fresh, on_registry_reload
+from kernel.web.context import ensure_fresh
+from kernel.web.deps import DEPENDENCIES
 from kernel.web.errors import EXCEPTION_HANDLERS
 from kernel.web.jobs_admin import JOBS_ROUTES
 from kernel.web.limits import MAX_BODY, JsonBodyLimitsMiddleware
@@ -99,19 +106,19 @@ def _kernel_routes(module: str) -> list[Any]:
     return list(getattr(mod, attr))
 
 
-def addon_routes(instance: Instance) -> list[Any]:
+def addon_routes(registry: Registry) -> list[Any]:
     found: list[Any] = []
-    KernelHooks(instance.registry.pm).register_routes(register=found.append)
+    KernelHooks(registry.pm).register_routes(register=found.append)
     return found
 
 
-def addon_static_dirs(instance: Instance) -> list[tuple[str, Path]]:
+def addon_static_dirs(registry: Registry) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
 
     def register(prefix: str, path: str | Path) -> None:
         found.append((prefix.strip("/"), Path(path)))
 
-    KernelHooks(instance.registry.pm).register_static_dirs(register=register)
+    KernelHooks(registry.pm).register_static_dirs(register=register)
     return found
 
 
@@ -126,8 +133,8 @@ def addon_static_router(prefix: str, path: Path) -> Router:
     )
 
 
-def static_routers(instance: Instance) -> list[Router]:
-    routers = [addon_static_router(prefix, path) for prefix, path in addon_static_dirs(instance)]
+def static_routers(registry: Registry) -> list[Router]:
+    routers = [addon_static_router(prefix, path) for prefix, path in addon_static_dirs(registry)]
     routers.append(
         create_static_files_router(
             path="/static",
@@ -147,7 +154,7 @@ def create_app(
     debug: bool = False,
     secure_cookies: bool | None = None,
     api_rate_limit: int | None = None,
-) -> Litestar:
+) -> InstanceApp:
     """The web app of ``instance``.
 
     ``secure_cookies``: ``None`` marks cookies Secure when the request came over
@@ -156,13 +163,117 @@ def create_app(
     ``SUANPAN_API_RATE_LIMIT`` or the default; 0: unlimited).
     """
     ensure_fresh(instance, force=True)
-    secret = web_secret(instance)
+    state = State(
+        {
+            "instance": instance,
+            "secure_cookies": secure_cookies,
+            "api_rate_limit": configured_limit(api_rate_limit),
+        }
+    )
+    state.jinja = make_environment(instance)
+    options = _Options(
+        secret=web_secret(instance),
+        allowed_hosts=list(allowed_hosts or DEFAULT_ALLOWED_HOSTS),
+        debug=debug,
+        secure_cookies=bool(secure_cookies),
+    )
+    return InstanceApp(instance, state, options)
+
+
+@dataclass(frozen=True)
+class _Options:
+    secret: str
+    allowed_hosts: list[str]
+    debug: bool
+    secure_cookies: bool
+
+
+class InstanceApp:
+    """The ASGI app of one instance: the Litestar app of its current registry.
+
+    Installing or removing an addon composes a new registry; the next request then
+    builds a new Litestar app from it — the kernel's routes, a route per screen of
+    each view, the addons' routes and static folders — and this object hands every
+    later request to it. The old app finishes the requests it was serving. So an
+    addon's routes come and go with it, without a restart, and no route of a removed
+    addon lingers. The apps share one :class:`State` (the instance, its options).
+
+    An addon installed by another process is noticed by the next request of a
+    signed-in user (:func:`kernel.web.context.principal`), which is still served by
+    the app it was routed to; the request after it sees the new routes.
+
+    Start-up and shutdown hooks (``on_startup``, ``on_shutdown``) are this object's:
+    the per-registry apps are built on demand and never see the ASGI lifespan.
+    """
+
+    def __init__(self, instance: Instance, state: State, options: _Options) -> None:
+        self.instance = instance
+        self.state = state
+        self.options = options
+        self.on_startup: list[Callable[[], Any]] = []
+        self.on_shutdown: list[Callable[[], Any]] = []
+        self._built: tuple[Registry, Litestar] | None = None
+        self._lock = threading.Lock()
+        self.current()  # now: a route an addon cannot register stops start-up, not a request
+
+    @property
+    def routes(self) -> list[Any]:
+        """The routes of the current registry's app."""
+        return list(self.current().routes)
+
+    def current(self) -> Litestar:
+        """The app of the instance's registry, built the first time it is asked for."""
+        registry = self.instance.registry
+        built = self._built
+        if built is not None and built[0] is registry:
+            return built[1]
+        with self._lock:
+            built = self._built
+            if built is None or built[0] is not registry:
+                built = (registry, _build(registry, self.state, self.options))
+                self._built = built
+            return built[1]
+
+    def _is_current(self) -> bool:
+        return self._built is not None and self._built[0] is self.instance.registry
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        # building an app takes a moment: off the event loop, and only after a change
+        app = self.current() if self._is_current() else await sync_to_thread(self.current)
+        await app(scope, receive, send)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            hooks = self.on_startup if message["type"] == "lifespan.startup" else self.on_shutdown
+            phase = "startup" if message["type"] == "lifespan.startup" else "shutdown"
+            try:
+                for hook in hooks:
+                    result = hook()
+                    if inspect.isawaitable(result):
+                        await result
+            except Exception as exc:  # the server reports it and stops
+                log.exception("the %s hooks of the web app failed", phase)
+                await send({"type": f"lifespan.{phase}.failed", "message": str(exc)})
+                return
+            await send({"type": f"lifespan.{phase}.complete"})
+            if phase == "shutdown":
+                return
+
+
+def _build(registry: Registry, state: State, options: _Options) -> Litestar:
+    """The Litestar app serving ``registry``: kernel routes, screens, addon routes and files."""
+    from kernel.web.ui.routes import screen_routes
+
     csrf = CSRFConfig(
-        secret=secret,
+        secret=options.secret,
         cookie_name="csrftoken",
         header_name="x-csrftoken",
         cookie_samesite="lax",
-        cookie_secure=bool(secure_cookies),
+        cookie_secure=options.secure_cookies,
         cookie_httponly=False,
     )
     handlers: list[Any] = [
@@ -172,20 +283,20 @@ def create_app(
         *MAIL_ROUTES,
         *USERS_ROUTES,
         *_kernel_routes("kernel.web.ui.routes"),
+        *screen_routes(registry),
         *_kernel_routes("kernel.web.api.routes"),
-        *addon_routes(instance),
-        *static_routers(instance),
+        *addon_routes(registry),
+        *static_routers(registry),
     ]
-    app = Litestar(
+    return Litestar(
         route_handlers=handlers,
+        dependencies=DEPENDENCIES,
         middleware=[
-            DefineMiddleware(
-                AllowedHostsMiddleware, allowed_hosts=list(allowed_hosts or DEFAULT_ALLOWED_HOSTS)
-            ),
+            DefineMiddleware(AllowedHostsMiddleware, allowed_hosts=options.allowed_hosts),
             DefineMiddleware(JsonBodyLimitsMiddleware),
             DefineMiddleware(SuanpanCSRFMiddleware, config=csrf),
         ],
-        before_request=_before_request,
+        before_request=check_path_numbers,
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
@@ -196,99 +307,7 @@ def create_app(
             path="/api/schema/handlers",
             render_plugins=[JsonRenderPlugin()],
         ),
-        state=State(
-            {
-                "instance": instance,
-                "secure_cookies": secure_cookies,
-                "api_rate_limit": configured_limit(api_rate_limit),
-            }
-        ),
-        debug=debug,
+        state=state,
+        debug=options.debug,
         request_max_body_size=MAX_BODY,
     )
-    app.state.jinja = make_environment(instance)
-    app.state.addon_handlers = {id(h) for h in handlers}
-    app.state.live_addon_functions = _functions(addon_routes(instance))
-    app.state.addon_functions = set(app.state.live_addon_functions)
-    app.state.static_prefixes = {prefix for prefix, _path in addon_static_dirs(instance)}
-    _watch_new_routes(app, instance)
-    return app
-
-
-def _functions(handlers: list[Any]) -> set[int]:
-    """The functions behind route handlers (Litestar registers copies of the handlers)."""
-    return {id(getattr(h, "fn", h)) for h in handlers}
-
-
-async def _before_request(request: Any) -> None:
-    """Every request: integer path parameters fit 64 bits, and a route of an addon that was
-    uninstalled while the server ran answers 404 (Litestar cannot remove a route)."""
-    await check_path_numbers(request)
-    handler = request.scope.get("route_handler")
-    state = request.app.state
-    fn = id(getattr(handler, "fn", handler))
-    if fn in state.addon_functions and fn not in state.live_addon_functions:
-        from kernel.errors import NotFound
-        from kernel.i18n import _
-
-        raise NotFound(_("there is no screen at %(url)s", url=request.url.path))
-
-
-class _AppRef:
-    """Held by the app's state and weakly by the reload listeners: a gone app stops listening."""
-
-    def __init__(self, app: Litestar) -> None:
-        self.app = app
-
-
-def _watch_new_routes(app: Litestar, instance: Instance) -> None:
-    """Register routes of addons installed after start-up, when the registry is recomposed."""
-    ref = _AppRef(app)
-    app.state.reload_ref = ref
-    on_registry_reload(ref, _register_new_routes)
-
-
-def _register_new_routes(ref: _AppRef, changed: Instance) -> None:
-    """Routes and static folders of addons installed since start-up (their screens,
-    menus and templates are looked up per request and need nothing here).
-
-    Litestar cannot remove a route: after an uninstall the addon's handlers stay
-    registered until the workers restart, but answer 404 (:func:`_before_request`).
-    """
-    app = ref.app
-    if app.state.instance is not changed:
-        return
-    known: set[int] = app.state.addon_handlers
-    live = addon_routes(changed)
-    app.state.live_addon_functions = _functions(live)
-    app.state.addon_functions |= app.state.live_addon_functions
-    for handler in live:
-        if id(handler) in known:
-            continue
-        try:
-            app.register(handler)
-            known.add(id(handler))
-        except Exception:
-            log.exception("could not register a route of a newly installed addon")
-    prefixes: set[str] = app.state.static_prefixes
-    for prefix, path in addon_static_dirs(changed):
-        if prefix in prefixes:
-            continue
-        try:
-            app.register(addon_static_router(prefix, path))
-            prefixes.add(prefix)
-        except Exception:
-            log.exception("could not serve the static files of a newly installed addon")
-    _forget_routing(app)
-
-
-def _forget_routing(app: Litestar) -> None:
-    """Drop Litestar's memo of path → handler, which ``register`` does not clear.
-
-    Why: ``/static/<new addon>/x.css`` was answered before by the kernel's
-    ``/static/{path}`` handler (a 404 from a handler, so remembered); without
-    this the new, more specific route would never be reached.
-    """
-    cache_clear = getattr(app.asgi_router.handle_routing, "cache_clear", None)
-    if cache_clear is not None:
-        cache_clear()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -77,20 +76,11 @@ class _Freshness:
 
 _fresh: dict[int, _Freshness] = {}
 _fresh_lock = threading.Lock()
-_reload_listeners: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def instance_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Instance:
     instance: Instance = connection.app.state.instance
     return instance
-
-
-def on_registry_reload(owner: Any, listener: Any) -> None:
-    """Call ``listener(owner, instance)`` after :func:`ensure_fresh` saw a new registry.
-
-    ``owner`` (the app) is held weakly: apps that are gone stop listening.
-    """
-    _reload_listeners[owner] = listener
 
 
 def _read_settings(instance: Instance) -> tuple[int, str]:
@@ -126,16 +116,9 @@ def ensure_fresh(instance: Instance, *, force: bool = False) -> None:
             return
         version, lang = _read_settings(instance)
         state.default_lang = lang
-        first_look = state.registry_id == 0
-        before = state.registry_id
-        if version != state.version and not first_look:
-            instance.reload()
-        registry = instance.registry
-        state.registry_id, state.version = id(registry), version
-        if not first_look and id(registry) != before:
-            # another process installed/uninstalled, or this one did (in-process install)
-            for owner, listener in list(_reload_listeners.items()):
-                listener(owner, instance)
+        if version != state.version and state.registry_id != 0:
+            instance.reload()  # the web app follows: kernel.web.app.InstanceApp
+        state.registry_id, state.version = id(instance.registry), version
         state.checked_at = time.monotonic()
 
 
@@ -370,8 +353,10 @@ def flash(
 
     ``level`` is a Bootstrap alert colour: success, info, warning, danger. The
     message is translated now, in the request's language. No-op for API keys.
-    Call it after your unit of work has ended: it writes the session row in its
-    own transaction (on SQLite a second writer would wait for the first).
+    It writes the session row in its own transaction, so inside a handler's
+    injected unit (:mod:`kernel.web.deps`) it waits until that unit has committed
+    (on SQLite a second writer would wait for the first), and a unit that rolls back
+    shows nothing. Outside one, call it after your unit of work has ended.
     """
     from kernel.i18n import text_of, use_locale
     from kernel.web.sessions import push_flash
@@ -381,7 +366,22 @@ def flash(
         return
     with use_locale(request_lang(connection)):
         text = text_of(message)
+    state = connection.scope.setdefault("state", {})
+    if state.get("suanpan_unit_open"):
+        state.setdefault("suanpan_flash_queue", []).append((text, level))
+        return
     push_flash(instance_of(connection), found.session_id, text, level)
+
+
+def push_queued_flashes(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Write the messages :func:`flash` queued while the request's unit was open."""
+    from kernel.web.sessions import push_flashes
+
+    queued = connection.scope.setdefault("state", {}).pop("suanpan_flash_queue", None)
+    found = principal(connection) if queued else None
+    if found is None or found.session_id is None:
+        return
+    push_flashes(instance_of(connection), found.session_id, queued)
 
 
 def take_flashes(connection: ASGIConnection[Any, Any, Any, Any]) -> list[dict[str, str]]:

@@ -180,6 +180,8 @@ def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException)
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
+    if status == 404 and _hidden_screen(request):
+        return not_authorized(request, NotAuthorizedException())
     with i18n.use_locale(_lang(request)):
         if status == 403 and "CSRF" in str(exc.detail):
             detail = text_of(CSRF_DETAIL)
@@ -189,6 +191,22 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
             detail = str(exc.detail or "")
         headers = dict(exc.headers or {})
         return problem(request, status, detail, headers=headers or None)
+
+
+def _hidden_screen(request: Request[Any, Any, Any]) -> bool:
+    """An unknown ``/app/…`` screen asked by somebody not signed in: sign in first.
+
+    Why: which screens exist (and so which addons are installed) is for signed-in
+    users to know; everybody else gets the sign-in page, for screens that exist or not.
+    """
+    if not request.url.path.startswith("/app/") or is_api(request):
+        return False
+    from kernel.web.context import principal
+
+    try:
+        return principal(request) is None
+    except Exception:  # a refused API key or an unreachable database: not this case
+        return False
 
 
 def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

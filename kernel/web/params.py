@@ -58,4 +58,9 @@ async def check_path_numbers(request: Any) -> None:
     """``before_request`` of the whole app: integer path parameters must fit 64 bits."""
     for name, value in (request.scope.get("path_params") or {}).items():
         if isinstance(value, int) and not isinstance(value, bool):
+            if request.url.path.startswith("/app/") and not INT64_MIN <= value <= INT64_MAX:
+                # a screen of a record that cannot exist: what any missing record answers
+                from kernel.errors import NotFound
+
+                raise NotFound(_("there is no screen at %(url)s", url=request.url.path))
             check_int64(name, value)

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from litestar import Litestar
+if TYPE_CHECKING:
+    from kernel.web.app import InstanceApp
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def app_factory() -> Any:
     return wrap_asgi_with_proxy_headers(app, trusted_hosts=proxies)
 
 
-def _instance_app() -> Litestar:
+def _instance_app() -> InstanceApp:
     from kernel.database import default_url
     from kernel.instance import Instance
     from kernel.web.app import create_app
@@ -86,7 +87,7 @@ def _instance_app() -> Litestar:
     return app
 
 
-def start_inprocess_jobs(app: Litestar, instance: Any) -> None:
+def start_inprocess_jobs(app: InstanceApp, instance: Any) -> None:
     """Run scheduled jobs and the outbox in this worker process while it serves.
 
     Started on the app's startup, inside the worker (a thread started before the

@@ -230,13 +230,18 @@ def push_flash(instance: Instance, session_id: int, text: str, level: str = "suc
     Kept in the database like the session itself, so the next request may land
     on any worker.
     """
+    push_flashes(instance, session_id, [(text, level)])
+
+
+def push_flashes(instance: Instance, session_id: int, messages: list[tuple[str, str]]) -> None:
+    """Queue several ``(text, level)`` messages in one transaction."""
     WebSession = instance.registry["web.session"]
     with system_session(instance) as session:
         row = session.get(WebSession, session_id, with_for_update=True)
         if row is None:
             return
         queued = json.loads(row.data or b"[]") if row.data else []
-        queued.append({"text": text, "level": level})
+        queued.extend({"text": text, "level": level} for text, level in messages)
         row.data = json.dumps(queued[-10:]).encode()
 
 

@@ -1,26 +1,37 @@
-"""Route handlers of the generic screens: ``/app/{url}`` lists and forms of every declared View.
+"""The generic screens of every declared View: lists and forms at ``/app/<view url>/…``.
 
-Every handler opens the signed-in user's unit of work (``unit_for``) in a worker
-thread — the database drivers are synchronous — so the kernel's access checks apply
-to each read and write. A :class:`~kernel.errors.UserError` raised while saving
-re-renders the form with the message next to its field (a fresh read-only unit,
-since the failed one rolled back); nothing a user can type leads to a 500.
+:func:`screen_routes` builds them from the registry's views, one set of routes per
+view with its url written out (``/app/sales/orders/{record_id:int}``), so Litestar
+does the dispatching and an unknown screen is its ordinary 404. The app of a
+registry is rebuilt whole when addons are installed or removed
+(:mod:`kernel.web.app`), so a screen appears or disappears with its addon.
+
+Handlers are sync functions run in a worker thread. They receive the signed-in
+user's unit of work as ``env`` (:mod:`kernel.web.deps`) and the view the route
+belongs to as ``view``, so the kernel's access checks apply to each read and write.
+A :class:`~kernel.errors.UserError` raised while saving rolls the unit back and
+re-renders the form with the message next to its field; nothing a user can type
+leads to a 500.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import PurePosixPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
-import anyio.to_thread
 from litestar import Request, Response, get, post
+from litestar.concurrency import sync_to_thread
 from litestar.datastructures import UploadFile
-from litestar.exceptions import NotAuthorizedException
-from litestar.params import FromPath
+from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import Body, FromPath, QueryParameter, SkipValidation
 from litestar.response import Redirect
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,7 +43,8 @@ from kernel.i18n import _, text_of, use_locale
 from kernel.models.events import preview
 from kernel.web import actions
 from kernel.web.api.records import apply, build, flush
-from kernel.web.context import flash, instance_of, principal, request_lang, unit_for
+from kernel.web.context import flash, request_lang
+from kernel.web.deps import READONLY_UNIT, RequestEnv
 from kernel.web.introspect import (
     collect_views,
     display_name,
@@ -45,10 +57,18 @@ from kernel.web.templating import render
 from kernel.web.ui import export, forms, listing
 from kernel.web.views import View
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from kernel.models.registry import Registry
+
 log = logging.getLogger(__name__)
 PICKER_LIMIT = 20
 MAX_ATTACHMENT = 10 * 1024 * 1024
+#: the body of a form post (``application/x-www-form-urlencoded``), read before the unit opens
+FormBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+#: the body of an upload (``multipart/form-data``)
+UploadBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+#: the view a screen's route belongs to (:func:`provide_view`)
+ScreenView = NamedDependency[SkipValidation[View]]
 ALLOWED_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
@@ -68,21 +88,34 @@ ALLOWED_TYPES = {
     "txt": "text/plain",
 }
 
+# --- Which view, and what was posted -------------------------------------------------------
 
-async def _run(fn: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(fn)
+
+def provide_view(request: Request[Any, Any, Any], env: RequestEnv) -> View:
+    """The view whose route matched: the route's path without ``/app/`` and the handler's suffix.
+
+    Depends on ``env`` so that it is resolved after the unit opened (and reads the
+    registry the unit was opened with).
+    """
+    template: str = request.scope["path_template"]
+    suffix: str = request.route_handler.opt["screen_suffix"]
+    url = template.removeprefix("/app/")
+    return view_by_url(env.registry, url[: len(url) - len(suffix)] if suffix else url)
+
+
+VIEW = {"view": Provide(provide_view, sync_to_thread=False)}
 
 
 def _params(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
     return {key: request.query_params.getall(key) for key in request.query_params}
 
 
-async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    data = await request.form()
-    out: dict[str, Any] = {}
-    for key, value in data.multi_items():
-        out[key] = value
-    return out
+def _fields(data: dict[str, Any] | None) -> dict[str, Any]:
+    """A posted form as field → value; a field sent twice keeps its last value.
+
+    Why the last: a checkbox posts a hidden "0" before its own value.
+    """
+    return {k: (v[-1] if isinstance(v, list) and v else v) for k, v in (data or {}).items()}
 
 
 def _title(view: View, meta: Any) -> str:
@@ -92,59 +125,50 @@ def _title(view: View, meta: Any) -> str:
 # --- Lists ---------------------------------------------------------------------------------
 
 
-async def list_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            view = view_by_url(env.registry, url)
-            state = listing.ListState.from_params(params)
-            if params.get("_totals"):  # the totals a long list's page asks for (htmx)
-                page = listing.build(env, view, state, totals=True)
-                return render(request, "views/_list_totals.html", {"page": page}, env=env)
-            page = listing.build(env, view, state)
-            context = {
-                "page": page,
-                "view": view,
-                "title": _title(view, page.meta),
-                "can_create": view.create and env.can(view.model, "create"),
-                "base_url": f"/app/{view.url}",
-                "list_actions": forms.action_buttons(env, view, None),
-            }
-            return render(request, "views/list.html", context, env=env)
-
-    return await _run(work)
-
-
-async def export_view(
-    request: Request[Any, Any, Any], url: FromPath[str], fmt: FromPath[str]
+def list_view(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    view: ScreenView,
+    totals: Annotated[bool, QueryParameter(name="_totals")] = False,
 ) -> Response[Any]:
-    params = _params(request)
+    state = listing.ListState.from_params(_params(request))
+    if totals:  # the totals a long list's page asks for (htmx)
+        page = listing.build(env, view, state, totals=True)
+        return render(request, "views/_list_totals.html", {"page": page}, env=env)
+    page = listing.build(env, view, state)
+    context = {
+        "page": page,
+        "view": view,
+        "title": _title(view, page.meta),
+        "can_create": view.create and env.can(view.model, "create"),
+        "base_url": f"/app/{view.url}",
+        "list_actions": forms.action_buttons(env, view, None),
+    }
+    return render(request, "views/list.html", context, env=env)
+
+
+def export_view(
+    request: Request[Any, Any, Any], env: RequestEnv, view: ScreenView, fmt: FromPath[str]
+) -> Response[Any]:
     if fmt not in ("csv", "xlsx"):
         raise NotFound(_("unknown export format %(format)s", format=fmt))
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            view = view_by_url(env.registry, url)
-            state = listing.ListState.from_params(params)
-            if state.group_value is None:
-                state.group = ""  # export the rows, not the group summary
-            page = listing.build(env, view, state, paginate=False)
-            title = _title(view, page.meta)
-            if fmt == "csv":
-                body = export.to_csv(page)
-                media = "text/csv; charset=utf-8"
-            else:
-                body = export.to_xlsx(page, title)
-                media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            filename = f"{view.url.strip('/').replace('/', '-')}.{fmt}"
-            return Response(
-                content=body,
-                media_type=media,
-                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-            )
-
-    return await _run(work)
+    state = listing.ListState.from_params(_params(request))
+    if state.group_value is None:
+        state.group = ""  # export the rows, not the group summary
+    page = listing.build(env, view, state, paginate=False)
+    title = _title(view, page.meta)
+    if fmt == "csv":
+        body = export.to_csv(page)
+        media = "text/csv; charset=utf-8"
+    else:
+        body = export.to_xlsx(page, title)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    filename = f"{view.url.strip('/').replace('/', '-')}.{fmt}"
+    return Response(
+        content=body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 # --- Forms ---------------------------------------------------------------------------------
@@ -255,44 +279,64 @@ def currency_code(record: Any | None) -> str:
     return str(getattr(currency, "code", "") or "")
 
 
-def _render_form(
+def _form_page(
     request: Request[Any, Any, Any],
-    url: str,
+    env: Env,
+    view: View,
     record_id: int | None,
     *,
     status_code: int = 200,
     **kwargs: Any,
 ) -> Response[Any]:
-    with unit_for(request, readonly=True) as env:
-        view = view_by_url(env.registry, url)
-        meta = model_meta(env.registry, view.model)
-        env.check(view.model, "read")
-        record = forms.load_record(env, view, meta, record_id) if record_id is not None else None
-        context = _form_context(env, view, record, **kwargs)
-        return render(request, "views/form.html", context, env=env, status_code=status_code)
+    meta = model_meta(env.registry, view.model)
+    env.check(view.model, "read")
+    record = forms.load_record(env, view, meta, record_id) if record_id is not None else None
+    context = _form_context(env, view, record, **kwargs)
+    return render(request, "views/form.html", context, env=env, status_code=status_code)
 
 
-async def new_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
+def _refused(
+    request: Request[Any, Any, Any],
+    env: Env,
+    view: View,
+    record_id: int | None,
+    exc: UserError,
+    **kwargs: Any,
+) -> Response[Any]:
+    """The form again with what went wrong, after rolling back what the attempt wrote.
+
+    The rollback comes first so that nothing half-applied is shown, or committed
+    when the request's unit ends.
+    """
+    env.rollback()
+    errors, message = _error_texts(request, exc)
+    return _form_page(
+        request,
+        env,
+        view,
+        record_id,
+        status_code=exc.status,
+        errors=errors,
+        message=message,
+        **kwargs,
+    )
+
+
+def new_view(request: Request[Any, Any, Any], env: RequestEnv, view: ScreenView) -> Response[Any]:
+    if not view.create:
+        raise NotFound(_("records of this kind are not created here"))
+    env.check(view.model, "create")
     # ``?default_is_customer=1``: values the new record starts with (checked like input)
     default_params = {
         key: value for key, value in request.query_params.items() if key.startswith("default_")
     }
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            view = view_by_url(env.registry, url)
-            if not view.create:
-                raise NotFound(_("records of this kind are not created here"))
-            env.check(view.model, "create")
-        return _render_form(request, url, None, default_params=default_params)
-
-    return await _run(work)
+    return _form_page(request, env, view, None, default_params=default_params)
 
 
-async def form_view(
-    request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
+def form_view(
+    request: Request[Any, Any, Any], env: RequestEnv, view: ScreenView, record_id: FromPath[int]
 ) -> Response[Any]:
-    return await _run(lambda: _render_form(request, url, record_id))
+    return _form_page(request, env, view, record_id)
 
 
 def _error_texts(request: Request[Any, Any, Any], exc: UserError) -> tuple[dict[str, str], str]:
@@ -308,55 +352,73 @@ def _error_texts(request: Request[Any, Any, Any], exc: UserError) -> tuple[dict[
 
 
 def _save(
-    request: Request[Any, Any, Any], url: str, record_id: int | None, form: dict[str, Any]
+    request: Request[Any, Any, Any],
+    env: Env,
+    view: View,
+    record_id: int | None,
+    form: dict[str, Any],
 ) -> Response[Any]:
     submitted: dict[str, Any] = {}
     submitted_lines: dict[str, list[dict[str, Any]]] = {}
+    meta = model_meta(env.registry, view.model)
+    if record_id is None and not view.create:
+        raise NotFound(_("records of this kind are not created here"))
     try:
-        with unit_for(request) as env:
-            view = view_by_url(env.registry, url)
-            meta = model_meta(env.registry, view.model)
-            if record_id is None and not view.create:
-                raise NotFound(_("records of this kind are not created here"))
-            env.check(view.model, "create" if record_id is None else "write")
-            record = (
-                forms.load_record(env, view, meta, record_id) if record_id is not None else None
-            )
-            if forms.is_readonly(view, meta, record):
-                raise ValidationError(_("this document can no longer be changed"))
-            payload, submitted_lines, submitted = forms.parse_submission(view, meta, form, env)
-            record = apply(env, meta, record, payload)
-            new_id = record.id
-            saved = text_of(_("%(document)s was saved.", document=display_name(record, env)))
+        env.check(view.model, "create" if record_id is None else "write")
+        record = forms.load_record(env, view, meta, record_id) if record_id is not None else None
+        if forms.is_readonly(view, meta, record):
+            raise ValidationError(_("this document can no longer be changed"))
+        payload, submitted_lines, submitted = forms.parse_submission(view, meta, form, env)
+        record = apply(env, meta, record, payload)
+        flush(env)
+        new_id = record.id
+        saved = text_of(_("%(document)s was saved.", document=display_name(record, env)))
+    except NotFound:
+        raise
     except UserError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        errors, message = _error_texts(request, exc)
-        return _render_form(
+        return _refused(
             request,
-            url,
+            env,
+            view,
             record_id,
-            status_code=exc.status,
+            exc,
             submitted=submitted or None,
             submitted_lines=submitted_lines or None,
-            errors=errors,
-            message=message,
         )
     flash(request, saved)
-    return Redirect(path=f"/app/{url}/{new_id}", status_code=303)
+    return Redirect(path=f"/app/{view.url}/{new_id}", status_code=303)
+
+
+def create_view(
+    request: Request[Any, Any, Any], env: RequestEnv, view: ScreenView, data: FormBody
+) -> Response[Any]:
+    return _save(request, env, view, None, _fields(data))
+
+
+def save_view(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    view: ScreenView,
+    record_id: FromPath[int],
+    data: FormBody,
+) -> Response[Any]:
+    return _save(request, env, view, record_id, _fields(data))
 
 
 def _preview(
-    request: Request[Any, Any, Any], url: str, record_id: int | None, form: dict[str, Any]
+    request: Request[Any, Any, Any],
+    env: Env,
+    view: View,
+    record_id: int | None,
+    form: dict[str, Any],
 ) -> Response[Any]:
     """The form as saving it would leave it — filled in, priced, totalled, refused — unsaved.
 
     Builds the record from the form exactly as saving does and runs the record life
     cycle up to its checks without writing (:func:`kernel.models.events.preview`), in a
-    unit that is rolled back: form, API and import share one path to the same figures.
+    read-only unit (rolled back): form, API and import share one path to the same figures.
     """
-    with unit_for(request, readonly=True) as env, env.session.no_autoflush:
-        view = view_by_url(env.registry, url)
+    with env.session.no_autoflush:
         meta = model_meta(env.registry, view.model)
         if record_id is None and not view.create:
             raise NotFound(_("records of this kind are not created here"))
@@ -374,8 +436,8 @@ def _preview(
         except SQLAlchemyError:
             # a preview is advice: if the database cannot answer it now (a lock held by a
             # save on SQLite), the form shows what was typed and saving will tell
-            log.warning("preview of %s failed", url, exc_info=True)
-            env.session.rollback()
+            log.warning("preview of %s failed", view.url, exc_info=True)
+            env.rollback()
             computed, problems = None, {}
         errors = {k: text_of(v) for k, v in problems.items() if k}
         context = _form_context(
@@ -396,79 +458,71 @@ def _preview(
         return render(request, "views/form.html", context, env=env)
 
 
-async def preview_view(
-    request: Request[Any, Any, Any], url: str, record_id: int | None
+def preview_new_view(
+    request: Request[Any, Any, Any], env: RequestEnv, view: ScreenView, data: FormBody
 ) -> Response[Any]:
-    form = await _form(request)
-    return await _run(lambda: _preview(request, url, record_id, form))
+    return _preview(request, env, view, None, _fields(data))
 
 
-async def create_view(request: Request[Any, Any, Any], url: FromPath[str]) -> Response[Any]:
-    form = await _form(request)
-    return await _run(lambda: _save(request, url, None, form))
-
-
-async def save_view(
-    request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
-) -> Response[Any]:
-    form = await _form(request)
-    return await _run(lambda: _save(request, url, record_id, form))
-
-
-def _on_record(
+def preview_view(
     request: Request[Any, Any, Any],
-    url: str,
-    record_id: int,
-    act: Callable[[Env, View, Any], str | None],
+    env: RequestEnv,
+    view: ScreenView,
+    record_id: FromPath[int],
+    data: FormBody,
 ) -> Response[Any]:
-    """Run ``act`` on the record; a user error re-renders the form with the message."""
+    return _preview(request, env, view, record_id, _fields(data))
+
+
+def _act_on(
+    request: Request[Any, Any, Any],
+    env: Env,
+    view: View,
+    record_id: int,
+    act: Callable[[Any], str | None],
+) -> Response[Any]:
+    """Run ``act`` on the record; a user error rolls back and re-renders the form with the message."""
+    meta = model_meta(env.registry, view.model)
     try:
-        with unit_for(request) as env:
-            view = view_by_url(env.registry, url)
-            meta = model_meta(env.registry, view.model)
-            env.check(view.model, "read")
-            record = forms.load_record(env, view, meta, record_id)
-            target = act(env, view, record)
-            flush(env)
+        env.check(view.model, "read")
+        record = forms.load_record(env, view, meta, record_id)
+        target = act(record)
+        flush(env)
     except NotFound:
         raise
     except UserError as exc:
-        errors, message = _error_texts(request, exc)
-        return _render_form(
-            request, url, record_id, status_code=exc.status, errors=errors, message=message
-        )
-    return Redirect(path=target or f"/app/{url}/{record_id}", status_code=303)
+        return _refused(request, env, view, record_id, exc)
+    return Redirect(path=target or f"/app/{view.url}/{record_id}", status_code=303)
 
 
-async def delete_view(
-    request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
+def delete_view(
+    request: Request[Any, Any, Any], env: RequestEnv, view: ScreenView, record_id: FromPath[int]
 ) -> Response[Any]:
-    def act(env: Env, view: View, record: Any) -> str:
+    def act(record: Any) -> str:
         env.check(view.model, "delete")
         env.session.delete(record)
-        return f"/app/{url}"
+        return f"/app/{view.url}"
 
-    return await _run(lambda: _on_record(request, url, record_id, act))
+    return _act_on(request, env, view, record_id, act)
 
 
-async def action_view(
+def action_view(
     request: Request[Any, Any, Any],
-    url: FromPath[str],
+    env: RequestEnv,
+    view: ScreenView,
     record_id: FromPath[int],
     transition: FromPath[str],
+    data: FormBody,
 ) -> Response[Any]:
-    form = await _form(request)
-    reason = str(form.get("reason", "") or "").replace("\x00", "")
-
+    reason = str(_fields(data).get("reason", "") or "").replace("\x00", "")
     told: list[tuple[str, str]] = []
 
-    def act(env: Env, view: View, record: Any) -> None:
+    def act(record: Any) -> None:
         env.check(view.model, "write")
         move = workflow.fire(env, record, transition, reason=reason)
         told.append(_move_message(env, record, move))
-        return None
 
-    return await _run(lambda: _told(request, _on_record(request, url, record_id, act), told))
+    return _told(request, _act_on(request, env, view, record_id, act), told)
 
 
 def _move_message(env: Env, record: Any, move: workflow.Move) -> tuple[str, str]:
@@ -494,40 +548,62 @@ def _told(
     return response
 
 
-async def do_view(
-    request: Request[Any, Any, Any], url: str, record_id: int | None, name: str
+def _declared_action(
+    env: Env, view: View, record: Any | None, name: str, form: dict[str, Any], told: list[Any]
+) -> str | None:
+    """Run the declared action ``name`` on ``record`` (``None``: from the list); where to go next."""
+    declared = actions.find(env, view.model, name)
+    if declared is None or (record is None and not declared.on_list):
+        raise NotFound(_("there is no action %(action)s here", action=name))
+    params = actions.read_params(env, declared, form)
+    result = actions.result_json(
+        actions.run(env, view.model, declared, [record] if record is not None else [], params)
+    )
+    told.append((text_of(_("%(action)s: done", action=text_of(declared.label))), "success"))
+    return _result_url(env, result)
+
+
+def do_record_view(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    view: ScreenView,
+    record_id: FromPath[int],
+    name: FromPath[str],
+    data: FormBody,
 ) -> Response[Any]:
-    """A declared action from a form (one record) or a list (``record_id`` None)."""
-    form = await _form(request)
+    """A declared action from a form (one record)."""
+    form = _fields(data)
     told: list[tuple[str, str]] = []
+    response = _act_on(
+        request,
+        env,
+        view,
+        record_id,
+        lambda record: _declared_action(env, view, record, name, form, told),
+    )
+    return _told(request, response, told)
 
-    def act(env: Env, view: View, record: Any | None) -> str | None:
-        declared = actions.find(env, view.model, name)
-        if declared is None or (record is None and not declared.on_list):
-            raise NotFound(_("there is no action %(action)s here", action=name))
-        params = actions.read_params(env, declared, form)
-        result = actions.result_json(
-            actions.run(env, view.model, declared, [record] if record is not None else [], params)
-        )
-        told.append((text_of(_("%(action)s: done", action=text_of(declared.label))), "success"))
-        return _result_url(env, result)
 
-    if record_id is not None:
-        return await _run(lambda: _told(request, _on_record(request, url, record_id, act), told))
-
-    def on_list() -> Response[Any]:
-        try:
-            with unit_for(request) as env:
-                view = view_by_url(env.registry, url)
-                target = act(env, view, None)
-                flush(env)
-        except UserError as exc:
-            with use_locale(request_lang(request)):
-                flash(request, text_of(exc.message), "danger")
-            return Redirect(path=f"/app/{url}", status_code=303)
-        return _told(request, Redirect(path=target or f"/app/{url}", status_code=303), told)
-
-    return await _run(on_list)
+def do_list_view(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    view: ScreenView,
+    name: FromPath[str],
+    data: FormBody,
+) -> Response[Any]:
+    """A declared action from a list: its selection comes in the form."""
+    told: list[tuple[str, str]] = []
+    try:
+        target = _declared_action(env, view, None, name, _fields(data), told)
+        flush(env)
+    except NotFound:
+        raise
+    except UserError as exc:
+        env.rollback()
+        with use_locale(request_lang(request)):
+            flash(request, text_of(exc.message), "danger")
+        return Redirect(path=f"/app/{view.url}", status_code=303)
+    return _told(request, Redirect(path=target or f"/app/{view.url}", status_code=303), told)
 
 
 def _result_url(env: Env, result: Any) -> str | None:
@@ -542,84 +618,81 @@ def _result_url(env: Env, result: Any) -> str | None:
     return f"/app/{view.url}"
 
 
-async def comment_view(
-    request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
+def comment_view(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    view: ScreenView,
+    record_id: FromPath[int],
+    data: FormBody,
 ) -> Response[Any]:
-    form = await _form(request)
-    text = str(form.get("comment", "") or "").replace("\x00", "").strip()
+    text = str(_fields(data).get("comment", "") or "").replace("\x00", "").strip()
 
-    def act(env: Env, view: View, record: Any) -> str:
+    def act(record: Any) -> str:
         if not text:
             raise ValidationError(_("write a comment first"), field="comment")
         workflow.add_comment(env, record, text[:4000])
-        return f"/app/{url}/{record_id}#history"
+        return f"/app/{view.url}/{record_id}#history"
 
-    return await _run(lambda: _on_record(request, url, record_id, act))
+    return _act_on(request, env, view, record_id, act)
 
 
 # --- Lines and pickers (htmx fragments) ---------------------------------------------------
 
 
-async def line_view(
-    request: Request[Any, Any, Any], url: FromPath[str], relation: FromPath[str]
+def line_view(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    view: ScreenView,
+    relation: FromPath[str],
+    index: Annotated[int, QueryParameter(ge=0, le=10_000)] = 0,
 ) -> Response[Any]:
-    try:
-        index = max(0, min(int(request.query_params.get("index", "0")), 10_000))
-    except ValueError:
-        index = 0
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            view = view_by_url(env.registry, url)
-            meta = model_meta(env.registry, view.model)
-            spec = next((s for s in view.form.lines if s.relation == relation), None)
-            if spec is None or spec.readonly or relation not in meta.one2many:
-                raise NotFound(_("there are no lines %(relation)s here", relation=relation))
-            line_model = meta.one2many[relation].relation
-            env.check(line_model, "create")
-            line_meta = model_meta(env.registry, line_model)
-            columns = [c for c in spec.columns if c in line_meta.fields]
-            row = forms.line_row(env, line_meta, relation, columns, index, None, None, None, False)
-            return render(
-                request,
-                "views/_line_row.html",
-                {"row": row, "relation": relation, "readonly": False},
-                env=env,
-            )
-
-    return await _run(work)
+    meta = model_meta(env.registry, view.model)
+    spec = next((s for s in view.form.lines if s.relation == relation), None)
+    if spec is None or spec.readonly or relation not in meta.one2many:
+        raise NotFound(_("there are no lines %(relation)s here", relation=relation))
+    line_model = meta.one2many[relation].relation
+    env.check(line_model, "create")
+    line_meta = model_meta(env.registry, line_model)
+    columns = [c for c in spec.columns if c in line_meta.fields]
+    row = forms.line_row(env, line_meta, relation, columns, index, None, None, None, False)
+    return render(
+        request,
+        "views/_line_row.html",
+        {"row": row, "relation": relation, "readonly": False},
+        env=env,
+    )
 
 
-@get("/app/_picker/{model:str}", name="views.picker", include_in_schema=False)
-async def picker_view(request: Request[Any, Any, Any], model: FromPath[str]) -> Response[Any]:
-    text = request.query_params.get("q") or ""
+@get("/app/_picker/{model:str}", name="views.picker", include_in_schema=False, sync_to_thread=True)
+def picker_view(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    model: FromPath[str],
+    q: Annotated[str, QueryParameter(max_length=1000)] = "",
+) -> Response[Any]:
+    text = q
     if not text:  # the picker's own text box sends its value under "<field>__label"
         text = next((v for k, v in request.query_params.items() if k.endswith("__label")), "")
     text = text.strip()[:100]
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            meta = model_meta(env.registry, model)
-            env.check(model, "read")
-            cls = meta.cls
-            stmt = select(cls)
-            if text:
-                # the name in both languages, and what the model's own list searches
-                view = collect_views(env.registry).get(model)
-                names = [*name_fields(meta), *(view.list.search if view is not None else [])]
-                found = listing.search_condition(env, meta, view, text, list(dict.fromkeys(names)))
-                if found is not None:
-                    stmt = stmt.where(found)
-            if meta.rec_name in meta.fields:
-                stmt = stmt.order_by(getattr(cls, meta.rec_name), cls.id)
-            else:
-                stmt = stmt.order_by(cls.id)
-            records = env.session.scalars(stmt.limit(PICKER_LIMIT)).all()
-            prefetch_display(env, records)
-            items = [{"id": r.id, "label": display_name(r, env)} for r in records]
-            return render(request, "views/_picker.html", {"items": items, "q": text}, env=env)
-
-    return await _run(work)
+    meta = model_meta(env.registry, model)
+    env.check(model, "read")
+    cls = meta.cls
+    stmt = select(cls)
+    if text:
+        # the name in both languages, and what the model's own list searches
+        view = collect_views(env.registry).get(model)
+        names = [*name_fields(meta), *(view.list.search if view is not None else [])]
+        found = listing.search_condition(env, meta, view, text, list(dict.fromkeys(names)))
+        if found is not None:
+            stmt = stmt.where(found)
+    if meta.rec_name in meta.fields:
+        stmt = stmt.order_by(getattr(cls, meta.rec_name), cls.id)
+    else:
+        stmt = stmt.order_by(cls.id)
+    records = env.session.scalars(stmt.limit(PICKER_LIMIT)).all()
+    prefetch_display(env, records)
+    items = [{"id": r.id, "label": display_name(r, env)} for r in records]
+    return render(request, "views/_picker.html", {"items": items, "q": text}, env=env)
 
 
 # --- Attachments -------------------------------------------------------------------------
@@ -635,18 +708,21 @@ def clean_filename(name: str) -> str:
     return base[:200] or "file"
 
 
-async def attach_view(
-    request: Request[Any, Any, Any], url: FromPath[str], record_id: FromPath[int]
+def attach_view(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    view: ScreenView,
+    record_id: FromPath[int],
+    data: UploadBody,
 ) -> Response[Any]:
-    form = await _form(request)
-    upload = form.get("file")
+    upload = _fields(data).get("file")
     content = b""
     filename = ""
     if isinstance(upload, UploadFile):
-        content = await upload.read(MAX_ATTACHMENT + 1)
+        content = upload.file.read(MAX_ATTACHMENT + 1)
         filename = clean_filename(upload.filename or "")
 
-    def act(env: Env, view: View, record: Any) -> str:
+    def act(record: Any) -> str:
         if not filename or not content:
             raise ValidationError(_("choose a file to upload"), field="file")
         if len(content) > MAX_ATTACHMENT:
@@ -674,9 +750,9 @@ async def attach_view(
                 created_by=env.uid,
             )
         )
-        return f"/app/{url}/{record_id}#attachments"
+        return f"/app/{view.url}/{record_id}#attachments"
 
-    return await _run(lambda: _on_record(request, url, record_id, act))
+    return _act_on(request, env, view, record_id, act)
 
 
 def _attachment(env: Env, attachment_id: int, operation: str) -> Any:
@@ -692,26 +768,25 @@ def _attachment(env: Env, attachment_id: int, operation: str) -> Any:
     return row
 
 
-@get("/app/_attachment/{attachment_id:int}", name="views.download", include_in_schema=False)
-async def download_view(
-    request: Request[Any, Any, Any], attachment_id: FromPath[int]
-) -> Response[Any]:
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            row = _attachment(env, attachment_id, "read")
-            ascii_name = (
-                row.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
-            )
-            return Response(
-                content=row.content,
-                media_type=row.mimetype or "application/octet-stream",
-                headers={
-                    "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(row.filename)}",
-                    "X-Content-Type-Options": "nosniff",
-                },
-            )
-
-    return await _run(work)
+@get(
+    "/app/_attachment/{attachment_id:int}",
+    name="views.download",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def download_view(env: RequestEnv, attachment_id: FromPath[int]) -> Response[Any]:
+    row = _attachment(env, attachment_id, "read")
+    ascii_name = (
+        row.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    )
+    return Response(
+        content=row.content,
+        media_type=row.mimetype or "application/octet-stream",
+        headers={
+            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(row.filename)}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @post(
@@ -719,97 +794,92 @@ async def download_view(
     name="views.detach",
     status_code=303,
     include_in_schema=False,
+    sync_to_thread=True,
 )
-async def detach_view(
-    request: Request[Any, Any, Any], attachment_id: FromPath[int]
-) -> Response[Any]:
-    def work() -> Response[Any]:
-        with unit_for(request) as env:
-            row = _attachment(env, attachment_id, "write")
-            view = next((v for v in _views(env) if v.model == row.model), None)
-            back = f"/app/{view.url}/{row.res_id}#attachments" if view else "/"
-            env.session.delete(row)
-            flush(env)
-        return Redirect(path=back, status_code=303)
-
-    return await _run(work)
+def detach_view(env: RequestEnv, attachment_id: FromPath[int]) -> Response[Any]:
+    row = _attachment(env, attachment_id, "write")
+    view = collect_views(env.registry).get(row.model)
+    back = f"/app/{view.url}/{row.res_id}#attachments" if view else "/"
+    env.session.delete(row)
+    flush(env)
+    return Redirect(path=back, status_code=303)
 
 
-def _views(env: Env) -> list[View]:
-    from kernel.web.introspect import collect_views
+# --- The routes of a registry ----------------------------------------------------------------
 
-    return list(collect_views(env.registry).values())
-
-
-def _split(request: Request[Any, Any, Any], path: str) -> tuple[str, list[str]]:
-    """The view whose ``url`` starts ``path`` (longest wins; urls may hold slashes) and the rest."""
-    from kernel.web.introspect import collect_views
-
-    if principal(request) is None:  # who may know which screens exist: signed-in users
-        raise NotAuthorizedException(detail="sign in required")
-    clean = path.strip("/")
-    best = ""
-    for view in collect_views(instance_of(request).registry).values():
-        url = view.url.strip("/")
-        if (clean == url or clean.startswith(url + "/")) and len(url) > len(best):
-            best = url
-    if not best:
-        raise NotFound(_("there is no screen at %(url)s", url=clean))
-    rest = [part for part in clean[len(best) :].split("/") if part]
-    return best, rest
+#: ``(method, path after /app/<view url>, handler, read-only unit)`` of every view's screens
+SCREENS: list[tuple[str, str, Callable[..., Response[Any]], bool]] = [
+    ("GET", "", list_view, True),
+    ("GET", "/new", new_view, True),
+    ("GET", "/{record_id:int}", form_view, True),
+    ("GET", "/export/{fmt:str}", export_view, True),
+    ("GET", "/_line/{relation:str}", line_view, True),
+    ("POST", "/new", create_view, False),
+    ("POST", "/new/_preview", preview_new_view, True),
+    ("POST", "/do/{name:str}", do_list_view, False),
+    ("POST", "/{record_id:int}", save_view, False),
+    ("POST", "/{record_id:int}/_preview", preview_view, True),
+    ("POST", "/{record_id:int}/delete", delete_view, False),
+    ("POST", "/{record_id:int}/comment", comment_view, False),
+    ("POST", "/{record_id:int}/attachments", attach_view, False),
+    ("POST", "/{record_id:int}/action/{transition:str}", action_view, False),
+    ("POST", "/{record_id:int}/do/{name:str}", do_record_view, False),
+]
 
 
-def _record_id(text: str) -> int:
-    if not text.isdigit() or len(text) > 18:
-        raise NotFound(_("there is no screen at %(url)s", url=text))
-    return int(text)
+def _template(path: str) -> str:
+    """A path as Litestar reports the matched route: ``{record_id:int}`` → ``{record_id}``."""
+    return re.sub(r"\{(\w+):\w+\}", r"{\1}", path)
 
 
-@get("/app/{path:path}", name="views.get", include_in_schema=False)
-async def app_get(request: Request[Any, Any, Any], path: FromPath[str]) -> Response[Any]:
-    """Lists, forms, exports and line rows of every declared view (``/app/<view url>/…``)."""
-    url, rest = await _run(lambda: _split(request, path))
-    if not rest:
-        return await list_view(request, url)
-    if rest == ["new"]:
-        return await new_view(request, url)
-    if len(rest) == 2 and rest[0] == "export":
-        return await export_view(request, url, rest[1])
-    if len(rest) == 2 and rest[0] == "_line":
-        return await line_view(request, url, rest[1])
-    if len(rest) == 1:
-        return await form_view(request, url, _record_id(rest[0]))
-    raise NotFound(_("there is no screen at %(url)s", url=path))
+def screen_routes(registry: Registry) -> list[HTTPRouteHandler]:
+    """The screens of every view of ``registry``: one handler per kind, one path per view.
+
+    One handler with many paths (rather than a router per view) keeps building the
+    app cheap: Litestar validates a handler's signature once, not once per view.
+    A view whose url would shadow another view's screen is left out, with a warning.
+    """
+    urls = _screen_urls(registry)
+    if not urls:
+        return []
+    handlers: list[HTTPRouteHandler] = []
+    for method, suffix, fn, readonly in SCREENS:
+        decorator = get if method == "GET" else post
+        handler = decorator(
+            [f"/app/{url}{suffix}" for url in urls],
+            name=f"views.{fn.__name__}",
+            include_in_schema=False,
+            dependencies=VIEW,
+            opt={"screen_suffix": _template(suffix), READONLY_UNIT: readonly},
+        )(_in_thread(fn))
+        handlers.append(handler)
+    return handlers
 
 
-@post("/app/{path:path}", name="views.post", include_in_schema=False, status_code=303)
-async def app_post(request: Request[Any, Any, Any], path: FromPath[str]) -> Response[Any]:
-    """Saving, deleting, workflow actions, comments and uploads on declared views."""
-    url, rest = await _run(lambda: _split(request, path))
-    if rest == ["new"]:
-        return await create_view(request, url)
-    if rest == ["new", "_preview"]:
-        return await preview_view(request, url, None)
-    if len(rest) == 2 and rest[0] == "do":
-        return await do_view(request, url, None, rest[1])
-    if rest:
-        record_id = _record_id(rest[0])
-        action = rest[1:]
-        if not action:
-            return await save_view(request, url, record_id)
-        if action == ["_preview"]:
-            return await preview_view(request, url, record_id)
-        if action == ["delete"]:
-            return await delete_view(request, url, record_id)
-        if action == ["comment"]:
-            return await comment_view(request, url, record_id)
-        if action == ["attachments"]:
-            return await attach_view(request, url, record_id)
-        if len(action) == 2 and action[0] == "action":
-            return await action_view(request, url, record_id, action[1])
-        if len(action) == 2 and action[0] == "do":
-            return await do_view(request, url, record_id, action[1])
-    raise NotFound(_("there is no screen at %(url)s", url=path))
+def _in_thread(fn: Callable[..., Response[Any]]) -> Callable[..., Awaitable[Response[Any]]]:
+    """``fn`` run in a worker thread, as ``sync_to_thread=True`` would.
+
+    Why not that flag: Litestar registers a handler once per path, and with many
+    paths its flag wraps the function again at each one (2.25).
+    """
+
+    @functools.wraps(fn)
+    async def run(**kwargs: Any) -> Response[Any]:
+        return await sync_to_thread(fn, **kwargs)
+
+    return run
 
 
-UI_ROUTES: list[Any] = [picker_view, download_view, detach_view, app_get, app_post]
+def _screen_urls(registry: Registry) -> list[str]:
+    urls = sorted({view.url.strip("/") for view in collect_views(registry).values()})
+    taken = {
+        f"{url}{_template(suffix)}" for url in urls for _m, suffix, _f, _r in SCREENS if suffix
+    }
+    clashing = [url for url in urls if url in taken]
+    for url in clashing:
+        log.warning("the screens of view %r would shadow another view's; left out", url)
+    return [url for url in urls if url not in clashing]
+
+
+#: the kernel's screens whose paths do not depend on the views
+UI_ROUTES: list[Any] = [picker_view, download_view, detach_view]

@@ -1,0 +1,88 @@
+"""What route handlers receive by dependency injection: ``env``, the request's unit of work.
+
+A handler that touches business data is a plain sync function run in a worker
+thread (``sync_to_thread=True``) that declares ``env: RequestEnv``::
+
+    @get("/mrp/plan", sync_to_thread=True)
+    def plan_page(request: Request, env: RequestEnv, days: int = 14) -> Response: ...
+
+Litestar resolves ``env`` with :func:`provide_env` before the handler runs and ends
+the unit after it returns: commit when the handler returned, roll back when it
+raised (then the error handlers answer). ``GET`` and ``HEAD`` get a read-only unit,
+and so does a handler marked ``opt={READONLY_UNIT: True}``.
+Nobody signed in is a 401, which the error handlers turn into the sign-in page or a
+problem document.
+
+Why the locale is set here and not by the unit: the unit is opened and ended in
+worker threads, but the language is a context variable, and a worker thread sees a
+*copy* of the request's context taken when the handler starts. Setting it in the
+request's own context, before the handler starts, is what every thread then sees.
+
+Declare any other dependency of a handler as depending on ``env`` (as
+:func:`kernel.web.ui.routes.provide_view` does): dependencies that do not depend on
+each other are resolved in separate tasks, and ``env``'s locale would not reach the
+handler from one of those.
+
+Messages shown on the next page (:func:`kernel.web.context.flash`) are written when
+the unit has committed: on SQLite a second writer inside the unit would wait for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Request
+from litestar.concurrency import sync_to_thread
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import SkipValidation
+
+from kernel import i18n
+from kernel.env import Env
+from kernel.web.context import instance_of, principal, push_queued_flashes, request_lang
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: ``opt={READONLY_UNIT: True}`` on a handler: a read-only unit for a POST (a form's preview)
+READONLY_UNIT = "readonly_unit"
+UNIT_OPEN = "suanpan_unit_open"
+
+
+def _open(request: Request[Any, Any, Any], readonly: bool) -> Env:
+    found = principal(request)
+    if found is None:
+        raise NotAuthorizedException(detail="sign in required")
+    return instance_of(request).open_unit(found.uid, lang=request_lang(request), readonly=readonly)
+
+
+async def provide_env(request: Request[Any, Any, Any]) -> AsyncIterator[Env]:
+    """The signed-in user's unit of work for one request (see the module's docstring)."""
+    readonly = request.method in READ_ONLY_METHODS or bool(
+        request.route_handler.opt.get(READONLY_UNIT)
+    )
+    env = await sync_to_thread(_open, request, readonly)
+    instance = env.instance
+    state = request.scope.setdefault("state", {})
+    state[UNIT_OPEN] = True
+    locale = i18n.use_locale(env.lang)
+    locale.__enter__()
+    try:
+        yield env
+    except BaseException as exc:
+        state[UNIT_OPEN] = False
+        await sync_to_thread(instance.end_unit, env, readonly=readonly, ok=False)
+        locale.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    state[UNIT_OPEN] = False
+    try:
+        await sync_to_thread(instance.end_unit, env, readonly=readonly, ok=True)
+    finally:
+        locale.__exit__(None, None, None)
+    await sync_to_thread(push_queued_flashes, request)
+
+
+#: ``dependencies=`` of the app: every handler may declare ``env: RequestEnv``.
+DEPENDENCIES = {"env": Provide(provide_env)}
+
+#: how a handler declares the unit of work it receives (Litestar does not validate it)
+RequestEnv = NamedDependency[SkipValidation[Env]]
