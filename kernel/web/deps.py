@@ -30,13 +30,14 @@ the unit has committed: on SQLite a second writer inside the unit would wait for
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request
 from litestar.concurrency import sync_to_thread
 from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import SkipValidation
+from litestar.params import Body, SkipValidation
 
 from kernel import i18n
 from kernel.env import Env
@@ -86,3 +87,17 @@ DEPENDENCIES = {"env": Provide(provide_env)}
 
 #: how a handler declares the unit of work it receives (Litestar does not validate it)
 RequestEnv = NamedDependency[SkipValidation[Env]]
+
+#: ``data: FormBody``: a posted form (``application/x-www-form-urlencoded``) as a dict,
+#: read before the unit opens; a field sent twice is a list (see :func:`last_values`)
+FormBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+#: ``data: UploadBody``: a posted ``multipart/form-data`` form; files are ``UploadFile``
+UploadBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+def last_values(data: dict[str, Any] | None) -> dict[str, Any]:
+    """A posted form as field → value; a field sent twice keeps its last value.
+
+    Why the last: a checkbox posts a hidden "0" before its own value.
+    """
+    return {k: (v[-1] if isinstance(v, list) and v else v) for k, v in (data or {}).items()}

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -150,15 +151,39 @@ def user_error(request: Request[Any, Any, Any], exc: UserError) -> Response[Any]
         return problem(request, exc.status, text_of(exc.message), _fields(exc), headers=headers)
 
 
+#: Litestar's (msgspec's) reasons for refusing a typed parameter, as the user reads them
+REASONS: list[tuple[re.Pattern[str], i18n.LazyString]] = [
+    (re.compile(r"Expected `int` >= (?P<n>-?\d+)"), _("must be at least %(n)s")),
+    (re.compile(r"Expected `int` <= (?P<n>-?\d+)"), _("must be at most %(n)s")),
+    (re.compile(r"Expected `int`"), _("must be a whole number")),
+    (re.compile(r"Expected `bool`"), _("must be true or false")),
+    (re.compile(r"Expected `str` of length <= (?P<n>\d+)"), _("must be at most %(n)s characters")),
+    (re.compile(r"Expected `str` of length >= (?P<n>\d+)"), _("must be at least %(n)s characters")),
+    (re.compile(r"date"), _("must be a date (YYYY-MM-DD)")),
+    (re.compile(r"decimal|Expected `float`|Expected `number`"), _("must be a number")),
+    (re.compile(r"[Mm]issing required"), _("is required")),
+]
+
+
+def reason(name: str, message: str) -> str:
+    """Why parameter ``name`` was refused, in the current language, naming it."""
+    for pattern, text in REASONS:
+        found = pattern.search(message)
+        if found:
+            because = text_of(text) % found.groupdict() if found.groupdict() else text_of(text)
+            return i18n.gettext("%(field)s %(reason)s", field=name, reason=because)
+    return i18n.gettext("%(field)s is not valid", field=name)
+
+
 def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    fields: dict[str, str] = {}
     extra = exc.extra if isinstance(exc.extra, list) else []
-    for item in extra:
-        if isinstance(item, dict):
-            key = str(item.get("key") or item.get("source") or "body")
-            fields[key] = str(item.get("message") or "")
     with i18n.use_locale(_lang(request)):
-        detail = i18n.gettext("The request has invalid values.")
+        fields: dict[str, str] = {}
+        for item in extra:
+            if isinstance(item, dict):
+                key = str(item.get("key") or item.get("source") or "body")
+                fields[key] = reason(key, str(item.get("message") or ""))
+        detail = "; ".join(fields.values()) or i18n.gettext("The request has invalid values.")
         return problem(request, 400, detail, fields)
 
 

@@ -29,9 +29,8 @@ from litestar import Request, Response, get, post
 from litestar.concurrency import sync_to_thread
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
-from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import Body, FromPath, QueryParameter, SkipValidation
+from litestar.params import FromPath, QueryParameter, SkipValidation
 from litestar.response import Redirect
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -44,7 +43,7 @@ from kernel.models.events import preview
 from kernel.web import actions
 from kernel.web.api.records import apply, build, flush
 from kernel.web.context import flash, request_lang
-from kernel.web.deps import READONLY_UNIT, RequestEnv
+from kernel.web.deps import READONLY_UNIT, FormBody, RequestEnv, UploadBody, last_values
 from kernel.web.introspect import (
     collect_views,
     display_name,
@@ -63,10 +62,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PICKER_LIMIT = 20
 MAX_ATTACHMENT = 10 * 1024 * 1024
-#: the body of a form post (``application/x-www-form-urlencoded``), read before the unit opens
-FormBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-#: the body of an upload (``multipart/form-data``)
-UploadBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 #: the view a screen's route belongs to (:func:`provide_view`)
 ScreenView = NamedDependency[SkipValidation[View]]
 ALLOWED_TYPES = {
@@ -108,14 +103,6 @@ VIEW = {"view": Provide(provide_view, sync_to_thread=False)}
 
 def _params(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
     return {key: request.query_params.getall(key) for key in request.query_params}
-
-
-def _fields(data: dict[str, Any] | None) -> dict[str, Any]:
-    """A posted form as field → value; a field sent twice keeps its last value.
-
-    Why the last: a checkbox posts a hidden "0" before its own value.
-    """
-    return {k: (v[-1] if isinstance(v, list) and v else v) for k, v in (data or {}).items()}
 
 
 def _title(view: View, meta: Any) -> str:
@@ -392,7 +379,7 @@ def _save(
 def create_view(
     request: Request[Any, Any, Any], env: RequestEnv, view: ScreenView, data: FormBody
 ) -> Response[Any]:
-    return _save(request, env, view, None, _fields(data))
+    return _save(request, env, view, None, last_values(data))
 
 
 def save_view(
@@ -402,7 +389,7 @@ def save_view(
     record_id: FromPath[int],
     data: FormBody,
 ) -> Response[Any]:
-    return _save(request, env, view, record_id, _fields(data))
+    return _save(request, env, view, record_id, last_values(data))
 
 
 def _preview(
@@ -461,7 +448,7 @@ def _preview(
 def preview_new_view(
     request: Request[Any, Any, Any], env: RequestEnv, view: ScreenView, data: FormBody
 ) -> Response[Any]:
-    return _preview(request, env, view, None, _fields(data))
+    return _preview(request, env, view, None, last_values(data))
 
 
 def preview_view(
@@ -471,7 +458,7 @@ def preview_view(
     record_id: FromPath[int],
     data: FormBody,
 ) -> Response[Any]:
-    return _preview(request, env, view, record_id, _fields(data))
+    return _preview(request, env, view, record_id, last_values(data))
 
 
 def _act_on(
@@ -514,7 +501,7 @@ def action_view(
     transition: FromPath[str],
     data: FormBody,
 ) -> Response[Any]:
-    reason = str(_fields(data).get("reason", "") or "").replace("\x00", "")
+    reason = str(last_values(data).get("reason", "") or "").replace("\x00", "")
     told: list[tuple[str, str]] = []
 
     def act(record: Any) -> None:
@@ -572,7 +559,7 @@ def do_record_view(
     data: FormBody,
 ) -> Response[Any]:
     """A declared action from a form (one record)."""
-    form = _fields(data)
+    form = last_values(data)
     told: list[tuple[str, str]] = []
     response = _act_on(
         request,
@@ -594,7 +581,7 @@ def do_list_view(
     """A declared action from a list: its selection comes in the form."""
     told: list[tuple[str, str]] = []
     try:
-        target = _declared_action(env, view, None, name, _fields(data), told)
+        target = _declared_action(env, view, None, name, last_values(data), told)
         flush(env)
     except NotFound:
         raise
@@ -625,7 +612,7 @@ def comment_view(
     record_id: FromPath[int],
     data: FormBody,
 ) -> Response[Any]:
-    text = str(_fields(data).get("comment", "") or "").replace("\x00", "").strip()
+    text = str(last_values(data).get("comment", "") or "").replace("\x00", "").strip()
 
     def act(record: Any) -> str:
         if not text:
@@ -715,7 +702,7 @@ def attach_view(
     record_id: FromPath[int],
     data: UploadBody,
 ) -> Response[Any]:
-    upload = _fields(data).get("file")
+    upload = last_values(data).get("file")
     content = b""
     filename = ""
     if isinstance(upload, UploadFile):

@@ -7,14 +7,13 @@ worker notices it at its next request (:func:`kernel.web.context.ensure_fresh`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from fixtures.webclient import ADDONS
 from shell_helpers import SHELL_ADDONS, browser, sign_in
 
 from kernel import lifecycle
 from kernel.instance import Instance
 from kernel.testing import MakeInstance, make_user
+from kernel.web.app import create_app
 from kernel.web.context import ensure_fresh
 
 BOTH = [*ADDONS, *SHELL_ADDONS]
@@ -60,19 +59,33 @@ def _grant(instance: Instance, login: str, xmlid: str) -> None:
         env.session.add(env["res.user.group"](user_id=uid, group_id=gid))
 
 
-def test_routes_are_registered_once_however_often_the_registry_reloads(
-    make_instance: MakeInstance,
-) -> None:
+def test_the_app_is_rebuilt_whole_when_the_addons_change(make_instance: MakeInstance) -> None:
     instance = make_instance([], addons_path=BOTH)
-    with browser(instance) as client:
-        _install_elsewhere(instance, ["webshell"])
-        ensure_fresh(instance, force=True)
-        instance.reload()
-        ensure_fresh(instance, force=True)
-        app: Any = client.app
-        paths = [route.path for route in app.routes]
-        assert paths.count("/webshell/page") == 1
-        assert len([p for p in paths if p.startswith("/static/webshell")]) == 1
+    app = create_app(instance)
+    first = app.current()
+    assert app.current() is first  # built once per registry, not per request
+
+    _install_elsewhere(instance, ["webdemo", "webshell"])
+    ensure_fresh(instance, force=True)
+    instance.reload()
+    ensure_fresh(instance, force=True)
+    second = app.current()
+    assert second is not first
+    paths = [route.path for route in app.routes]
+    assert paths.count("/webshell/page") == 1
+    assert len([p for p in paths if p.startswith("/static/webshell")]) == 1
+    assert "/app/demo-orders/{record_id:int}" in paths  # a screen is a route of its own
+
+    other = Instance(instance.url, BOTH)
+    try:
+        lifecycle.uninstall(other, ["webshell", "webdemo"])
+    finally:
+        other.engine.dispose()
+    ensure_fresh(instance, force=True)
+    paths = [route.path for route in app.routes]
+    assert "/webshell/page" not in paths
+    assert not [p for p in paths if p.startswith(("/static/webshell", "/app/demo-orders"))]
+    assert "/login" in paths  # the kernel's own routes are in every generation
 
 
 def test_routes_of_an_addon_uninstalled_while_serving_answer_404(
