@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio.to_thread
-from litestar import Request, Response, get, post
+from litestar import Response, get, post
 from litestar.params import FromPath
 
 from kernel.apikeys import create_own_api_key, own_api_keys, revoke_own_api_key
 from kernel.errors import ValidationError
 from kernel.i18n import _
-from kernel.web.context import unit_for
+from kernel.web.deps import RequestEnv
 
 PREFIX = "/api/v1/_account/api-keys"
 TAGS = ["Account"]
@@ -39,32 +38,29 @@ def key_json(row: Any) -> dict[str, Any]:
     }
 
 
-@get(PREFIX, tags=TAGS, summary="Your API keys")
-async def list_keys(request: Request[Any, Any, Any]) -> Response[Any]:
-    def work() -> list[dict[str, Any]]:
-        with unit_for(request, readonly=True) as env:
-            return [key_json(row) for row in own_api_keys(env)]
-
-    return Response({"items": await anyio.to_thread.run_sync(work)})
+@get(PREFIX, tags=TAGS, summary="Your API keys", sync_to_thread=True)
+def list_keys(env: RequestEnv) -> Response[Any]:
+    return Response({"items": [key_json(row) for row in own_api_keys(env)]})
 
 
-@post(PREFIX, tags=TAGS, summary="Create an API key (the key is shown once)", status_code=201)
-async def create_key(request: Request[Any, Any, Any]) -> Response[Any]:
+@post(
+    PREFIX,
+    tags=TAGS,
+    summary="Create an API key (the key is shown once)",
+    status_code=201,
+    sync_to_thread=True,
+)
+def create_key(env: RequestEnv, body: bytes) -> Response[Any]:
     from kernel.web.api.routes import _body  # routes imports this module
 
-    payload = _body(await request.body())
+    payload = _body(body)
     name = payload.get("name") if isinstance(payload, dict) else None
     if not isinstance(name, str):
         raise ValidationError(
             _("Give the key a name, e.g. the program that will use it."), field="name"
         )
-
-    def work() -> dict[str, Any]:
-        with unit_for(request) as env:
-            row, key = create_own_api_key(env, name)
-            return {**key_json(row), "key": key}
-
-    return Response(await anyio.to_thread.run_sync(work), status_code=201)
+    row, key = create_own_api_key(env, name)
+    return Response({**key_json(row), "key": key}, status_code=201)
 
 
 @post(
@@ -72,13 +68,10 @@ async def create_key(request: Request[Any, Any, Any]) -> Response[Any]:
     tags=TAGS,
     summary="Revoke one of your API keys",
     status_code=200,
+    sync_to_thread=True,
 )
-async def revoke_key(request: Request[Any, Any, Any], key_id: FromPath[int]) -> Response[Any]:
-    def work() -> dict[str, Any]:
-        with unit_for(request) as env:
-            return key_json(revoke_own_api_key(env, key_id))
-
-    return Response(await anyio.to_thread.run_sync(work))
+def revoke_key(env: RequestEnv, key_id: FromPath[int]) -> Response[Any]:
+    return Response(key_json(revoke_own_api_key(env, key_id)))
 
 
 ACCOUNT_ROUTES: list[Any] = [list_keys, create_key, revoke_key]

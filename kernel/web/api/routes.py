@@ -1,7 +1,8 @@
 """The generic JSON API: ``/api/v1/{model}`` for every model the signed-in user may access.
 
-Handlers are thin: they open the user's unit of work (``unit_for``), so the
-kernel's access checks apply to every read and write, and raise
+Handlers are thin sync functions run in a worker thread: they receive the user's
+unit of work as ``env`` (:mod:`kernel.web.deps`), so the kernel's access checks
+apply to every read and write, and raise
 :mod:`kernel.errors` exceptions that the web host turns into
 ``application/problem+json`` (401/403/404/409/422). Request bodies are parsed with
 ``parse_float=Decimal`` so that ``12.30`` reaches a ``Money`` column exactly.
@@ -10,11 +11,9 @@ kernel's access checks apply to every read and write, and raise
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-import anyio.to_thread
 from litestar import Request, Response, delete, get, patch, post
 from litestar.params import FromPath, QueryParameter
 from sqlalchemy import func, select
@@ -30,11 +29,10 @@ from kernel.web.api import query as list_query
 from kernel.web.api.account import ACCOUNT_ROUTES
 from kernel.web.api.docs import DOCS_ROUTES
 from kernel.web.api.records import apply, flush, serialize, serialize_full
-from kernel.web.context import unit_for
+from kernel.web.deps import RequestEnv
 from kernel.web.introspect import ModelMeta, collect_views, model_meta
 from kernel.web.limits import json_too_deep, too_deep_error
 
-T = TypeVar("T")
 PREFIX = "/api/v1"
 TAGS = ["Generic API"]
 FILTER_HELP = (
@@ -46,11 +44,6 @@ FILTER_HELP = (
 
 def _json(data: Any, status_code: int = 200) -> Response[Any]:
     return Response(content=data, status_code=status_code, media_type="application/json")
-
-
-async def _run(fn: Callable[[], T]) -> T:
-    """Database work runs in a worker thread: the drivers are synchronous."""
-    return await anyio.to_thread.run_sync(fn)
 
 
 def _model(env: Env, name: str, operation: str) -> ModelMeta:
@@ -95,41 +88,38 @@ def _params(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
     f"{PREFIX}/_models",
     tags=TAGS,
     summary="Models you may read, with their fields",
+    sync_to_thread=True,
 )
-async def api_models(request: Request[Any, Any, Any]) -> Response[Any]:
-    def work() -> list[dict[str, Any]]:
-        with unit_for(request, readonly=True) as env:
-            hidden = {m for m, v in collect_views(env.registry).items() if not v.api}
-            out = []
-            for name in sorted(env.registry.models):
-                if name in hidden or not env.can(name, "read"):
-                    continue
-                entry = model_meta(env.registry, name).as_dict()
-                entry["operations"] = [
-                    op
-                    for op in ("read", "create", "write", "delete")
-                    if env.can(name, op) and (op != "create" or _creatable(env, name))
-                ]
-                wf = env.registry.workflows.get(name)
-                if wf is not None:
-                    entry["transitions"] = [
-                        {
-                            "name": t.name,
-                            "label": text_of(t.label),
-                            "requires_reason": t.requires_reason,
-                        }
-                        for t in wf.transitions
-                        if t.auto is None
-                    ]
-                view = collect_views(env.registry).get(name)
-                if view is not None and view.actions:
-                    entry["actions"] = [
-                        actions.describe(a) for a in view.actions if actions.allowed(env, name, a)
-                    ]
-                out.append(entry)
-            return out
-
-    return _json({"models": await _run(work)})
+def api_models(env: RequestEnv) -> Response[Any]:
+    hidden = {m for m, v in collect_views(env.registry).items() if not v.api}
+    out = []
+    for name in sorted(env.registry.models):
+        if name in hidden or not env.can(name, "read"):
+            continue
+        entry = model_meta(env.registry, name).as_dict()
+        entry["operations"] = [
+            op
+            for op in ("read", "create", "write", "delete")
+            if env.can(name, op) and (op != "create" or _creatable(env, name))
+        ]
+        wf = env.registry.workflows.get(name)
+        if wf is not None:
+            entry["transitions"] = [
+                {
+                    "name": t.name,
+                    "label": text_of(t.label),
+                    "requires_reason": t.requires_reason,
+                }
+                for t in wf.transitions
+                if t.auto is None
+            ]
+        view = collect_views(env.registry).get(name)
+        if view is not None and view.actions:
+            entry["actions"] = [
+                actions.describe(a) for a in view.actions if actions.allowed(env, name, a)
+            ]
+        out.append(entry)
+    return _json({"models": out})
 
 
 @get(
@@ -137,9 +127,11 @@ async def api_models(request: Request[Any, Any, Any]) -> Response[Any]:
     tags=TAGS,
     summary="List records",
     description=FILTER_HELP,
+    sync_to_thread=True,
 )
-async def api_list(
+def api_list(
     request: Request[Any, Any, Any],
+    env: RequestEnv,
     model: FromPath[str],
     order: Annotated[
         str | None,
@@ -157,84 +149,68 @@ async def api_list(
     ] = None,
     offset: Annotated[str | None, QueryParameter(description="Records to skip")] = None,
 ) -> Response[Any]:
-    params = _params(request)
-
-    def work() -> dict[str, Any]:
-        with unit_for(request, readonly=True) as env:
-            meta = _model(env, model, "read")
-            q = list_query.parse(meta, params)
-            cls = meta.cls
-            where = list_query.combined(q.where)
-            count_stmt = select(func.count()).select_from(cls)
-            page_stmt = select(cls)
-            if where is not None:
-                count_stmt = count_stmt.where(where)
-                page_stmt = page_stmt.where(where)
-            # the count query names no ORM entity, so check read explicitly (done in _model)
-            total = env.session.scalar(count_stmt) or 0
-            rows = env.session.scalars(
-                page_stmt.order_by(*q.order_by).limit(q.limit).offset(q.offset)
-            ).all()
-            return {
-                "total": total,
-                "limit": q.limit,
-                "offset": q.offset,
-                "items": [serialize(row, meta, q.fields) for row in rows],
-            }
-
-    return _json(await _run(work))
+    # ``filter[field][op]`` parameters are open-ended: the query module reads them all
+    meta = _model(env, model, "read")
+    q = list_query.parse(meta, _params(request))
+    cls = meta.cls
+    where = list_query.combined(q.where)
+    count_stmt = select(func.count()).select_from(cls)
+    page_stmt = select(cls)
+    if where is not None:
+        count_stmt = count_stmt.where(where)
+        page_stmt = page_stmt.where(where)
+    # the count query names no ORM entity, so check read explicitly (done in _model)
+    total = env.session.scalar(count_stmt) or 0
+    rows = env.session.scalars(
+        page_stmt.order_by(*q.order_by).limit(q.limit).offset(q.offset)
+    ).all()
+    return _json(
+        {
+            "total": total,
+            "limit": q.limit,
+            "offset": q.offset,
+            "items": [serialize(row, meta, q.fields) for row in rows],
+        }
+    )
 
 
 @get(
     f"{PREFIX}/{{model:str}}/{{record_id:int}}",
     tags=TAGS,
     summary="Read one record",
+    sync_to_thread=True,
 )
-async def api_read(
-    request: Request[Any, Any, Any], model: FromPath[str], record_id: FromPath[int]
-) -> Response[Any]:
-    def work() -> dict[str, Any]:
-        with unit_for(request, readonly=True) as env:
-            meta = _model(env, model, "read")
-            return serialize_full(env, env.get(model, record_id), meta)
-
-    return _json(await _run(work))
+def api_read(env: RequestEnv, model: FromPath[str], record_id: FromPath[int]) -> Response[Any]:
+    meta = _model(env, model, "read")
+    return _json(serialize_full(env, env.get(model, record_id), meta))
 
 
 @post(
     f"{PREFIX}/{{model:str}}",
     tags=TAGS,
     summary="Create a record (lines may be nested)",
+    sync_to_thread=True,
 )
-async def api_create(request: Request[Any, Any, Any], model: FromPath[str]) -> Response[Any]:
-    payload = _body(await request.body())
-
-    def work() -> dict[str, Any]:
-        with unit_for(request) as env:
-            meta = _model(env, model, "create")
-            record = apply(env, meta, None, payload)
-            return serialize_full(env, record, meta)
-
-    return _json(await _run(work), status_code=201)
+def api_create(env: RequestEnv, model: FromPath[str], body: bytes) -> Response[Any]:
+    payload = _body(body)
+    meta = _model(env, model, "create")
+    record = apply(env, meta, None, payload)
+    return _json(serialize_full(env, record, meta), status_code=201)
 
 
 @patch(
     f"{PREFIX}/{{model:str}}/{{record_id:int}}",
     tags=TAGS,
     summary="Change a record",
+    sync_to_thread=True,
 )
-async def api_update(
-    request: Request[Any, Any, Any], model: FromPath[str], record_id: FromPath[int]
+def api_update(
+    env: RequestEnv, model: FromPath[str], record_id: FromPath[int], body: bytes
 ) -> Response[Any]:
-    payload = _body(await request.body())
-
-    def work() -> dict[str, Any]:
-        with unit_for(request) as env:
-            meta = _model(env, model, "write")
-            record = apply(env, meta, env.get(model, record_id), payload)
-            return serialize_full(env, record, meta)
-
-    return _json(await _run(work))
+    payload = _body(body)
+    meta = _model(env, model, "write")
+    record = apply(env, meta, env.get(model, record_id), payload)
+    return _json(serialize_full(env, record, meta))
 
 
 @delete(
@@ -242,17 +218,19 @@ async def api_update(
     tags=TAGS,
     summary="Delete a record",
     status_code=204,
+    sync_to_thread=True,
 )
-async def api_delete(
-    request: Request[Any, Any, Any], model: FromPath[str], record_id: FromPath[int]
-) -> None:
-    def work() -> None:
-        with unit_for(request) as env:
-            _model(env, model, "delete")
-            env.session.delete(env.get(model, record_id))
-            flush(env)
+def api_delete(env: RequestEnv, model: FromPath[str], record_id: FromPath[int]) -> None:
+    _model(env, model, "delete")
+    env.session.delete(env.get(model, record_id))
+    flush(env)
 
-    await _run(work)
+
+def _action_body(body: bytes) -> dict[str, Any]:
+    payload = _body(body)
+    if not isinstance(payload, dict):
+        raise ValidationError(_("the body must be a JSON object"))
+    return payload
 
 
 @post(
@@ -261,71 +239,66 @@ async def api_delete(
     summary="Run a workflow action",
     description='Body (optional): `{"reason": "…"}` — required by actions such as cancel.',
     status_code=200,
+    sync_to_thread=True,
 )
-async def api_action(
-    request: Request[Any, Any, Any],
+def api_action(
+    env: RequestEnv,
     model: FromPath[str],
     record_id: FromPath[int],
     transition: FromPath[str],
+    body: bytes,
 ) -> Response[Any]:
-    payload = _body(await request.body())
-    if not isinstance(payload, dict):
-        raise ValidationError(_("the body must be a JSON object"))
+    payload = _action_body(body)
     reason = payload.get("reason", "")
     if not isinstance(reason, str) or "\x00" in reason:
         raise ValidationError(_("reason must be text"), field="reason")
-
-    def work() -> dict[str, Any]:
-        with unit_for(request) as env:
-            meta = _model(env, model, "read")
-            declared = actions.find(env, model, transition)
-            if declared is not None:
-                record_: Any = env.get(model, record_id)
-                params = actions.read_params(env, declared, payload)
-                result = actions.run(env, model, declared, [record_], params)
-                flush(env)
-                data = serialize_full(env, record_, meta)
-                data["_result"] = actions.result_json(result)
-                return data
-            wf = env.registry.workflows.get(model)
-            if wf is None:
-                raise NotFound(_("%(model)s has no workflow", model=text_of(meta.label)))
-            try:
-                tr = wf.transition(transition)
-            except KeyError:
-                raise NotFound(
-                    _(
-                        "%(model)s has no action %(action)s",
-                        model=text_of(meta.label),
-                        action=transition,
-                    )
-                ) from None
-            if tr.auto is not None:
-                raise WorkflowError(
-                    _(
-                        "%(action)s happens by itself and cannot be run by hand",
-                        action=text_of(tr.label),
-                    )
-                )
-            if not env.can(model, "write"):
-                raise AccessDenied(
-                    _(
-                        "you are not allowed to %(action)s %(model)s records",
-                        action=text_of(tr.label),
-                        model=text_of(meta.label),
-                    )
-                )
-            record: Any = env.get(model, record_id)
-            move = workflow.fire(env, record, transition, reason=reason)
-            flush(env)
-            data = serialize_full(env, record, meta)
-            data["_move"] = {
-                "from": move.from_state,
-                "to": record.state if hasattr(record, "state") else move.to_state,
-            }
-            return data
-
-    return _json(await _run(work))
+    meta = _model(env, model, "read")
+    declared = actions.find(env, model, transition)
+    if declared is not None:
+        record_: Any = env.get(model, record_id)
+        params = actions.read_params(env, declared, payload)
+        result = actions.run(env, model, declared, [record_], params)
+        flush(env)
+        data = serialize_full(env, record_, meta)
+        data["_result"] = actions.result_json(result)
+        return _json(data)
+    wf = env.registry.workflows.get(model)
+    if wf is None:
+        raise NotFound(_("%(model)s has no workflow", model=text_of(meta.label)))
+    try:
+        tr = wf.transition(transition)
+    except KeyError:
+        raise NotFound(
+            _(
+                "%(model)s has no action %(action)s",
+                model=text_of(meta.label),
+                action=transition,
+            )
+        ) from None
+    if tr.auto is not None:
+        raise WorkflowError(
+            _(
+                "%(action)s happens by itself and cannot be run by hand",
+                action=text_of(tr.label),
+            )
+        )
+    if not env.can(model, "write"):
+        raise AccessDenied(
+            _(
+                "you are not allowed to %(action)s %(model)s records",
+                action=text_of(tr.label),
+                model=text_of(meta.label),
+            )
+        )
+    record: Any = env.get(model, record_id)
+    move = workflow.fire(env, record, transition, reason=reason)
+    flush(env)
+    data = serialize_full(env, record, meta)
+    data["_move"] = {
+        "from": move.from_state,
+        "to": record.state if hasattr(record, "state") else move.to_state,
+    }
+    return _json(data)
 
 
 @post(
@@ -336,70 +309,60 @@ async def api_action(
     "every record it concerns (e.g. all open requisitions). Actions and their parameters "
     "are listed per model in `/api/v1/_models`.",
     status_code=200,
+    sync_to_thread=True,
 )
-async def api_model_action(
-    request: Request[Any, Any, Any], model: FromPath[str], name: FromPath[str]
+def api_model_action(
+    env: RequestEnv, model: FromPath[str], name: FromPath[str], body: bytes
 ) -> Response[Any]:
-    payload = _body(await request.body())
-    if not isinstance(payload, dict):
-        raise ValidationError(_("the body must be a JSON object"))
-
-    def work() -> dict[str, Any]:
-        with unit_for(request) as env:
-            meta = _model(env, model, "read")
-            declared = actions.find(env, model, name)
-            if declared is None:
-                raise NotFound(
-                    _(
-                        "%(model)s has no action %(action)s",
-                        model=text_of(meta.label),
-                        action=name,
-                    )
-                )
-            records = actions.load(env, model, actions.record_ids(payload))
-            params = actions.read_params(env, declared, payload)
-            result = actions.run(env, model, declared, records, params)
-            flush(env)
-            return {"result": actions.result_json(result)}
-
-    return _json(await _run(work))
+    payload = _action_body(body)
+    meta = _model(env, model, "read")
+    declared = actions.find(env, model, name)
+    if declared is None:
+        raise NotFound(
+            _(
+                "%(model)s has no action %(action)s",
+                model=text_of(meta.label),
+                action=name,
+            )
+        )
+    records = actions.load(env, model, actions.record_ids(payload))
+    params = actions.read_params(env, declared, payload)
+    result = actions.run(env, model, declared, records, params)
+    flush(env)
+    return _json({"result": actions.result_json(result)})
 
 
 @get(
     f"{PREFIX}/{{model:str}}/{{record_id:int}}/history",
     tags=TAGS,
     summary="A record's history",
+    sync_to_thread=True,
 )
-async def api_history(
-    request: Request[Any, Any, Any], model: FromPath[str], record_id: FromPath[int]
-) -> Response[Any]:
-    def work() -> list[dict[str, Any]]:
-        with unit_for(request, readonly=True) as env:
-            _model(env, model, "read")
-            env.get(model, record_id)
-            History = env["workflow.history"]
-            rows = env.session.scalars(
-                select(History)
-                .where(History.model == model, History.res_id == record_id)
-                .options(joinedload(History.user))
-                .order_by(History.id)
-            ).all()
-            return [
-                {
-                    "id": row.id,
-                    "at": row.at.isoformat().replace("+00:00", "Z"),
-                    "user": row.user.name if row.user is not None else None,
-                    "user_id": row.user_id,
-                    "action": row.transition or "comment",
-                    "from": row.from_state or None,
-                    "to": row.to_state or None,
-                    "reason": row.reason,
-                    "automatic": row.automatic,
-                }
-                for row in rows
-            ]
-
-    return _json({"items": await _run(work)})
+def api_history(env: RequestEnv, model: FromPath[str], record_id: FromPath[int]) -> Response[Any]:
+    _model(env, model, "read")
+    env.get(model, record_id)
+    History = env["workflow.history"]
+    rows = env.session.scalars(
+        select(History)
+        .where(History.model == model, History.res_id == record_id)
+        .options(joinedload(History.user))
+        .order_by(History.id)
+    ).all()
+    items = [
+        {
+            "id": row.id,
+            "at": row.at.isoformat().replace("+00:00", "Z"),
+            "user": row.user.name if row.user is not None else None,
+            "user_id": row.user_id,
+            "action": row.transition or "comment",
+            "from": row.from_state or None,
+            "to": row.to_state or None,
+            "reason": row.reason,
+            "automatic": row.automatic,
+        }
+        for row in rows
+    ]
+    return _json({"items": items})
 
 
 API_ROUTES: list[Any] = [
