@@ -32,6 +32,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
+from litestar.utils.sync import AsyncCallable
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -264,6 +265,24 @@ class InstanceApp:
                 return
 
 
+def _mend_sync_handlers(app: Litestar) -> None:
+    """Unwrap sync handlers that Litestar wrapped for a worker thread more than once.
+
+    Why: Litestar 2.25 registers a handler again each time another handler joins its
+    path (a ``GET`` and a ``POST`` on one url), and each registration of a
+    ``sync_to_thread=True`` handler wraps it once more; the outer wrapper then hands
+    Litestar a coroutine instead of a response. Addon developers write such pairs
+    all the time, so the host mends them once per app rather than asking each to know.
+    """
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            fn = getattr(handler, "_fn", None)
+            while isinstance(fn, AsyncCallable) and isinstance(fn.func, AsyncCallable):
+                fn = fn.func
+            if fn is not None:
+                handler._fn = fn
+
+
 def _build(registry: Registry, state: State, options: _Options) -> Litestar:
     """The Litestar app serving ``registry``: kernel routes, screens, addon routes and files."""
     from kernel.web.ui.routes import screen_routes
@@ -288,7 +307,7 @@ def _build(registry: Registry, state: State, options: _Options) -> Litestar:
         *addon_routes(registry),
         *static_routers(registry),
     ]
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         dependencies=DEPENDENCIES,
         middleware=[
@@ -311,3 +330,5 @@ def _build(registry: Registry, state: State, options: _Options) -> Litestar:
         debug=options.debug,
         request_max_body_size=MAX_BODY,
     )
+    _mend_sync_handlers(app)
+    return app

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, RawBody
 
 from kernel.apikeys import create_own_api_key, own_api_keys, revoke_own_api_key
 from kernel.errors import ValidationError
@@ -50,7 +50,7 @@ def list_keys(env: RequestEnv) -> Response[Any]:
     status_code=201,
     sync_to_thread=True,
 )
-def create_key(env: RequestEnv, body: bytes) -> Response[Any]:
+def create_key(env: RequestEnv, body: RawBody) -> Response[Any]:
     from kernel.web.api.routes import _body  # routes imports this module
 
     payload = _body(body)

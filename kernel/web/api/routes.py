@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Request, Response, delete, get, patch, post
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, QueryParameter, RawBody
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -191,7 +191,7 @@ def api_read(env: RequestEnv, model: FromPath[str], record_id: FromPath[int]) ->
     summary="Create a record (lines may be nested)",
     sync_to_thread=True,
 )
-def api_create(env: RequestEnv, model: FromPath[str], body: bytes) -> Response[Any]:
+def api_create(env: RequestEnv, model: FromPath[str], body: RawBody) -> Response[Any]:
     payload = _body(body)
     meta = _model(env, model, "create")
     record = apply(env, meta, None, payload)
@@ -205,7 +205,7 @@ def api_create(env: RequestEnv, model: FromPath[str], body: bytes) -> Response[A
     sync_to_thread=True,
 )
 def api_update(
-    env: RequestEnv, model: FromPath[str], record_id: FromPath[int], body: bytes
+    env: RequestEnv, model: FromPath[str], record_id: FromPath[int], body: RawBody
 ) -> Response[Any]:
     payload = _body(body)
     meta = _model(env, model, "write")
@@ -226,7 +226,7 @@ def api_delete(env: RequestEnv, model: FromPath[str], record_id: FromPath[int]) 
     flush(env)
 
 
-def _action_body(body: bytes) -> dict[str, Any]:
+def _action_body(body: RawBody) -> dict[str, Any]:
     payload = _body(body)
     if not isinstance(payload, dict):
         raise ValidationError(_("the body must be a JSON object"))
@@ -246,7 +246,7 @@ def api_action(
     model: FromPath[str],
     record_id: FromPath[int],
     transition: FromPath[str],
-    body: bytes,
+    body: RawBody,
 ) -> Response[Any]:
     payload = _action_body(body)
     reason = payload.get("reason", "")
@@ -312,7 +312,7 @@ def api_action(
     sync_to_thread=True,
 )
 def api_model_action(
-    env: RequestEnv, model: FromPath[str], name: FromPath[str], body: bytes
+    env: RequestEnv, model: FromPath[str], name: FromPath[str], body: RawBody
 ) -> Response[Any]:
     payload = _action_body(body)
     meta = _model(env, model, "read")
