@@ -231,7 +231,8 @@ class InstanceApp:
         with self._lock:
             built = self._built
             if built is None or built[0] is not registry:
-                built = (registry, _build(registry, self.state, self.options))
+                strict = built is None  # at start-up a broken route stops the server
+                built = (registry, _build(registry, self.state, self.options, strict=strict))
                 self._built = built
             return built[1]
 
@@ -283,8 +284,30 @@ def _mend_sync_handlers(app: Litestar) -> None:
                 handler._fn = fn
 
 
-def _build(registry: Registry, state: State, options: _Options) -> Litestar:
-    """The Litestar app serving ``registry``: kernel routes, screens, addon routes and files."""
+def _build(registry: Registry, state: State, options: _Options, *, strict: bool = True) -> Litestar:
+    """The Litestar app serving ``registry``: kernel routes, screens, addon routes and files.
+
+    Not ``strict`` (an addon installed while serving): if an addon's route cannot be
+    registered, the app is built without it and the error logged, so one broken
+    route of a new addon does not take every screen down with it.
+    """
+    try:
+        return _litestar(registry, state, options, addon_routes(registry))
+    except Exception:
+        if strict:
+            raise
+        log.exception("a route of an installed addon could not be registered; left out")
+    app = _litestar(registry, state, options, [])
+    for handler in addon_routes(registry):
+        try:
+            app.register(handler)
+        except Exception:
+            log.exception("left out the route %r of an installed addon", handler)
+    _mend_sync_handlers(app)
+    return app
+
+
+def _litestar(registry: Registry, state: State, options: _Options, extra: list[Any]) -> Litestar:
     from kernel.web.ui.routes import screen_routes
 
     csrf = CSRFConfig(
@@ -304,7 +327,7 @@ def _build(registry: Registry, state: State, options: _Options) -> Litestar:
         *_kernel_routes("kernel.web.ui.routes"),
         *screen_routes(registry),
         *_kernel_routes("kernel.web.api.routes"),
-        *addon_routes(registry),
+        *extra,
         *static_routers(registry),
     ]
     app = Litestar(

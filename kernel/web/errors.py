@@ -162,6 +162,7 @@ REASONS: list[tuple[re.Pattern[str], i18n.LazyString]] = [
     (re.compile(r"date"), _("must be a date (YYYY-MM-DD)")),
     (re.compile(r"decimal|Expected `float`|Expected `number`"), _("must be a number")),
     (re.compile(r"[Mm]issing required"), _("is required")),
+    (re.compile(r"[Ii]nvalid enum value"), _("is not one of the allowed values")),
 ]
 
 
@@ -184,7 +185,11 @@ def validation_error(request: Request[Any, Any, Any], exc: ValidationException) 
                 key = str(item.get("key") or item.get("source") or "body")
                 fields[key] = reason(key, str(item.get("message") or ""))
         detail = "; ".join(fields.values()) or i18n.gettext("The request has invalid values.")
-        return problem(request, 400, detail, fields)
+        # values of well-formed parameters: 422, like every other refused value; a body
+        # that could not be read at all stays a 400
+        sources = {item.get("source") for item in extra if isinstance(item, dict)}
+        status = 422 if sources and sources <= {"query", "path", "header", "cookie"} else 400
+        return problem(request, status, detail, fields)
 
 
 def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:

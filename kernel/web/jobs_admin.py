@@ -10,26 +10,25 @@ reason) and sent, with *Try again*. The same under ``/api/v1/_jobs`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import json
+from typing import Annotated, Any, Literal
 
-import anyio.to_thread
 from litestar import Request, Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter, RawBody
 from sqlalchemy import case, select
 
 from kernel.env import Env
 from kernel.errors import NotFound, UserError
 from kernel.i18n import _
 from kernel.web.context import flash, unit_for
+from kernel.web.deps import FormBody, RequestEnv, last_values
 from kernel.web.templating import render
 
-T = TypeVar("T")
-OUTBOX_STATES = ("pending", "failed", "sent")
-
-
-async def _run(fn: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(fn)
+#: ``?state=`` of the outbox screen and API
+OutboxState = Annotated[
+    Literal["pending", "failed", "sent"] | None,
+    QueryParameter(name="state", description="pending, failed or sent"),
+]
 
 
 def _jobs(env: Env) -> list[Any]:
@@ -69,39 +68,35 @@ def _synced(request: Request[Any, Any, Any]) -> None:
 # --- screens --------------------------------------------------------------------
 
 
-@get("/settings/jobs", name="jobs.list", include_in_schema=False)
-async def jobs_page(request: Request[Any, Any, Any]) -> Response[Any]:
-    def page() -> Response[Any]:
-        _synced(request)
-        with unit_for(request, readonly=True) as env:
-            return render(
-                request,
-                "settings/jobs.html",
-                {"jobs": _jobs(env), "can_write": env.can("ir.job", "write")},
-                env=env,
-            )
-
-    return await _run(page)
+@get("/settings/jobs", name="jobs.list", include_in_schema=False, sync_to_thread=True)
+def jobs_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    # two units: the jobs are synced (written) first, then read for the page
+    _synced(request)
+    with unit_for(request, readonly=True) as env:
+        return render(
+            request,
+            "settings/jobs.html",
+            {"jobs": _jobs(env), "can_write": env.can("ir.job", "write")},
+            env=env,
+        )
 
 
-@get("/settings/jobs/{name:str}", name="jobs.detail", include_in_schema=False)
-async def job_page(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
-    def page() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            job = _job(env, name)
-            env.check("ir.job.run", "read")
-            Run = env["ir.job.run"]
-            runs = env.session.scalars(
-                select(Run).where(Run.job_name == name).order_by(Run.id.desc()).limit(50)
-            ).all()
-            return render(
-                request,
-                "settings/job.html",
-                {"job": job, "runs": runs, "can_write": env.can("ir.job", "write")},
-                env=env,
-            )
-
-    return await _run(page)
+@get("/settings/jobs/{name:str}", name="jobs.detail", include_in_schema=False, sync_to_thread=True)
+def job_page(
+    request: Request[Any, Any, Any], env: RequestEnv, name: FromPath[str]
+) -> Response[Any]:
+    job = _job(env, name)
+    env.check("ir.job.run", "read")
+    Run = env["ir.job.run"]
+    runs = env.session.scalars(
+        select(Run).where(Run.job_name == name).order_by(Run.id.desc()).limit(50)
+    ).all()
+    return render(
+        request,
+        "settings/job.html",
+        {"job": job, "runs": runs, "can_write": env.can("ir.job", "write")},
+        env=env,
+    )
 
 
 def _job(env: Env, name: str) -> Any:
@@ -124,58 +119,62 @@ def _run_now(request: Request[Any, Any, Any], name: str) -> Any:
     return run_job(instance, name, trigger="manual")
 
 
-@post("/settings/jobs/{name:str}/run", name="jobs.run", include_in_schema=False, status_code=303)
-async def job_run_view(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
-    def act() -> Response[Any]:
-        outcome = _run_now(request, name)
-        if outcome.status == "ok":
-            flash(request, _("Job %(name)s ran in %(ms)s ms.", name=name, ms=outcome.duration_ms))
-        elif outcome.status == "busy":
-            flash(
-                request,
-                _("Job %(name)s is running elsewhere; try again later.", name=name),
-                "warning",
-            )
-        else:
-            flash(
-                request,
-                _("Job %(name)s failed: %(error)s", name=name, error=outcome.error),
-                "danger",
-            )
-        return Response("", status_code=303, headers={"Location": "/settings/jobs"})
+@post(
+    "/settings/jobs/{name:str}/run",
+    name="jobs.run",
+    include_in_schema=False,
+    status_code=303,
+    sync_to_thread=True,
+)
+def job_run_view(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
+    # no injected unit: the job runs in units of its own, after the right was checked
+    outcome = _run_now(request, name)
+    if outcome.status == "ok":
+        flash(request, _("Job %(name)s ran in %(ms)s ms.", name=name, ms=outcome.duration_ms))
+    elif outcome.status == "busy":
+        flash(
+            request,
+            _("Job %(name)s is running elsewhere; try again later.", name=name),
+            "warning",
+        )
+    else:
+        flash(
+            request,
+            _("Job %(name)s failed: %(error)s", name=name, error=outcome.error),
+            "danger",
+        )
+    return Response("", status_code=303, headers={"Location": "/settings/jobs"})
 
-    return await _run(act)
 
-
-def _set_enabled(request: Request[Any, Any, Any], name: str, enabled: bool) -> Any:
-    with unit_for(request) as env:
-        job = _job(env, name)
-        env.check("ir.job", "write")
-        with env.sudo("an administrator switches a job on or off (right checked above)"):
-            job.enabled = enabled
-            if enabled:
-                job.failures = 0
-        return _job_dict(job)
+def _set_enabled(env: Env, name: str, enabled: bool) -> Any:
+    job = _job(env, name)
+    env.check("ir.job", "write")
+    with env.sudo("an administrator switches a job on or off (right checked above)"):
+        job.enabled = enabled
+        if enabled:
+            job.failures = 0
+    return _job_dict(job)
 
 
 @post(
-    "/settings/jobs/{name:str}/toggle", name="jobs.toggle", include_in_schema=False, status_code=303
+    "/settings/jobs/{name:str}/toggle",
+    name="jobs.toggle",
+    include_in_schema=False,
+    status_code=303,
+    sync_to_thread=True,
 )
-async def job_toggle_view(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
-    form = dict((await request.form()).items())
-    enabled = str(form.get("enabled", "")) == "1"
-
-    def act() -> Response[Any]:
-        _set_enabled(request, name, enabled)
-        flash(
-            request,
-            _("Job %(name)s enabled.", name=name)
-            if enabled
-            else _("Job %(name)s disabled.", name=name),
-        )
-        return Response("", status_code=303, headers={"Location": "/settings/jobs"})
-
-    return await _run(act)
+def job_toggle_view(
+    request: Request[Any, Any, Any], env: RequestEnv, name: FromPath[str], data: FormBody
+) -> Response[Any]:
+    enabled = str(last_values(data).get("enabled", "")) == "1"
+    _set_enabled(env, name, enabled)
+    flash(
+        request,
+        _("Job %(name)s enabled.", name=name)
+        if enabled
+        else _("Job %(name)s disabled.", name=name),
+    )
+    return Response("", status_code=303, headers={"Location": "/settings/jobs"})
 
 
 def _messages(env: Env, state: str | None) -> list[Any]:
@@ -210,34 +209,20 @@ def _message_dict(message: Any) -> dict[str, Any]:
     }
 
 
-def _state_param(request: Request[Any, Any, Any]) -> str | None:
-    state = request.query_params.get("state") or None
-    if state is not None and state not in OUTBOX_STATES:
-        from kernel.errors import ValidationError
-
-        raise ValidationError(
-            _("state must be one of %(states)s", states=", ".join(OUTBOX_STATES)), field="state"
-        )
-    return state
-
-
-@get("/settings/outbox", name="outbox.list", include_in_schema=False)
-async def outbox_page(request: Request[Any, Any, Any]) -> Response[Any]:
-    def page() -> Response[Any]:
-        state = _state_param(request)
-        with unit_for(request, readonly=True) as env:
-            return render(
-                request,
-                "settings/outbox.html",
-                {
-                    "messages": _messages(env, state),
-                    "state": state,
-                    "can_write": env.can("ir.outbox", "read"),
-                },
-                env=env,
-            )
-
-    return await _run(page)
+@get("/settings/outbox", name="outbox.list", include_in_schema=False, sync_to_thread=True)
+def outbox_page(
+    request: Request[Any, Any, Any], env: RequestEnv, outbox_state: OutboxState = None
+) -> Response[Any]:
+    return render(
+        request,
+        "settings/outbox.html",
+        {
+            "messages": _messages(env, outbox_state),
+            "state": outbox_state,
+            "can_write": env.can("ir.outbox", "read"),
+        },
+        env=env,
+    )
 
 
 def _retry(request: Request[Any, Any, Any], message_id: int) -> None:
@@ -261,16 +246,13 @@ def _retry(request: Request[Any, Any, Any], message_id: int) -> None:
     name="outbox.retry",
     include_in_schema=False,
     status_code=303,
+    sync_to_thread=True,
 )
-async def outbox_retry_view(
-    request: Request[Any, Any, Any], message_id: FromPath[int]
-) -> Response[Any]:
-    def act() -> Response[Any]:
-        _retry(request, message_id)
-        flash(request, _("Message #%(id)s will be sent again shortly.", id=message_id))
-        return Response("", status_code=303, headers={"Location": "/settings/outbox"})
-
-    return await _run(act)
+def outbox_retry_view(request: Request[Any, Any, Any], message_id: FromPath[int]) -> Response[Any]:
+    # no injected unit: the kernel's outbox service resets the message in its own
+    _retry(request, message_id)
+    flash(request, _("Message #%(id)s will be sent again shortly.", id=message_id))
+    return Response("", status_code=303, headers={"Location": "/settings/outbox"})
 
 
 # --- JSON API -------------------------------------------------------------------
@@ -280,35 +262,31 @@ def _json(data: Any, status_code: int = 200) -> Response[Any]:
     return Response(content=data, status_code=status_code, media_type="application/json")
 
 
-@get("/api/v1/_jobs", name="api.jobs", tags=["Background work"])
-async def api_jobs(request: Request[Any, Any, Any]) -> Response[Any]:
+@get("/api/v1/_jobs", name="api.jobs", tags=["Background work"], sync_to_thread=True)
+def api_jobs(request: Request[Any, Any, Any]) -> Response[Any]:
     """Every scheduled job with its schedule and last result (administrators)."""
-
-    def read() -> Response[Any]:
-        _synced(request)
-        with unit_for(request, readonly=True) as env:
-            return _json({"items": [_job_dict(job) for job in _jobs(env)]})
-
-    return await _run(read)
+    _synced(request)
+    with unit_for(request, readonly=True) as env:
+        return _json({"items": [_job_dict(job) for job in _jobs(env)]})
 
 
 @post(
-    "/api/v1/_jobs/{name:str}/run", name="api.jobs.run", tags=["Background work"], status_code=200
+    "/api/v1/_jobs/{name:str}/run",
+    name="api.jobs.run",
+    tags=["Background work"],
+    status_code=200,
+    sync_to_thread=True,
 )
-async def api_job_run(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
+def api_job_run(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
     """Run a job now; the answer says how it went (``ok``, ``failed`` with the error, ``busy``)."""
-
-    def act() -> Response[Any]:
-        outcome = _run_now(request, name)
-        body = {
-            "name": name,
-            "status": outcome.status,
-            "duration_ms": outcome.duration_ms,
-            "error": outcome.error or None,
-        }
-        return _json(body, 409 if outcome.status == "busy" else 200)
-
-    return await _run(act)
+    outcome = _run_now(request, name)
+    body = {
+        "name": name,
+        "status": outcome.status,
+        "duration_ms": outcome.duration_ms,
+        "error": outcome.error or None,
+    }
+    return _json(body, 409 if outcome.status == "busy" else 200)
 
 
 @post(
@@ -316,32 +294,25 @@ async def api_job_run(request: Request[Any, Any, Any], name: FromPath[str]) -> R
     name="api.jobs.enabled",
     tags=["Background work"],
     status_code=200,
+    sync_to_thread=True,
 )
-async def api_job_enabled(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
+def api_job_enabled(env: RequestEnv, name: FromPath[str], body: RawBody) -> Response[Any]:
     """Switch a job on (``{"enabled": true}``, which also clears its failure count) or off."""
-    import json
-
     try:
-        body = json.loads(await request.body() or b"{}")
+        payload = json.loads(body or b"{}")
     except ValueError:
-        body = None
-    if not isinstance(body, dict) or not isinstance(body.get("enabled"), bool):
+        payload = None
+    if not isinstance(payload, dict) or not isinstance(payload.get("enabled"), bool):
         from kernel.errors import ValidationError
 
         raise ValidationError(_("enabled must be true or false"), field="enabled")
-    return await _run(lambda: _json(_set_enabled(request, name, bool(body["enabled"]))))
+    return _json(_set_enabled(env, name, bool(payload["enabled"])))
 
 
-@get("/api/v1/_outbox", name="api.outbox", tags=["Background work"])
-async def api_outbox(request: Request[Any, Any, Any]) -> Response[Any]:
+@get("/api/v1/_outbox", name="api.outbox", tags=["Background work"], sync_to_thread=True)
+def api_outbox(env: RequestEnv, outbox_state: OutboxState = None) -> Response[Any]:
     """Outbox messages, unsent first; ``?state=pending|failed|sent``."""
-
-    def read() -> Response[Any]:
-        state = _state_param(request)
-        with unit_for(request, readonly=True) as env:
-            return _json({"items": [_message_dict(m) for m in _messages(env, state)]})
-
-    return await _run(read)
+    return _json({"items": [_message_dict(m) for m in _messages(env, outbox_state)]})
 
 
 @post(
@@ -349,17 +320,12 @@ async def api_outbox(request: Request[Any, Any, Any]) -> Response[Any]:
     name="api.outbox.retry",
     tags=["Background work"],
     status_code=200,
+    sync_to_thread=True,
 )
-async def api_outbox_retry(
-    request: Request[Any, Any, Any], message_id: FromPath[int]
-) -> Response[Any]:
+def api_outbox_retry(request: Request[Any, Any, Any], message_id: FromPath[int]) -> Response[Any]:
     """Give a failed message its attempts back; the runner sends it on its next tick."""
-
-    def act() -> Response[Any]:
-        _retry(request, message_id)
-        return _json({"id": message_id, "state": "pending"})
-
-    return await _run(act)
+    _retry(request, message_id)
+    return _json({"id": message_id, "state": "pending"})
 
 
 JOBS_ROUTES: list[Any] = [

@@ -63,14 +63,14 @@ def test_the_handler_runs_in_the_users_language(shop: Instance) -> None:
         assert body["title"] == "未找到"  # translated inside the worker thread
 
 
-def test_a_typed_parameter_of_the_wrong_kind_is_a_400_naming_it_in_the_users_language(
+def test_a_typed_parameter_of_the_wrong_kind_is_a_422_naming_it_in_the_users_language(
     shop: Instance,
 ) -> None:
     with browser(shop, accept="application/json") as client:
         sign_in(client, "laoli")
         for value, reason in (("abc", "必须是整数"), ("9", "不能大于 3")):
             answer = client.get(f"/webshell/note?times={value}")
-            assert answer.status_code == 400
+            assert answer.status_code == 422
             problem = answer.json()
             assert answer.headers["content-type"].startswith("application/problem+json")
             assert set(problem["fields"]) == {"times"}
