@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -373,15 +373,31 @@ def flash(
     push_flash(instance_of(connection), found.session_id, text, level)
 
 
-def push_queued_flashes(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
-    """Write the messages :func:`flash` queued while the request's unit was open."""
+def after_commit(connection: ASGIConnection[Any, Any, Any, Any], fn: Callable[[], Any]) -> None:
+    """Run ``fn()`` once the request's injected unit has committed; at once if none is open.
+
+    For work that has its own transaction and must follow the unit's changes, not
+    race them: signing a deactivated user out, sending what the unit decided. If
+    the unit rolls back, ``fn`` never runs.
+    """
+    state = connection.scope.setdefault("state", {})
+    if state.get("suanpan_unit_open"):
+        state.setdefault("suanpan_after_commit", []).append(fn)
+    else:
+        fn()
+
+
+def unit_committed(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """The request's injected unit committed: write queued messages, run :func:`after_commit` work."""
     from kernel.web.sessions import push_flashes
 
-    queued = connection.scope.setdefault("state", {}).pop("suanpan_flash_queue", None)
+    state = connection.scope.setdefault("state", {})
+    queued = state.pop("suanpan_flash_queue", None)
     found = principal(connection) if queued else None
-    if found is None or found.session_id is None:
-        return
-    push_flashes(instance_of(connection), found.session_id, queued)
+    if queued and found is not None and found.session_id is not None:
+        push_flashes(instance_of(connection), found.session_id, queued)
+    for fn in state.pop("suanpan_after_commit", None) or []:
+        fn()
 
 
 def take_flashes(connection: ASGIConnection[Any, Any, Any, Any]) -> list[dict[str, str]]:

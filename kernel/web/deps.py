@@ -23,8 +23,10 @@ Declare any other dependency of a handler as depending on ``env`` (as
 each other are resolved in separate tasks, and ``env``'s locale would not reach the
 handler from one of those.
 
-Messages shown on the next page (:func:`kernel.web.context.flash`) are written when
-the unit has committed: on SQLite a second writer inside the unit would wait for it.
+Messages shown on the next page (:func:`kernel.web.context.flash`), and work given
+to :func:`kernel.web.context.after_commit`, run when the unit has committed: on
+SQLite a second writer inside the unit would wait for it, and a rolled-back unit
+must not have told anybody anything.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from litestar.params import Body, SkipValidation
 
 from kernel import i18n
 from kernel.env import Env
-from kernel.web.context import instance_of, principal, push_queued_flashes, request_lang
+from kernel.web.context import instance_of, principal, request_lang, unit_committed
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: ``opt={READONLY_UNIT: True}`` on a handler: a read-only unit for a POST (a form's preview)
@@ -79,7 +81,7 @@ async def provide_env(request: Request[Any, Any, Any]) -> AsyncIterator[Env]:
         await sync_to_thread(instance.end_unit, env, readonly=readonly, ok=True)
     finally:
         locale.__exit__(None, None, None)
-    await sync_to_thread(push_queued_flashes, request)
+    await sync_to_thread(unit_committed, request)
 
 
 #: ``dependencies=`` of the app: every handler may declare ``env: RequestEnv``.

@@ -10,11 +10,10 @@ user's groups, each on or off.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import anyio.to_thread
 from litestar import Request, Response, get, post, put
+from litestar.params import RawBody
 from sqlalchemy import select
 
 from kernel.env import Env
@@ -23,15 +22,11 @@ from kernel.hookspecs import KernelHooks
 from kernel.i18n import _
 from kernel.mail.smtp import SECURITY, public_settings, save_settings
 from kernel.security import system_write
-from kernel.web.context import flash, unit_for
+from kernel.web.context import flash
+from kernel.web.deps import FormBody, RequestEnv, last_values
 from kernel.web.templating import render
 
-T = TypeVar("T")
 FIELDS = ("host", "port", "security", "user", "password", "sender")
-
-
-async def _run(fn: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(fn)
 
 
 def _json(data: Any, status_code: int = 200) -> Response[Any]:
@@ -45,14 +40,10 @@ def _save(env: Env, values: dict[str, Any]) -> dict[str, Any]:
         return save_settings(env, values)
 
 
-@get("/settings/mail", name="mail.settings", include_in_schema=False)
-async def mail_settings_page(request: Request[Any, Any, Any]) -> Response[Any]:
-    def page() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("ir.setting", "write")
-            return _settings_page(request, env, public_settings(env))
-
-    return await _run(page)
+@get("/settings/mail", name="mail.settings", include_in_schema=False, sync_to_thread=True)
+def mail_settings_page(request: Request[Any, Any, Any], env: RequestEnv) -> Response[Any]:
+    env.check("ir.setting", "write")
+    return _settings_page(request, env, public_settings(env))
 
 
 def _settings_page(
@@ -71,62 +62,65 @@ def _settings_page(
     )
 
 
-@post("/settings/mail", name="mail.settings_save", include_in_schema=False, status_code=303)
-async def mail_settings_save(request: Request[Any, Any, Any]) -> Response[Any]:
-    form = dict((await request.form()).items())
+@post(
+    "/settings/mail",
+    name="mail.settings_save",
+    include_in_schema=False,
+    status_code=303,
+    sync_to_thread=True,
+)
+def mail_settings_save(
+    request: Request[Any, Any, Any], env: RequestEnv, data: FormBody
+) -> Response[Any]:
+    form = last_values(data)
     values = {k: str(form.get(k, "")) for k in FIELDS}
-
-    def act() -> Response[Any]:
-        try:
-            with unit_for(request) as env:
-                _save(env, values)
-        except ValidationError as exc:
-            with unit_for(request, readonly=True) as env:
-                shown = {
-                    **values,
-                    "password": "",
-                    "password_set": public_settings(env)["password_set"],
-                }
-                errors = {k: str(v) for k, v in exc.fields.items()}
-                return _settings_page(request, env, shown, errors, 422)
-        flash(request, _("The e-mail settings were saved."))
-        return Response("", status_code=303, headers={"Location": "/settings/mail"})
-
-    return await _run(act)
-
-
-@get("/api/v1/_mail/settings", name="api.mail.settings", tags=["Background work"])
-async def api_mail_settings(request: Request[Any, Any, Any]) -> Response[Any]:
-    """The SMTP settings; ``password_set`` tells whether a password is stored, never the password."""
-
-    def read() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("ir.setting", "write")
-            return _json(public_settings(env))
-
-    return await _run(read)
-
-
-@put("/api/v1/_mail/settings", name="api.mail.settings_save", tags=["Background work"])
-async def api_mail_settings_save(request: Request[Any, Any, Any]) -> Response[Any]:
-    """Replace the SMTP settings; an empty or missing ``password`` keeps the stored one."""
     try:
-        body = json.loads(await request.body() or b"{}")
+        _save(env, values)
+    except ValidationError as exc:
+        env.rollback()
+        shown = {**values, "password": "", "password_set": public_settings(env)["password_set"]}
+        errors = {k: str(v) for k, v in exc.fields.items()}
+        return _settings_page(request, env, shown, errors, 422)
+    flash(request, _("The e-mail settings were saved."))
+    return Response("", status_code=303, headers={"Location": "/settings/mail"})
+
+
+@get(
+    "/api/v1/_mail/settings",
+    name="api.mail.settings",
+    tags=["Background work"],
+    sync_to_thread=True,
+)
+def api_mail_settings(env: RequestEnv) -> Response[Any]:
+    """The SMTP settings; ``password_set`` tells whether a password is stored, never the password."""
+    env.check("ir.setting", "write")
+    return _json(public_settings(env))
+
+
+def _json_object(body: bytes) -> Any:
+    try:
+        return json.loads(body or b"{}")
     except ValueError:
-        body = None
-    if not isinstance(body, dict):
+        return None
+
+
+@put(
+    "/api/v1/_mail/settings",
+    name="api.mail.settings_save",
+    tags=["Background work"],
+    sync_to_thread=True,
+)
+def api_mail_settings_save(env: RequestEnv, body: RawBody) -> Response[Any]:
+    """Replace the SMTP settings; an empty or missing ``password`` keeps the stored one."""
+    payload = _json_object(body)
+    if not isinstance(payload, dict):
         raise ValidationError(_("the body must be a JSON object"))
-    unknown = sorted(set(body) - {*FIELDS, "password_set"})
+    unknown = sorted(set(payload) - {*FIELDS, "password_set"})
     if unknown:
         raise ValidationError(
             _("unknown field: %(field)s", field=unknown[0]), field=str(unknown[0])
         )
-
-    def act() -> Response[Any]:
-        with unit_for(request) as env:
-            return _json(_save(env, body))
-
-    return await _run(act)
+    return _json(_save(env, payload))
 
 
 # --- each user's notifications ---------------------------------------------------
@@ -179,58 +173,52 @@ def _set_choices(env: Env, wanted: dict[str, bool]) -> list[dict[str, Any]]:
     return _choices(env)
 
 
-@get("/account/notifications", name="notifications", include_in_schema=False)
-async def notifications_page(request: Request[Any, Any, Any]) -> Response[Any]:
-    def page() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            return render(
-                request, "account/notifications.html", {"choices": _choices(env)}, env=env
-            )
-
-    return await _run(page)
+@get("/account/notifications", name="notifications", include_in_schema=False, sync_to_thread=True)
+def notifications_page(request: Request[Any, Any, Any], env: RequestEnv) -> Response[Any]:
+    return render(request, "account/notifications.html", {"choices": _choices(env)}, env=env)
 
 
-@post("/account/notifications", name="notifications_save", include_in_schema=False, status_code=303)
-async def notifications_save(request: Request[Any, Any, Any]) -> Response[Any]:
-    form = await request.form()
-    ticked = {str(value) for key, value in form.multi_items() if key == "event"}
+@post(
+    "/account/notifications",
+    name="notifications_save",
+    include_in_schema=False,
+    status_code=303,
+    sync_to_thread=True,
+)
+def notifications_save(
+    request: Request[Any, Any, Any], env: RequestEnv, data: FormBody
+) -> Response[Any]:
+    events = data.get("event", [])
+    ticked = {str(v) for v in (events if isinstance(events, list) else [events])}
+    known = [event for event, _label, _group in _declared(env)]
+    _set_choices(env, {event: event in ticked for event in known})
+    flash(request, _("Your notification choices were saved."))
+    return Response("", status_code=303, headers={"Location": "/account/notifications"})
 
-    def act() -> Response[Any]:
-        with unit_for(request) as env:
-            known = [event for event, _label, _group in _declared(env)]
-            _set_choices(env, {event: event in ticked for event in known})
-        flash(request, _("Your notification choices were saved."))
-        return Response("", status_code=303, headers={"Location": "/account/notifications"})
 
-    return await _run(act)
-
-
-@get("/api/v1/_account/notifications", name="api.notifications", tags=["Background work"])
-async def api_notifications(request: Request[Any, Any, Any]) -> Response[Any]:
+@get(
+    "/api/v1/_account/notifications",
+    name="api.notifications",
+    tags=["Background work"],
+    sync_to_thread=True,
+)
+def api_notifications(env: RequestEnv) -> Response[Any]:
     """The internal notifications this user may receive, each with ``enabled``."""
-
-    def read() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            return _json({"items": _choices(env)})
-
-    return await _run(read)
+    return _json({"items": _choices(env)})
 
 
-@put("/api/v1/_account/notifications", name="api.notifications_save", tags=["Background work"])
-async def api_notifications_save(request: Request[Any, Any, Any]) -> Response[Any]:
+@put(
+    "/api/v1/_account/notifications",
+    name="api.notifications_save",
+    tags=["Background work"],
+    sync_to_thread=True,
+)
+def api_notifications_save(env: RequestEnv, body: RawBody) -> Response[Any]:
     """Turn notifications on or off: ``{"sales_order.to_approve": false, ...}``."""
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict) or not all(isinstance(v, bool) for v in body.values()):
+    payload = _json_object(body)
+    if not isinstance(payload, dict) or not all(isinstance(v, bool) for v in payload.values()):
         raise UserError(_("the body must map notification names to true or false"))
-
-    def act() -> Response[Any]:
-        with unit_for(request) as env:
-            return _json({"items": _set_choices(env, body)})
-
-    return await _run(act)
+    return _json({"items": _set_choices(env, payload)})
 
 
 MAIL_ROUTES: list[Any] = [

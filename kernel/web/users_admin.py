@@ -11,12 +11,10 @@ under ``/api/v1/_users`` and ``/api/v1/_groups``. All of it runs through
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import anyio.to_thread
 from litestar import Request, Response, get, patch, post
-from litestar.params import FromPath
+from litestar.params import FromPath, RawBody
 from sqlalchemy import select
 
 from kernel import useradmin
@@ -24,16 +22,12 @@ from kernel.env import Env
 from kernel.errors import ValidationError
 from kernel.i18n import _
 from kernel.web.api.account import key_json
-from kernel.web.context import flash, instance_of, principal, unit_for
+from kernel.web.context import after_commit, flash, instance_of, principal
+from kernel.web.deps import FormBody, RequestEnv, last_values
 from kernel.web.sessions import revoke_user_sessions
 from kernel.web.templating import render
 
-T = TypeVar("T")
 TAGS = ["Administration"]
-
-
-async def _run(fn: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(fn)
 
 
 def _json(data: Any, status_code: int = 200) -> Response[Any]:
@@ -45,10 +39,12 @@ def _see_other(url: str) -> Response[Any]:
 
 
 def _sign_out(request: Request[Any, Any, Any], user_id: int) -> None:
-    """End ``user_id``'s sessions, except the one making this request (an admin's own reset)."""
+    """End ``user_id``'s sessions once this request's change is committed, except the
+    session making the request (an administrator's own reset)."""
     found = principal(request)
     keep = found.session_id if found is not None and found.uid == user_id else None
-    revoke_user_sessions(instance_of(request), user_id, keep=keep)
+    instance = instance_of(request)
+    after_commit(request, lambda: revoke_user_sessions(instance, user_id, keep=keep))
 
 
 def _when(value: Any) -> str | None:
@@ -58,14 +54,10 @@ def _when(value: Any) -> str | None:
 # --- screens --------------------------------------------------------------------
 
 
-@get("/settings/users", name="users.list", include_in_schema=False)
-async def users_page(request: Request[Any, Any, Any]) -> Response[Any]:
-    def page() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("res.user", "write")
-            return render(request, "settings/users.html", {"rows": useradmin.users(env)}, env=env)
-
-    return await _run(page)
+@get("/settings/users", name="users.list", include_in_schema=False, sync_to_thread=True)
+def users_page(request: Request[Any, Any, Any], env: RequestEnv) -> Response[Any]:
+    env.check("res.user", "write")
+    return render(request, "settings/users.html", {"rows": useradmin.users(env)}, env=env)
 
 
 def _form_page(
@@ -95,38 +87,39 @@ def _values_of(target: Any) -> dict[str, Any]:
     return {k: getattr(target, k) for k in ("login", *useradmin.EDITABLE)}
 
 
-@get("/settings/users/new", name="users.new", include_in_schema=False)
-async def user_new_page(request: Request[Any, Any, Any]) -> Response[Any]:
-    def page() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("res.user", "create")
-            # a new colleague most likely shares the administrator's language and time zone
-            me = env.user
-            values = {"login": "", "name": "", "email": "", "lang": me.lang, "tz": me.tz}
-            return _form_page(request, env, None, values, set())
-
-    return await _run(page)
+@get("/settings/users/new", name="users.new", include_in_schema=False, sync_to_thread=True)
+def user_new_page(request: Request[Any, Any, Any], env: RequestEnv) -> Response[Any]:
+    env.check("res.user", "create")
+    # a new colleague most likely shares the administrator's language and time zone
+    me = env.user
+    values = {"login": "", "name": "", "email": "", "lang": me.lang, "tz": me.tz}
+    return _form_page(request, env, None, values, set())
 
 
-@get("/settings/users/{user_id:int}", name="users.edit", include_in_schema=False)
-async def user_page(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
-    def page() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("res.user", "write")
-            target = useradmin.user(env, user_id)
-            chosen = useradmin.group_ids_of(env, user_id)
-            return _form_page(request, env, target, _values_of(target), chosen)
+@get(
+    "/settings/users/{user_id:int}", name="users.edit", include_in_schema=False, sync_to_thread=True
+)
+def user_page(
+    request: Request[Any, Any, Any], env: RequestEnv, user_id: FromPath[int]
+) -> Response[Any]:
+    env.check("res.user", "write")
+    target = useradmin.user(env, user_id)
+    chosen = useradmin.group_ids_of(env, user_id)
+    return _form_page(request, env, target, _values_of(target), chosen)
 
-    return await _run(page)
 
-
-def _form_values(form: Any) -> tuple[dict[str, Any], set[int]]:
-    values = {k: str(form.get(k) or "") for k in ("login", "name", "email", "lang", "tz")}
+def _form_values(data: dict[str, Any]) -> tuple[dict[str, Any], set[int]]:
+    form = last_values(data)
+    values: dict[str, Any] = {
+        k: str(form.get(k) or "") for k in ("login", "name", "email", "lang", "tz")
+    }
     values["active"] = form.get("active") == "1"
-    chosen: set[int] = set()
-    for raw in form.getall("group_ids") if "group_ids" in form else []:
-        if str(raw).isdigit():
-            chosen.add(int(raw))
+    raw_ids = data.get("group_ids", [])
+    chosen = {
+        int(raw)
+        for raw in (raw_ids if isinstance(raw_ids, list) else [raw_ids])
+        if str(raw).isdigit()
+    }
     return values, chosen
 
 
@@ -134,49 +127,56 @@ def _errors(exc: ValidationError) -> dict[str, str]:
     return {k: str(v) for k, v in exc.fields.items()} or {"_": str(exc)}
 
 
-@post("/settings/users/new", name="users.create", include_in_schema=False, status_code=303)
-async def user_create_view(request: Request[Any, Any, Any]) -> Response[Any]:
-    form = await request.form()
-    values, chosen = _form_values(form)
+@post(
+    "/settings/users/new",
+    name="users.create",
+    include_in_schema=False,
+    status_code=303,
+    sync_to_thread=True,
+)
+def user_create_view(
+    request: Request[Any, Any, Any], env: RequestEnv, data: FormBody
+) -> Response[Any]:
+    form = last_values(data)
+    values, chosen = _form_values(data)
     values.pop("active")
     password = str(form.get("password") or "")
-
-    def act() -> Response[Any]:
-        try:
-            with unit_for(request) as env:
-                useradmin.check_password(password, str(form.get("confirm_password") or ""))
-                created = useradmin.create_user(env, values, chosen, password)
-                login, new_id = created.login, created.id
-        except ValidationError as exc:
-            with unit_for(request, readonly=True) as env:
-                return _form_page(request, env, None, values, chosen, _errors(exc), 422)
-        flash(request, _("User %(login)s was created.", login=login))
-        return _see_other(f"/settings/users/{new_id}")
-
-    return await _run(act)
+    try:
+        useradmin.check_password(password, str(form.get("confirm_password") or ""))
+        created = useradmin.create_user(env, values, chosen, password)
+        env.session.flush()
+        login, new_id = created.login, created.id
+    except ValidationError as exc:
+        env.rollback()
+        return _form_page(request, env, None, values, chosen, _errors(exc), 422)
+    flash(request, _("User %(login)s was created.", login=login))
+    return _see_other(f"/settings/users/{new_id}")
 
 
-@post("/settings/users/{user_id:int}", name="users.save", include_in_schema=False, status_code=303)
-async def user_save_view(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
-    form = await request.form()
-    values, chosen = _form_values(form)
+@post(
+    "/settings/users/{user_id:int}",
+    name="users.save",
+    include_in_schema=False,
+    status_code=303,
+    sync_to_thread=True,
+)
+def user_save_view(
+    request: Request[Any, Any, Any], env: RequestEnv, user_id: FromPath[int], data: FormBody
+) -> Response[Any]:
+    values, chosen = _form_values(data)
     values.pop("login")
-
-    def act() -> Response[Any]:
-        try:
-            with unit_for(request) as env:
-                useradmin.update_user(env, user_id, values, chosen)
-        except ValidationError as exc:
-            with unit_for(request, readonly=True) as env:
-                target = useradmin.user(env, user_id)
-                shown = {**values, "login": target.login}
-                return _form_page(request, env, target, shown, chosen, _errors(exc), 422)
-        if not values["active"]:
-            _sign_out(request, user_id)
-        flash(request, _("The user was saved."))
-        return _see_other(f"/settings/users/{user_id}")
-
-    return await _run(act)
+    try:
+        useradmin.update_user(env, user_id, values, chosen)
+        env.session.flush()
+    except ValidationError as exc:
+        env.rollback()
+        target = useradmin.user(env, user_id)
+        shown = {**values, "login": target.login}
+        return _form_page(request, env, target, shown, chosen, _errors(exc), 422)
+    if not values["active"]:
+        _sign_out(request, user_id)
+    flash(request, _("The user was saved."))
+    return _see_other(f"/settings/users/{user_id}")
 
 
 @post(
@@ -184,32 +184,29 @@ async def user_save_view(request: Request[Any, Any, Any], user_id: FromPath[int]
     name="users.password",
     include_in_schema=False,
     status_code=303,
+    sync_to_thread=True,
 )
-async def user_password_view(
-    request: Request[Any, Any, Any], user_id: FromPath[int]
+def user_password_view(
+    request: Request[Any, Any, Any], env: RequestEnv, user_id: FromPath[int], data: FormBody
 ) -> Response[Any]:
-    form = await request.form()
+    form = last_values(data)
     password = str(form.get("password") or "")
     confirm = str(form.get("confirm_password") or "")
-
-    def act() -> Response[Any]:
-        try:
-            with unit_for(request) as env:
-                login = useradmin.set_password(env, user_id, password, confirm).login
-        except ValidationError as exc:
-            with unit_for(request, readonly=True) as env:
-                target = useradmin.user(env, user_id)
-                chosen = useradmin.group_ids_of(env, user_id)
-                errors = {f"password_{k}": v for k, v in _errors(exc).items()}
-                return _form_page(request, env, target, _values_of(target), chosen, errors, 422)
-        _sign_out(request, user_id)
-        flash(
-            request,
-            _("The password of %(login)s was set; their sessions were signed out.", login=login),
-        )
-        return _see_other(f"/settings/users/{user_id}")
-
-    return await _run(act)
+    try:
+        login = useradmin.set_password(env, user_id, password, confirm).login
+        env.session.flush()
+    except ValidationError as exc:
+        env.rollback()
+        target = useradmin.user(env, user_id)
+        chosen = useradmin.group_ids_of(env, user_id)
+        errors = {f"password_{k}": v for k, v in _errors(exc).items()}
+        return _form_page(request, env, target, _values_of(target), chosen, errors, 422)
+    _sign_out(request, user_id)
+    flash(
+        request,
+        _("The password of %(login)s was set; their sessions were signed out.", login=login),
+    )
+    return _see_other(f"/settings/users/{user_id}")
 
 
 @post(
@@ -217,17 +214,14 @@ async def user_password_view(
     name="users.unlock",
     include_in_schema=False,
     status_code=303,
+    sync_to_thread=True,
 )
-async def user_unlock_view(
-    request: Request[Any, Any, Any], user_id: FromPath[int]
+def user_unlock_view(
+    request: Request[Any, Any, Any], env: RequestEnv, user_id: FromPath[int]
 ) -> Response[Any]:
-    def act() -> Response[Any]:
-        with unit_for(request) as env:
-            login = useradmin.unlock(env, user_id).login
-        flash(request, _("%(login)s can sign in again.", login=login))
-        return _see_other(f"/settings/users/{user_id}")
-
-    return await _run(act)
+    login = useradmin.unlock(env, user_id).login
+    flash(request, _("%(login)s can sign in again.", login=login))
+    return _see_other(f"/settings/users/{user_id}")
 
 
 @post(
@@ -235,17 +229,14 @@ async def user_unlock_view(
     name="users.revoke_key",
     include_in_schema=False,
     status_code=303,
+    sync_to_thread=True,
 )
-async def user_revoke_key_view(
-    request: Request[Any, Any, Any], user_id: FromPath[int], key_id: FromPath[int]
+def user_revoke_key_view(
+    request: Request[Any, Any, Any], env: RequestEnv, user_id: FromPath[int], key_id: FromPath[int]
 ) -> Response[Any]:
-    def act() -> Response[Any]:
-        with unit_for(request) as env:
-            name = useradmin.revoke_api_key(env, user_id, key_id).name
-        flash(request, _("The API key %(name)s was revoked.", name=name))
-        return _see_other(f"/settings/users/{user_id}")
-
-    return await _run(act)
+    name = useradmin.revoke_api_key(env, user_id, key_id).name
+    flash(request, _("The API key %(name)s was revoked.", name=name))
+    return _see_other(f"/settings/users/{user_id}")
 
 
 def _groups_overview(env: Env) -> list[dict[str, Any]]:
@@ -293,16 +284,10 @@ def _groups_overview(env: Env) -> list[dict[str, Any]]:
     ]
 
 
-@get("/settings/groups", name="groups.list", include_in_schema=False)
-async def groups_page(request: Request[Any, Any, Any]) -> Response[Any]:
-    def page() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("res.user", "write")
-            return render(
-                request, "settings/groups.html", {"groups": _groups_overview(env)}, env=env
-            )
-
-    return await _run(page)
+@get("/settings/groups", name="groups.list", include_in_schema=False, sync_to_thread=True)
+def groups_page(request: Request[Any, Any, Any], env: RequestEnv) -> Response[Any]:
+    env.check("res.user", "write")
+    return render(request, "settings/groups.html", {"groups": _groups_overview(env)}, env=env)
 
 
 # --- JSON API -------------------------------------------------------------------
@@ -360,54 +345,58 @@ def _text(body: dict[str, Any], key: str) -> str:
     return value
 
 
-@get("/api/v1/_users", name="api.users", tags=TAGS, summary="Users (administrators)")
-async def api_users(request: Request[Any, Any, Any]) -> Response[Any]:
+@get(
+    "/api/v1/_users",
+    name="api.users",
+    tags=TAGS,
+    summary="Users (administrators)",
+    sync_to_thread=True,
+)
+def api_users(env: RequestEnv) -> Response[Any]:
     """Every user with their groups; administrators only."""
-
-    def read() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("res.user", "write")
-            items = [
-                {
-                    **_user_json(env, row.user, [g.xmlid for g in row.groups]),
-                    "active_api_keys": row.api_keys,
-                }
-                for row in useradmin.users(env)
-            ]
-            return _json({"items": items})
-
-    return await _run(read)
+    env.check("res.user", "write")
+    items = [
+        {
+            **_user_json(env, row.user, [g.xmlid for g in row.groups]),
+            "active_api_keys": row.api_keys,
+        }
+        for row in useradmin.users(env)
+    ]
+    return _json({"items": items})
 
 
-@post("/api/v1/_users", name="api.users.create", tags=TAGS, summary="Create a user")
-async def api_user_create(request: Request[Any, Any, Any]) -> Response[Any]:
+@post(
+    "/api/v1/_users",
+    name="api.users.create",
+    tags=TAGS,
+    summary="Create a user",
+    sync_to_thread=True,
+)
+def api_user_create(env: RequestEnv, body: RawBody) -> Response[Any]:
     """``login``, ``name``, ``password`` required; ``email``, ``lang``, ``tz``, ``groups`` optional."""
-    body = _object(await request.body())
-    unknown = sorted(set(body) - {"login", "name", "email", "lang", "tz", "password", "groups"})
+    payload = _object(body)
+    unknown = sorted(set(payload) - {"login", "name", "email", "lang", "tz", "password", "groups"})
     if unknown:
         raise ValidationError(_("unknown field: %(field)s", field=unknown[0]), field=unknown[0])
-
-    def act() -> Response[Any]:
-        with unit_for(request) as env:
-            values = {k: _text(body, k) for k in ("login", "name", "email")}
-            for key in ("lang", "tz"):
-                if key in body:
-                    values[key] = _text(body, key)
-            ids = _group_ids_from(env, body.get("groups")) or set()
-            created = useradmin.create_user(env, values, ids, _text(body, "password"))
-            return _json(_user_json(env, created), 201)
-
-    return await _run(act)
+    values = {k: _text(payload, k) for k in ("login", "name", "email")}
+    for key in ("lang", "tz"):
+        if key in payload:
+            values[key] = _text(payload, key)
+    ids = _group_ids_from(env, payload.get("groups")) or set()
+    created = useradmin.create_user(env, values, ids, _text(payload, "password"))
+    return _json(_user_json(env, created), 201)
 
 
-@get("/api/v1/_users/{user_id:int}", name="api.users.read", tags=TAGS, summary="One user")
-async def api_user(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
-    def read() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("res.user", "write")
-            return _json(_user_json(env, useradmin.user(env, user_id)))
-
-    return await _run(read)
+@get(
+    "/api/v1/_users/{user_id:int}",
+    name="api.users.read",
+    tags=TAGS,
+    summary="One user",
+    sync_to_thread=True,
+)
+def api_user(env: RequestEnv, user_id: FromPath[int]) -> Response[Any]:
+    env.check("res.user", "write")
+    return _json(_user_json(env, useradmin.user(env, user_id)))
 
 
 @patch(
@@ -416,28 +405,26 @@ async def api_user(request: Request[Any, Any, Any], user_id: FromPath[int]) -> R
     operation_id="AdminUserUpdate",
     tags=TAGS,
     summary="Change a user",
+    sync_to_thread=True,
 )
-async def api_user_update(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
+def api_user_update(
+    request: Request[Any, Any, Any], env: RequestEnv, user_id: FromPath[int], body: RawBody
+) -> Response[Any]:
     """Any of ``name``, ``email``, ``lang``, ``tz``, ``active``; ``groups`` replaces the groups."""
-    body = _object(await request.body())
-    unknown = sorted(set(body) - {*useradmin.EDITABLE, "groups"})
+    payload = _object(body)
+    unknown = sorted(set(payload) - {*useradmin.EDITABLE, "groups"})
     if unknown:
         raise ValidationError(_("unknown field: %(field)s", field=unknown[0]), field=unknown[0])
-
-    def act() -> Response[Any]:
-        with unit_for(request) as env:
-            values = {k: v for k, v in body.items() if k != "groups"}
-            for key in ("name", "email", "lang", "tz"):
-                if key in values:
-                    _text(values, key)
-            ids = _group_ids_from(env, body.get("groups"))
-            target = useradmin.update_user(env, user_id, values, ids)
-            answer = _user_json(env, target)
-        if body.get("active") is False:
-            _sign_out(request, user_id)
-        return _json(answer)
-
-    return await _run(act)
+    values = {k: v for k, v in payload.items() if k != "groups"}
+    for key in ("name", "email", "lang", "tz"):
+        if key in values:
+            _text(values, key)
+    ids = _group_ids_from(env, payload.get("groups"))
+    target = useradmin.update_user(env, user_id, values, ids)
+    answer = _user_json(env, target)
+    if payload.get("active") is False:
+        _sign_out(request, user_id)
+    return _json(answer)
 
 
 @post(
@@ -447,20 +434,16 @@ async def api_user_update(request: Request[Any, Any, Any], user_id: FromPath[int
     tags=TAGS,
     summary="Set a user's password (signs them out)",
     status_code=200,
+    sync_to_thread=True,
 )
-async def api_user_password(
-    request: Request[Any, Any, Any], user_id: FromPath[int]
+def api_user_password(
+    request: Request[Any, Any, Any], env: RequestEnv, user_id: FromPath[int], body: RawBody
 ) -> Response[Any]:
-    body = _object(await request.body())
-
-    def act() -> Response[Any]:
-        with unit_for(request) as env:
-            target = useradmin.set_password(env, user_id, _text(body, "password"))
-            answer = _user_json(env, target)
-        _sign_out(request, user_id)
-        return _json(answer)
-
-    return await _run(act)
+    payload = _object(body)
+    target = useradmin.set_password(env, user_id, _text(payload, "password"))
+    answer = _user_json(env, target)
+    _sign_out(request, user_id)
+    return _json(answer)
 
 
 @post(
@@ -469,13 +452,10 @@ async def api_user_password(
     tags=TAGS,
     summary="Lift a user's sign-in lock",
     status_code=200,
+    sync_to_thread=True,
 )
-async def api_user_unlock(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
-    def act() -> Response[Any]:
-        with unit_for(request) as env:
-            return _json(_user_json(env, useradmin.unlock(env, user_id)))
-
-    return await _run(act)
+def api_user_unlock(env: RequestEnv, user_id: FromPath[int]) -> Response[Any]:
+    return _json(_user_json(env, useradmin.unlock(env, user_id)))
 
 
 @get(
@@ -483,15 +463,12 @@ async def api_user_unlock(request: Request[Any, Any, Any], user_id: FromPath[int
     name="api.users.keys",
     tags=TAGS,
     summary="A user's API keys (never the keys themselves)",
+    sync_to_thread=True,
 )
-async def api_user_keys(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
-    def read() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("res.user", "write")
-            useradmin.user(env, user_id)
-            return _json({"items": [key_json(k) for k in useradmin.api_keys_of(env, user_id)]})
-
-    return await _run(read)
+def api_user_keys(env: RequestEnv, user_id: FromPath[int]) -> Response[Any]:
+    env.check("res.user", "write")
+    useradmin.user(env, user_id)
+    return _json({"items": [key_json(k) for k in useradmin.api_keys_of(env, user_id)]})
 
 
 @post(
@@ -501,25 +478,24 @@ async def api_user_keys(request: Request[Any, Any, Any], user_id: FromPath[int])
     tags=TAGS,
     summary="Revoke a user's API key",
     status_code=200,
+    sync_to_thread=True,
 )
-async def api_user_revoke_key(
-    request: Request[Any, Any, Any], user_id: FromPath[int], key_id: FromPath[int]
+def api_user_revoke_key(
+    env: RequestEnv, user_id: FromPath[int], key_id: FromPath[int]
 ) -> Response[Any]:
-    def act() -> Response[Any]:
-        with unit_for(request) as env:
-            return _json(key_json(useradmin.revoke_api_key(env, user_id, key_id)))
-
-    return await _run(act)
+    return _json(key_json(useradmin.revoke_api_key(env, user_id, key_id)))
 
 
-@get("/api/v1/_groups", name="api.groups", tags=TAGS, summary="Groups with members and rights")
-async def api_groups(request: Request[Any, Any, Any]) -> Response[Any]:
-    def read() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("res.user", "write")
-            return _json({"items": _groups_overview(env)})
-
-    return await _run(read)
+@get(
+    "/api/v1/_groups",
+    name="api.groups",
+    tags=TAGS,
+    summary="Groups with members and rights",
+    sync_to_thread=True,
+)
+def api_groups(env: RequestEnv) -> Response[Any]:
+    env.check("res.user", "write")
+    return _json({"items": _groups_overview(env)})
 
 
 USERS_ROUTES: list[Any] = [
