@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
-import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath
@@ -29,11 +27,11 @@ from kernel.web.context import (
     principal,
     unit_for,
 )
+from kernel.web.deps import FormBody, RequestEnv, last_values
 from kernel.web.sessions import revoke_user_sessions
 from kernel.web.templating import collect_widgets, render
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 LANGUAGES: list[tuple[str, str]] = [("en", "English"), ("zh_CN", "简体中文")]
 COMMON_TIMEZONES = [
@@ -50,43 +48,27 @@ COMMON_TIMEZONES = [
 ]
 
 
-async def _run(fn: Callable[[], T]) -> T:
-    """Database work runs in a worker thread: the drivers are synchronous."""
-    return await anyio.to_thread.run_sync(fn)
+@get("/", name="home", sync_to_thread=True)
+def home(request: Request[Any, Any, Any], env: RequestEnv) -> Response[Any]:
+    widgets = []
+    for widget in collect_widgets(env.registry):
+        if widget.group is not None and not env.has_group(widget.group):
+            continue
+        try:
+            body = widget.render(env)
+        except Exception:
+            log.exception("dashboard widget %s failed", widget.key)
+            body = Markup('<p class="text-body-secondary small mb-0">{}</p>').format(
+                text_of(_("This widget could not be shown."))
+            )
+        widgets.append({"key": widget.key, "title": widget.title, "body": body})
+    return render(request, "home.html", {"widgets": widgets}, env=env)
 
 
-async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    form = await request.form()
-    return dict(form.items())
-
-
-@get("/", name="home")
-async def home(request: Request[Any, Any, Any]) -> Response[Any]:
-    return await _run(lambda: _home(request))
-
-
-def _home(request: Request[Any, Any, Any]) -> Response[Any]:
-    with unit_for(request, readonly=True) as env:
-        widgets = []
-        for widget in collect_widgets(env.registry):
-            if widget.group is not None and not env.has_group(widget.group):
-                continue
-            try:
-                body = widget.render(env)
-            except Exception:
-                log.exception("dashboard widget %s failed", widget.key)
-                body = Markup('<p class="text-body-secondary small mb-0">{}</p>').format(
-                    text_of(_("This widget could not be shown."))
-                )
-            widgets.append({"key": widget.key, "title": widget.title, "body": body})
-        return render(request, "home.html", {"widgets": widgets}, env=env)
-
-
-@post("/lang", name="switch_lang")
-async def switch_lang(request: Request[Any, Any, Any]) -> Response[Any]:
+@post("/lang", name="switch_lang", sync_to_thread=True)
+def switch_lang(request: Request[Any, Any, Any], data: FormBody) -> Response[Any]:
     """Set the language: the user's preference when signed in, a cookie otherwise."""
-    form = await _form(request)
-    return await _run(lambda: _switch_lang(request, form))
+    return _switch_lang(request, last_values(data))
 
 
 def _switch_lang(request: Request[Any, Any, Any], form: dict[str, Any]) -> Response[Any]:
@@ -117,9 +99,9 @@ def _referer_path(request: Request[Any, Any, Any]) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-@get("/account/preferences", name="preferences")
-async def preferences(request: Request[Any, Any, Any]) -> Response[Any]:
-    return await _run(lambda: _preferences(request))
+@get("/account/preferences", name="preferences", sync_to_thread=True)
+def preferences(request: Request[Any, Any, Any]) -> Response[Any]:
+    return _preferences(request)
 
 
 def _preferences(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -142,10 +124,9 @@ def _prefs_context(
     }
 
 
-@post("/account/preferences", name="preferences_save")
-async def preferences_save(request: Request[Any, Any, Any]) -> Response[Any]:
-    form = await _form(request)
-    return await _run(lambda: _preferences_save(request, form))
+@post("/account/preferences", name="preferences_save", sync_to_thread=True)
+def preferences_save(request: Request[Any, Any, Any], data: FormBody) -> Response[Any]:
+    return _preferences_save(request, last_values(data))
 
 
 def _preferences_save(request: Request[Any, Any, Any], form: dict[str, Any]) -> Response[Any]:
@@ -173,10 +154,9 @@ def _preferences_save(request: Request[Any, Any, Any], form: dict[str, Any]) -> 
     return Response("", status_code=303, headers={"Location": "/account/preferences"})
 
 
-@post("/account/password", name="password_change")
-async def password_change(request: Request[Any, Any, Any]) -> Response[Any]:
-    form = await _form(request)
-    return await _run(lambda: _password_change(request, form))
+@post("/account/password", name="password_change", sync_to_thread=True)
+def password_change(request: Request[Any, Any, Any], data: FormBody) -> Response[Any]:
+    return _password_change(request, last_values(data))
 
 
 def _password_change(request: Request[Any, Any, Any], form: dict[str, Any]) -> Response[Any]:
@@ -222,9 +202,9 @@ def _password_change(request: Request[Any, Any, Any], form: dict[str, Any]) -> R
     return Response("", status_code=303, headers={"Location": "/account/preferences"})
 
 
-@get("/account/api-keys", name="api_keys")
-async def api_keys(request: Request[Any, Any, Any]) -> Response[Any]:
-    return await _run(lambda: _api_keys_page(request))
+@get("/account/api-keys", name="api_keys", sync_to_thread=True)
+def api_keys(request: Request[Any, Any, Any]) -> Response[Any]:
+    return _api_keys_page(request)
 
 
 def _api_keys_page(
@@ -245,10 +225,9 @@ def _api_keys_page(
         )
 
 
-@post("/account/api-keys", name="api_key_create")
-async def api_key_create(request: Request[Any, Any, Any]) -> Response[Any]:
-    form = await _form(request)
-    return await _run(lambda: _api_key_create(request, form))
+@post("/account/api-keys", name="api_key_create", sync_to_thread=True)
+def api_key_create(request: Request[Any, Any, Any], data: FormBody) -> Response[Any]:
+    return _api_key_create(request, last_values(data))
 
 
 def _api_key_create(request: Request[Any, Any, Any], form: dict[str, Any]) -> Response[Any]:
@@ -260,9 +239,9 @@ def _api_key_create(request: Request[Any, Any, Any], form: dict[str, Any]) -> Re
     return _api_keys_page(request, new_key=key)
 
 
-@post("/account/api-keys/{key_id:int}/revoke", name="api_key_revoke")
-async def api_key_revoke(request: Request[Any, Any, Any], key_id: FromPath[int]) -> Response[Any]:
-    return await _run(lambda: _api_key_revoke(request, key_id))
+@post("/account/api-keys/{key_id:int}/revoke", name="api_key_revoke", sync_to_thread=True)
+def api_key_revoke(request: Request[Any, Any, Any], key_id: FromPath[int]) -> Response[Any]:
+    return _api_key_revoke(request, key_id)
 
 
 def _api_key_revoke(request: Request[Any, Any, Any], key_id: int) -> Response[Any]:
@@ -272,10 +251,10 @@ def _api_key_revoke(request: Request[Any, Any, Any], key_id: int) -> Response[An
     return Response("", status_code=303, headers={"Location": "/account/api-keys"})
 
 
-@get("/health", name="health")
-async def health(request: Request[Any, Any, Any]) -> Response[Any]:
+@get("/health", name="health", sync_to_thread=True)
+def health(request: Request[Any, Any, Any]) -> Response[Any]:
     """For load balancers: 200 when the database answers, 503 otherwise."""
-    return await _run(lambda: _health(request))
+    return _health(request)
 
 
 def _health(request: Request[Any, Any, Any]) -> Response[Any]:
