@@ -191,14 +191,10 @@ def _user_lock(user: Any) -> dt.datetime | None:
     return until
 
 
-@get("/login", name="login")
-async def login_page(
+@get("/login", name="login", sync_to_thread=True)
+def login_page(
     request: Request[Any, Any, Any], next: FromQuery[str | None] = None
 ) -> Response[Any]:
-    return await anyio.to_thread.run_sync(lambda: _login_page(request, next))
-
-
-def _login_page(request: Request[Any, Any, Any], next: str | None) -> Response[Any]:
     if principal(request) is not None:
         return Response("", status_code=303, headers={"Location": safe_next(next)})
     return render(request, "auth/login.html", {"next": safe_next(next), "login": "", "error": None})
@@ -206,6 +202,7 @@ def _login_page(request: Request[Any, Any, Any], next: str | None) -> Response[A
 
 @post("/login", name="login_submit")
 async def login_submit(request: Request[Any, Any, Any]) -> Response[Any]:
+    # async on purpose: a throttled answer waits on the event loop, not in a worker thread
     form = await request.form()
     login = str(form.get("login") or "")
     password = str(form.get("password") or "")
@@ -247,12 +244,8 @@ def _finish_login(
     return redirect, result.delay
 
 
-@post("/logout", name="logout")
-async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
-    return await anyio.to_thread.run_sync(lambda: _logout(request))
-
-
-def _logout(request: Request[Any, Any, Any]) -> Response[Any]:
+@post("/logout", name="logout", sync_to_thread=True)
+def logout(request: Request[Any, Any, Any]) -> Response[Any]:
     revoke_session(instance_of(request), request.cookies.get(COOKIE_NAME))
     forget_principal(request)
     return Response(

@@ -139,13 +139,16 @@ def contract(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return build(instance.registry, request.app.openapi_schema.to_schema())
 
 
-@get(["/api/schema", "/api/schema/openapi.json"], name="api.schema", include_in_schema=False)
-async def api_schema(request: Request[Any, Any, Any]) -> Response[Any]:
+@get(
+    ["/api/schema", "/api/schema/openapi.json"],
+    name="api.schema",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def api_schema(request: Request[Any, Any, Any]) -> Response[Any]:
     """The contract: public like the docs page (every call it describes needs a key)."""
-    import anyio.to_thread
-
     return Response(
-        content=await anyio.to_thread.run_sync(lambda: contract(request)),
+        content=contract(request),
         media_type="application/vnd.oai.openapi+json",
         headers={"Cache-Control": "no-cache"},
     )
