@@ -36,6 +36,7 @@ from litestar.utils.sync import AsyncCallable
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from kernel.caches import Slot
 from kernel.fields import utcnow
 from kernel.hookspecs import KernelHooks
 from kernel.instance import Instance
@@ -60,6 +61,7 @@ from kernel.web.templating import make_environment
 from kernel.web.users_admin import USERS_ROUTES
 
 log = logging.getLogger(__name__)
+_build_lock = threading.Lock()  # one app built at a time: building is CPU-bound anyway
 
 KERNEL_STATIC = Path(__file__).parent / "static"
 DEFAULT_ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "testserver.local", "*.localhost"]
@@ -164,29 +166,32 @@ def create_app(
     ``SUANPAN_API_RATE_LIMIT`` or the default; 0: unlimited).
     """
     ensure_fresh(instance, force=True)
-    state = State(
-        {
-            "instance": instance,
-            "secure_cookies": secure_cookies,
-            "api_rate_limit": configured_limit(api_rate_limit),
-        }
-    )
-    state.jinja = make_environment(instance)
     options = _Options(
+        url=instance.url,
         secret=web_secret(instance),
-        allowed_hosts=list(allowed_hosts or DEFAULT_ALLOWED_HOSTS),
+        allowed_hosts=tuple(allowed_hosts or DEFAULT_ALLOWED_HOSTS),
         debug=debug,
-        secure_cookies=bool(secure_cookies),
+        secure_cookies=secure_cookies,
+        api_rate_limit=configured_limit(api_rate_limit),
     )
-    return InstanceApp(instance, state, options)
+    return InstanceApp(instance, options)
 
 
 @dataclass(frozen=True)
 class _Options:
+    """What an app is built with besides the registry (apps with equal options are shared)."""
+
+    url: str
     secret: str
-    allowed_hosts: list[str]
+    allowed_hosts: tuple[str, ...]
     debug: bool
-    secure_cookies: bool
+    secure_cookies: bool | None
+    api_rate_limit: int
+
+
+#: the apps built for a registry, by their options: a second ``create_app`` of the same
+#: instance (a second worker thread's client in a test, a CLI check) reuses the first's
+APPS: Slot[dict[_Options, Litestar]] = Slot("kernel.web.apps", dict)
 
 
 class InstanceApp:
@@ -197,7 +202,8 @@ class InstanceApp:
     each view, the addons' routes and static folders — and this object hands every
     later request to it. The old app finishes the requests it was serving. So an
     addon's routes come and go with it, without a restart, and no route of a removed
-    addon lingers. The apps share one :class:`State` (the instance, its options).
+    addon lingers. Apps are kept with their registry (:data:`APPS`), so every
+    ``InstanceApp`` of an instance with the same options serves the same one.
 
     An addon installed by another process is noticed by the next request of a
     signed-in user (:func:`kernel.web.context.principal`), which is still served by
@@ -207,15 +213,18 @@ class InstanceApp:
     the per-registry apps are built on demand and never see the ASGI lifespan.
     """
 
-    def __init__(self, instance: Instance, state: State, options: _Options) -> None:
+    def __init__(self, instance: Instance, options: _Options) -> None:
         self.instance = instance
-        self.state = state
         self.options = options
         self.on_startup: list[Callable[[], Any]] = []
         self.on_shutdown: list[Callable[[], Any]] = []
         self._built: tuple[Registry, Litestar] | None = None
-        self._lock = threading.Lock()
         self.current()  # now: a route an addon cannot register stops start-up, not a request
+
+    @property
+    def state(self) -> State:
+        """The current app's state: the instance and the options it was built with."""
+        return self.current().state
 
     @property
     def routes(self) -> list[Any]:
@@ -228,12 +237,17 @@ class InstanceApp:
         built = self._built
         if built is not None and built[0] is registry:
             return built[1]
-        with self._lock:
+        with _build_lock:
             built = self._built
             if built is None or built[0] is not registry:
-                strict = built is None  # at start-up a broken route stops the server
-                built = (registry, _build(registry, self.state, self.options, strict=strict))
-                self._built = built
+                apps = registry.cache.get(APPS)
+                app = apps.get(self.options)
+                if app is None:
+                    strict = built is None  # at start-up a broken route stops the server
+                    app = apps[self.options] = _build(
+                        self.instance, registry, self.options, strict=strict
+                    )
+                built = self._built = (registry, app)
             return built[1]
 
     def _is_current(self) -> bool:
@@ -284,13 +298,23 @@ def _mend_sync_handlers(app: Litestar) -> None:
                 handler._fn = fn
 
 
-def _build(registry: Registry, state: State, options: _Options, *, strict: bool = True) -> Litestar:
+def _build(
+    instance: Instance, registry: Registry, options: _Options, *, strict: bool = True
+) -> Litestar:
     """The Litestar app serving ``registry``: kernel routes, screens, addon routes and files.
 
     Not ``strict`` (an addon installed while serving): if an addon's route cannot be
     registered, the app is built without it and the error logged, so one broken
     route of a new addon does not take every screen down with it.
     """
+    state = State(
+        {
+            "instance": instance,
+            "secure_cookies": options.secure_cookies,
+            "api_rate_limit": options.api_rate_limit,
+        }
+    )
+    state.jinja = make_environment(instance)
     try:
         return _litestar(registry, state, options, addon_routes(registry))
     except Exception:
@@ -315,7 +339,7 @@ def _litestar(registry: Registry, state: State, options: _Options, extra: list[A
         cookie_name="csrftoken",
         header_name="x-csrftoken",
         cookie_samesite="lax",
-        cookie_secure=options.secure_cookies,
+        cookie_secure=bool(options.secure_cookies),
         cookie_httponly=False,
     )
     handlers: list[Any] = [
@@ -334,7 +358,7 @@ def _litestar(registry: Registry, state: State, options: _Options, extra: list[A
         route_handlers=handlers,
         dependencies=DEPENDENCIES,
         middleware=[
-            DefineMiddleware(AllowedHostsMiddleware, allowed_hosts=options.allowed_hosts),
+            DefineMiddleware(AllowedHostsMiddleware, allowed_hosts=list(options.allowed_hosts)),
             DefineMiddleware(JsonBodyLimitsMiddleware),
             DefineMiddleware(SuanpanCSRFMiddleware, config=csrf),
         ],
