@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypedDict, TypeVar
+from typing import Annotated, Any, Literal, TypedDict
 
-import anyio.to_thread
 from litestar import Request, Response, get
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, PathParameter, QueryParameter
 from sqlalchemy import select
 
 from addons.accounting.services import export, reports
 from addons.accounting.services.pdf import render_invoice_pdf
+from kernel.env import Env
 from kernel.errors import AccessDenied, NotFound, ValidationError
 from kernel.i18n import LazyString, _
-from kernel.web.context import unit_for
+from kernel.web.deps import RequestEnv
 
-T = TypeVar("T")
 USER = "accounting.group_user"
 
 COLUMNS: dict[str, list[tuple[str, str | LazyString]]] = {
@@ -88,10 +86,6 @@ def _flatten(
     ]
     rows += [{"section": str(label), "amount": report[key]} for key, label in totals]
     return rows
-
-
-async def _run(fn: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(fn)
 
 
 def _date(value: str | None, default: dt.date, field: str) -> dt.date:
@@ -197,40 +191,53 @@ class ReportData(TypedDict):
     rows: list[dict[str, Any]]
 
 
-def _report(request: Request[Any, Any, Any], name: str, fmt: str | None = None) -> Response[Any]:
-    params = request.query_params
-    fmt = fmt or params.get("format") or "html"
-    if fmt == "html":
-        return _report_page(request, name)
-    with unit_for(request, readonly=True) as env:
-        _check_reader(env)
-        date_from, date_to = _period(params)
-        rows = report_rows(env, name, date_from, date_to, params)
-        columns = COLUMNS[name]
-        if fmt == "json":
-            return Response(
-                {
-                    "report": name,
-                    "date_from": date_from.isoformat(),
-                    "date_to": date_to.isoformat(),
-                    "columns": [{"key": key, "label": str(label)} for key, label in columns],
-                    "rows": [{key: _json_value(v) for key, v in row.items()} for row in rows],
-                },
-                media_type="application/json",
-            )
-        if fmt == "csv":
-            return Response(
-                export.to_csv(rows, columns),
-                media_type="text/csv; charset=utf-8",
-                headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-            )
-        if fmt == "xlsx":
-            return Response(
-                export.to_xlsx(rows, columns, sheet=name),
-                media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-            )
-        raise ValidationError(_("format must be one of json, csv, xlsx, html"), field="format")
+ReportFormat = Literal["html", "csv", "xlsx", "json"]
+
+
+def _report_data(
+    env: Env,
+    name: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    params: dict[str, Any],
+) -> ReportData:
+    """Report ``name`` as JSON: its period, its columns (key and label) and its rows."""
+    rows = report_rows(env, name, date_from, date_to, params)
+    return {
+        "report": name,
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+        "columns": [{"key": key, "label": str(label)} for key, label in COLUMNS[name]],
+        "rows": [{key: _json_value(v) for key, v in row.items()} for row in rows],
+    }
+
+
+def _download(
+    env: Env,
+    name: str,
+    fmt: ReportFormat,
+    date_from: dt.date,
+    date_to: dt.date,
+    params: dict[str, Any],
+) -> Response[Any]:
+    """The report's rows as a JSON document, a CSV or an XLSX file."""
+    if fmt == "json":
+        return Response(
+            _report_data(env, name, date_from, date_to, params), media_type="application/json"
+        )
+    rows = report_rows(env, name, date_from, date_to, params)
+    columns = COLUMNS[name]
+    if fmt == "csv":
+        return Response(
+            export.to_csv(rows, columns),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return Response(
+        export.to_xlsx(rows, columns, sheet=name),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
 
 
 def _check_reader(env: Any) -> None:
@@ -238,11 +245,11 @@ def _check_reader(env: Any) -> None:
         raise AccessDenied(_("only accounting users can read accounting reports"))
 
 
-def _period(params: Any) -> tuple[dt.date, dt.date]:
+def _period(date_from: str | None, date_to: str | None) -> tuple[dt.date, dt.date]:
     today = dt.date.today()
-    date_from = _date(params.get("date_from"), today.replace(month=1, day=1), "date_from")
-    date_to = _date(params.get("date_to"), today, "date_to")
-    return date_from, date_to
+    start = _date(date_from, today.replace(month=1, day=1), "date_from")
+    end = _date(date_to, today, "date_to")
+    return start, end
 
 
 TITLES: dict[str, str | LazyString] = {
@@ -263,7 +270,15 @@ AMOUNTS = {
 }  # fmt: skip
 
 
-def _report_page(request: Request[Any, Any, Any], name: str) -> Response[Any]:
+def _report_page(
+    request: Request[Any, Any, Any],
+    env: Env,
+    name: str,
+    raw_from: str | None,
+    raw_to: str | None,
+    account: str,
+    raw_partner: str | None,
+) -> Response[Any]:
     """The report inside the application: switcher, the API's filters, locale-formatted figures.
 
     A wrong filter is named beside its field (422) and the page still renders; the
@@ -274,66 +289,62 @@ def _report_page(request: Request[Any, Any, Any], name: str) -> Response[Any]:
 
     if name not in COLUMNS:
         raise NotFound(_("Report: %(name)s is not a report", name=name))
-    params = request.query_params
     errors: dict[str, str] = {}
-    with unit_for(request, readonly=True) as env:
-        _check_reader(env)
-        today = dt.date.today()
-        date_from, date_to = today.replace(month=1, day=1), today
+    _check_reader(env)
+    today = dt.date.today()
+    date_from, date_to = today.replace(month=1, day=1), today
+    try:
+        date_from, date_to = _period(raw_from, raw_to)
+    except ValidationError as exc:
+        errors.update({k: text_of(v) for k, v in exc.fields.items()})
+    partner = _int(raw_partner)
+    rows: list[dict[str, Any]] = []
+    prompt = ""
+    if name == "general_ledger" and not account:
+        prompt = text_of(_("Choose an account to see its ledger."))
+    elif name == "partner_ledger" and not partner:
+        prompt = text_of(_("Choose a partner to see their ledger."))
+    elif not errors:
         try:
-            date_from, date_to = _period(params)
+            rows = report_rows(
+                env, name, date_from, date_to, {"account": account, "partner": raw_partner}
+            )
         except ValidationError as exc:
-            errors.update({k: text_of(v) for k, v in exc.fields.items()})
-        account = str(params.get("account") or "")
-        partner = _int(params.get("partner"))
-        rows: list[dict[str, Any]] = []
-        prompt = ""
-        if name == "general_ledger" and not account:
-            prompt = text_of(_("Choose an account to see its ledger."))
-        elif name == "partner_ledger" and not partner:
-            prompt = text_of(_("Choose a partner to see their ledger."))
-        elif not errors:
-            try:
-                rows = report_rows(env, name, date_from, date_to, params)
-            except ValidationError as exc:
-                errors.update(
-                    {
-                        ("account" if k == "account_id" else k): text_of(v)
-                        for k, v in exc.fields.items()
-                    }
-                )
-        zh = env.lang == "zh_CN"
-        columns = [
-            (key, text_of(label)) for key, label in COLUMNS[name] if not (key == "name_zh" and zh)
-        ]
-        if zh:  # one name column, in the reader's language
-            rows = [{**row, "name": row.get("name_zh") or row.get("name")} for row in rows]
-        context = {
-            "name": name,
-            "title": text_of(TITLES[name]),
-            "reports": [(key, text_of(label)) for key, label in TITLES.items()],
-            "columns": columns,
-            "amount_keys": AMOUNTS,
-            "rows": rows,
-            "date_from": date_from,
-            "date_to": date_to,
-            "uses_from": name not in AS_OF,
-            "account": account,
-            "partner": partner,
-            "accounts": _accounts(env) if name == "general_ledger" else [],
-            "partners": _partners(env) if name == "partner_ledger" else [],
-            "errors": errors,
-            "prompt": prompt,
-            "query": str(request.url.query or "").replace("format=html", "").strip("&"),
-            "currency": _currency(env),
-        }
-        return render(
-            request,
-            "accounting/report.html",
-            context,
-            env=env,
-            status_code=422 if errors else 200,
-        )
+            errors.update(
+                {("account" if k == "account_id" else k): text_of(v) for k, v in exc.fields.items()}
+            )
+    zh = env.lang == "zh_CN"
+    columns = [
+        (key, text_of(label)) for key, label in COLUMNS[name] if not (key == "name_zh" and zh)
+    ]
+    if zh:  # one name column, in the reader's language
+        rows = [{**row, "name": row.get("name_zh") or row.get("name")} for row in rows]
+    context = {
+        "name": name,
+        "title": text_of(TITLES[name]),
+        "reports": [(key, text_of(label)) for key, label in TITLES.items()],
+        "columns": columns,
+        "amount_keys": AMOUNTS,
+        "rows": rows,
+        "date_from": date_from,
+        "date_to": date_to,
+        "uses_from": name not in AS_OF,
+        "account": account,
+        "partner": partner,
+        "accounts": _accounts(env) if name == "general_ledger" else [],
+        "partners": _partners(env) if name == "partner_ledger" else [],
+        "errors": errors,
+        "prompt": prompt,
+        "query": str(request.url.query or "").replace("format=html", "").strip("&"),
+        "currency": _currency(env),
+    }
+    return render(
+        request,
+        "accounting/report.html",
+        context,
+        env=env,
+        status_code=422 if errors else 200,
+    )
 
 
 def _int(raw: Any) -> int:
@@ -371,10 +382,27 @@ def _currency(env: Any) -> str:
     return str(currency.code) if currency is not None else ""
 
 
-@get("/accounting/reports/{name:str}", name="accounting_report")
-async def report(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
-    """The report's screen; ``?format=csv|xlsx|json`` downloads the same rows."""
-    return await _run(lambda: _report(request, name))
+@get("/accounting/reports/{name:str}", name="accounting_report", sync_to_thread=True)
+def report(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    name: FromPath[str],
+    fmt: Annotated[ReportFormat, QueryParameter(name="format")] = "html",
+    date_from: Annotated[str | None, QueryParameter(max_length=32)] = None,
+    date_to: Annotated[str | None, QueryParameter(max_length=32)] = None,
+    account: Annotated[str | None, QueryParameter(max_length=32)] = None,
+    partner: Annotated[str | None, QueryParameter(max_length=32)] = None,
+) -> Response[Any]:
+    """The report's screen; ``?format=csv|xlsx|json`` downloads the same rows.
+
+    The filters arrive as text: the screen's form sends them empty when cleared
+    (meaning the defaults), and a wrong one is shown beside its field.
+    """
+    if fmt == "html":
+        return _report_page(request, env, name, date_from, date_to, account or "", partner)
+    _check_reader(env)
+    start, end = _period(date_from, date_to)
+    return _download(env, name, fmt, start, end, {"account": account, "partner": partner})
 
 
 @get(
@@ -387,33 +415,24 @@ async def report(request: Request[Any, Any, Any], name: FromPath[str]) -> Respon
     "code, for general_ledger), `partner` (a partner id, for partner_ledger). Rows name "
     "accounts and partners by id (`account_id`, `partner_id`); amounts are exact decimal "
     "strings. The same rows as `/accounting/reports/{name}?format=csv|xlsx`.",
+    sync_to_thread=True,
 )
-async def report_json(
-    request: Request[Any, Any, Any],
-    name: Annotated[ReportName, Parameter(description="The report")],
-    date_from: Annotated[dt.date | None, Parameter(description="First day")] = None,
-    date_to: Annotated[dt.date | None, Parameter(description="Last day (as of)")] = None,
-    account: Annotated[str | None, Parameter(description="Account code", max_length=32)] = None,
-    partner: Annotated[int | None, Parameter(description="Partner id", ge=1, le=2**31 - 1)] = None,
+def report_json(
+    env: RequestEnv,
+    name: Annotated[ReportName, PathParameter(description="The report")],
+    date_from: Annotated[dt.date | None, QueryParameter(description="First day")] = None,
+    date_to: Annotated[dt.date | None, QueryParameter(description="Last day (as of)")] = None,
+    account: Annotated[
+        str | None, QueryParameter(description="Account code", max_length=32)
+    ] = None,
+    partner: Annotated[
+        int | None, QueryParameter(description="Partner id", ge=1, le=2**31 - 1)
+    ] = None,
 ) -> ReportData:
-    def work() -> ReportData:
-        response = _report(request, name, fmt="json")
-        data: ReportData = response.content
-        return data
-
-    return await _run(work)
-
-
-def _pdf(request: Request[Any, Any, Any], move_id: int) -> Response[Any]:
-    with unit_for(request, readonly=True) as env:
-        move = env.get("account.move", move_id)
-        pdf = render_invoice_pdf(env, move)
-        filename = (move.name or f"draft-{move.id}").replace("/", "-")
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'},
-    )
+    _check_reader(env)
+    today = dt.date.today()
+    start, end = date_from or today.replace(month=1, day=1), date_to or today
+    return _report_data(env, name, start, end, {"account": account, "partner": partner})
 
 
 @get(
@@ -422,9 +441,17 @@ def _pdf(request: Request[Any, Any, Any], move_id: int) -> Response[Any]:
     tags=["Accounting"],
     summary="An invoice as PDF (bilingual)",
     media_type="application/pdf",
+    sync_to_thread=True,
 )
-async def invoice_pdf(request: Request[Any, Any, Any], move_id: FromPath[int]) -> Response[Any]:
-    return await _run(lambda: _pdf(request, move_id))
+def invoice_pdf(env: RequestEnv, move_id: FromPath[int]) -> Response[Any]:
+    move = env.get("account.move", move_id)
+    pdf = render_invoice_pdf(env, move)
+    filename = (move.name or f"draft-{move.id}").replace("/", "-")
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'},
+    )
 
 
 ROUTES = [report, report_json, invoice_pdf]

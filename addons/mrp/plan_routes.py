@@ -6,13 +6,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-import anyio.to_thread
 from litestar import Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from kernel.errors import AccessDenied, ValidationError
 from kernel.i18n import _
-from kernel.web.context import flash, unit_for
+from kernel.web.context import flash
+from kernel.web.deps import RequestEnv
 
 USER = "mrp.group_user"
 MAX_DAYS = 62
@@ -65,59 +65,62 @@ def plan_json(env: Any, start: dt.date, days: int) -> dict[str, Any]:
     return dict(_json_value(plan(env, start, days)))
 
 
-@get("/mrp/plan", name="mrp.plan", include_in_schema=False)
-async def plan_page(request: Request[Any, Any, Any]) -> Response[Any]:
-    """Load against capacity per work centre and day; late orders; Reschedule from today."""
+@get("/mrp/plan", name="mrp.plan", include_in_schema=False, sync_to_thread=True)
+def plan_page(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    start: Annotated[str | None, QueryParameter(max_length=32)] = None,
+    days: Annotated[str | None, QueryParameter(max_length=8)] = None,
+) -> Response[Any]:
+    """Load against capacity per work centre and day; late orders; Reschedule from today.
+
+    ``start`` and ``days`` arrive as text: the screen's filter form sends them empty
+    when cleared (meaning the defaults), and a wrong value is shown beside its field
+    (422) while the plan still renders.
+    """
+    from addons.mrp.models.production import PRODUCTION_STATES
+    from addons.mrp.services.planning import plan
     from kernel.i18n import text_of
     from kernel.web.templating import render
 
-    params = request.query_params
-
-    def work() -> Response[Any]:
-        from addons.mrp.models.production import PRODUCTION_STATES
-        from addons.mrp.services.planning import plan
-
-        errors: dict[str, str] = {}
-        start, days = dt.date.today(), 14
-        try:
-            start = _start(params.get("start"))
-            days = _days(params.get("days"))
-        except ValidationError as exc:
-            errors.update({k: text_of(v) for k, v in exc.fields.items()})
-        with unit_for(request, readonly=True) as env:
-            _check(env, _("only production users can see the production plan"))
-            data = plan(env, start, days)
-            states = {key: text_of(label) for key, label in PRODUCTION_STATES}
-            return render(
-                request,
-                "mrp/plan.html",
-                {
-                    "data": data,
-                    "start": start,
-                    "days": days,
-                    "errors": errors,
-                    "states": states,
-                    "can_reschedule": env.has_group(USER),
-                },
-                env=env,
-                status_code=422 if errors else 200,
-            )
-
-    return await anyio.to_thread.run_sync(work)
+    errors: dict[str, str] = {}
+    first, count = dt.date.today(), 14
+    try:
+        first = _start(start)
+        count = _days(days)
+    except ValidationError as exc:
+        errors.update({k: text_of(v) for k, v in exc.fields.items()})
+    _check(env, _("only production users can see the production plan"))
+    data = plan(env, first, count)
+    states = {key: text_of(label) for key, label in PRODUCTION_STATES}
+    return render(
+        request,
+        "mrp/plan.html",
+        {
+            "data": data,
+            "start": first,
+            "days": count,
+            "errors": errors,
+            "states": states,
+            "can_reschedule": env.has_group(USER),
+        },
+        env=env,
+        status_code=422 if errors else 200,
+    )
 
 
-@post("/mrp/plan/reschedule", name="mrp.plan_reschedule", include_in_schema=False)
-async def reschedule_form(request: Request[Any, Any, Any]) -> Response[Any]:
+@post(
+    "/mrp/plan/reschedule",
+    name="mrp.plan_reschedule",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def reschedule_form(request: Request[Any, Any, Any], env: RequestEnv) -> Response[Any]:
     """The screen's button: reschedule, then back to the plan with a message."""
+    from addons.mrp.services.planning import reschedule
 
-    def work() -> int:
-        from addons.mrp.services.planning import reschedule
-
-        with unit_for(request) as env:
-            _check(env, _("only production users can reschedule"))
-            return reschedule(env)
-
-    count = await anyio.to_thread.run_sync(work)
+    _check(env, _("only production users can reschedule"))
+    count = reschedule(env)
     flash(request, _("%(count)s operations rescheduled", count=count))
     return Response("", status_code=303, headers={"Location": "/mrp/plan"})
 
@@ -132,17 +135,16 @@ async def reschedule_form(request: Request[Any, Any, Any]) -> Response[Any]:
     "hours × capacity) and `over`; `before` is load still planned before `start`. `orders`: "
     "the open production orders with their planned date, the requested date of the sales "
     "order they serve and `late`. Hours are exact decimal strings.",
+    sync_to_thread=True,
 )
-async def plan_api(
-    request: Request[Any, Any, Any],
-    start: Annotated[dt.date | None, Parameter(description="First day (YYYY-MM-DD)")] = None,
-    days: Annotated[int | None, Parameter(description="Number of days", ge=1, le=MAX_DAYS)] = None,
+def plan_api(
+    env: RequestEnv,
+    start: Annotated[dt.date | None, QueryParameter(description="First day (YYYY-MM-DD)")] = None,
+    days: Annotated[
+        int | None, QueryParameter(description="Number of days", ge=1, le=MAX_DAYS)
+    ] = None,
 ) -> dict[str, Any]:
-    def work() -> dict[str, Any]:
-        with unit_for(request, readonly=True) as env:
-            return plan_json(env, start or dt.date.today(), days or 14)
-
-    return await anyio.to_thread.run_sync(work)
+    return plan_json(env, start or dt.date.today(), days or 14)
 
 
 @post(
@@ -154,17 +156,14 @@ async def plan_api(
     "after the other within an order, each work centre's hours filled day by day. Answers "
     "how many operations were placed and the plan from today.",
     status_code=200,
+    sync_to_thread=True,
 )
-async def reschedule_api(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    def work() -> dict[str, Any]:
-        from addons.mrp.services.planning import reschedule
+def reschedule_api(env: RequestEnv) -> dict[str, Any]:
+    from addons.mrp.services.planning import reschedule
 
-        with unit_for(request) as env:
-            _check(env, _("only production users can reschedule"))
-            count = reschedule(env)
-            return {"rescheduled": count, "plan": plan_json(env, dt.date.today(), 14)}
-
-    return await anyio.to_thread.run_sync(work)
+    _check(env, _("only production users can reschedule"))
+    count = reschedule(env)
+    return {"rescheduled": count, "plan": plan_json(env, dt.date.today(), 14)}
 
 
 PLAN_ROUTES: list[Any] = [plan_page, reschedule_form, plan_api, reschedule_api]

@@ -4,40 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Response, get
 from litestar.params import FromPath
 
+from kernel.web.deps import RequestEnv
 
-@get("/mrp/production/{production_id:int}/pdf", name="mrp.production_pdf", include_in_schema=False)
-async def production_pdf(
-    request: Request[Any, Any, Any], production_id: FromPath[int]
-) -> Response[Any]:
+
+@get(
+    "/mrp/production/{production_id:int}/pdf",
+    name="mrp.production_pdf",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def production_pdf(env: RequestEnv, production_id: FromPath[int]) -> Response[Any]:
     """The production order as a PDF, labelled in the reader's language and in the other one."""
     from addons.base.services.printing import serve_pdf
     from addons.mrp.services.pdf import render_production_pdf
 
-    return await serve_pdf(request, "mrp.production", production_id, render_production_pdf)
+    return serve_pdf(env, "mrp.production", production_id, render_production_pdf)
 
 
 @get(
     "/api/v1/mrp/lots/{lot_id:int}/genealogy",
     name="mrp.api.lot_genealogy",
     tags=["Manufacturing"],
+    sync_to_thread=True,
 )
-async def lot_genealogy(request: Request[Any, Any, Any], lot_id: FromPath[int]) -> Response[Any]:
+def lot_genealogy(env: RequestEnv, lot_id: FromPath[int]) -> Response[Any]:
     """A lot's genealogy: ``made_from`` (the lots it was made from, level by level, each with
     the quantity consumed) and ``used_in`` (the lots made from it)."""
-    import anyio.to_thread
-
     from addons.mrp.services.lots import genealogy_json
-    from kernel.web.context import unit_for
 
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            env.check("mrp.lot.genealogy", "read")
-            return Response(content=genealogy_json(env, lot_id), media_type="application/json")
-
-    return await anyio.to_thread.run_sync(work)
+    env.check("mrp.lot.genealogy", "read")
+    return Response(content=genealogy_json(env, lot_id), media_type="application/json")
 
 
 from addons.mrp.plan_routes import PLAN_ROUTES  # noqa: E402  (the production plan)

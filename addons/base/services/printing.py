@@ -24,14 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import anyio.to_thread
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
-from litestar import Request, Response
+from litestar import Response
 from markupsafe import Markup, escape
 
 from kernel.i18n import LazyString, gettext
-from kernel.web.context import unit_for
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -122,25 +120,21 @@ class Printer:
         return bytes(HTML(string=html, base_url=str(self.folder)).write_pdf())
 
 
-async def serve_pdf(
-    request: Request[Any, Any, Any],
+def serve_pdf(
+    env: Env,
     model: str,
     record_id: int,
     render: Callable[[Env, Any], bytes],
 ) -> Response[Any]:
     """``render(env, record)`` served inline as ``<record name>.pdf``.
 
-    The record is read in the signed-in user's unit of work, so the kernel's read
-    check answers users without access (403) before anything is rendered; the
-    database work and WeasyPrint run in a worker thread.
+    ``env`` is the signed-in user's unit of work (a handler's injected
+    ``env: RequestEnv``), so the kernel's read check answers users without access
+    (403) before anything is rendered. Call it from a ``sync_to_thread=True``
+    handler: the database work and WeasyPrint block.
     """
-
-    def work() -> tuple[bytes, str]:
-        with unit_for(request, readonly=True) as env:
-            record: Any = env.get(model, record_id)
-            return render(env, record), str(record.name or record_id)
-
-    pdf, name = await anyio.to_thread.run_sync(work)
+    record: Any = env.get(model, record_id)
+    pdf, name = render(env, record), str(record.name or record_id)
     return Response(
         content=pdf,
         media_type="application/pdf",
