@@ -387,7 +387,7 @@ def report(
     request: Request[Any, Any, Any],
     env: RequestEnv,
     name: FromPath[str],
-    fmt: Annotated[ReportFormat, QueryParameter(name="format")] = "html",
+    format: Annotated[ReportFormat, QueryParameter(description="html, csv, xlsx or json")] = "html",
     date_from: Annotated[str | None, QueryParameter(max_length=32)] = None,
     date_to: Annotated[str | None, QueryParameter(max_length=32)] = None,
     account: Annotated[str | None, QueryParameter(max_length=32)] = None,
@@ -398,11 +398,11 @@ def report(
     The filters arrive as text: the screen's form sends them empty when cleared
     (meaning the defaults), and a wrong one is shown beside its field.
     """
-    if fmt == "html":
+    if format == "html":
         return _report_page(request, env, name, date_from, date_to, account or "", partner)
     _check_reader(env)
     start, end = _period(date_from, date_to)
-    return _download(env, name, fmt, start, end, {"account": account, "partner": partner})
+    return _download(env, name, format, start, end, {"account": account, "partner": partner})
 
 
 @get(
