@@ -1,17 +1,19 @@
-"""The tracking board's screen and JSON endpoint (registered where sales_order is installed)."""
+"""The tracking board's screen and JSON endpoint (registered where sales_order is installed).
+
+Handlers receive the signed-in user's unit (``env: RequestEnv``); ``node`` and ``late``
+are typed query parameters (``late`` a boolean: ``1``/``0``, ``true``/``false``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get
+from litestar.params import FromQuery
 
 from addons.reporting.analyses import board
-from addons.reporting.analyses.routes import _one, _params, _run
 from kernel.i18n import _, text_of
-from kernel.web.context import unit_for
+from kernel.web.deps import RequestEnv
 from kernel.web.templating import render
 
 
@@ -26,11 +28,6 @@ def late_rule() -> str:
             count=board.MIN_SAMPLES,
         )
     )
-
-
-def _board(env: Any, params: Mapping[str, Sequence[str]]) -> board.Board:
-    late = _one(params, "late", "") in ("1", "true", "on")
-    return board.build(env, node=_one(params, "node", ""), late_only=late)
 
 
 def _link(node: str = "", late: bool = False) -> str:
@@ -72,40 +69,42 @@ def board_json(b: board.Board) -> dict[str, Any]:
     }
 
 
-@get("/reporting/tracking", name="reporting.tracking", include_in_schema=False)
-async def tracking_page(request: Request[Any, Any, Any]) -> Response[Any]:
+@get("/reporting/tracking", name="reporting.tracking", include_in_schema=False, sync_to_thread=True)
+def tracking_page(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    node: FromQuery[str] = "",
+    late: FromQuery[bool] = False,
+) -> Response[Any]:
     """Open orders by the node they wait at, the late ones first."""
-    params = _params(request)
 
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            b = _board(env, params)
-            query = request.url.query or ""
-            context = {
-                "title": text_of(_("Tracking board")),
-                "b": b,
-                "late_rule": late_rule(),
-                "link": _link,
-                "json_url": f"/api/v1/reporting/tracking?{query}",
-            }
-            return render(request, "reporting/tracking.html", context, env=env)
-
-    return await _run(work)
+    b = board.build(env, node=node, late_only=late)
+    query = request.url.query or ""
+    context = {
+        "title": text_of(_("Tracking board")),
+        "b": b,
+        "late_rule": late_rule(),
+        "link": _link,
+        "json_url": f"/api/v1/reporting/tracking?{query}",
+    }
+    return render(request, "reporting/tracking.html", context, env=env)
 
 
-@get("/api/v1/reporting/tracking", name="reporting.api.tracking", tags=["Reporting"])
-async def tracking_api(request: Request[Any, Any, Any]) -> Response[Any]:
+@get(
+    "/api/v1/reporting/tracking",
+    name="reporting.api.tracking",
+    tags=["Reporting"],
+    sync_to_thread=True,
+)
+def tracking_api(
+    env: RequestEnv, node: FromQuery[str] = "", late: FromQuery[bool] = False
+) -> Response[Any]:
     """Tracking board: every open sales order (submitted, approved, in progress, completed)
     the user may read, by the node it waits at (``nodes``: counts and late counts), and the
     orders (``node`` to keep one node, ``late=1`` the late ones only; the late first, at
     most 500). ``late_rule`` says when an order is late."""
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            return Response(content=board_json(_board(env, params)), media_type="application/json")
-
-    return await _run(work)
+    b = board.build(env, node=node, late_only=late)
+    return Response(content=board_json(b), media_type="application/json")
 
 
 ROUTES: list[Any] = [tracking_page, tracking_api]

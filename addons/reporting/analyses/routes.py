@@ -1,28 +1,35 @@
 """Screens, XLSX exports and JSON endpoints of the sales and customers analyses.
 
 Registered only when sales_order is installed (``when=("sales_order",)``). Each handler
-opens the signed-in user's unit, so the analyses need read access to sales orders.
+receives the signed-in user's unit (``env: RequestEnv``), so the analyses need read
+access to sales orders. Their query parameters are typed: a date that is not
+``YYYY-MM-DD`` is a 400 naming the parameter; values the analysis checks against its
+choices or the data (a period, a breakdown, an empty range) are a 422 naming it.
+
+``_params``, ``_one``, ``_date`` and ``_range`` read the query as a whole, for the
+table reports (:mod:`addons.reporting.analyses.tables`) whose fields each report
+declares itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any
 
-import anyio.to_thread
 from litestar import Request, Response, get
+from litestar.params import FromQuery, QueryParameter
 
 from addons.reporting import present
 from addons.reporting.analyses import customers, cycle, periods, sales
 from kernel.errors import ValidationError
 from kernel.i18n import _, text_of
-from kernel.web.context import request_lang, unit_for
+from kernel.web.context import request_lang
+from kernel.web.deps import RequestEnv
 from kernel.web.templating import render
 
-T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROWTH = _("Growth %")
 YOY = _("vs last year %")
@@ -30,9 +37,10 @@ SHARE = _("Share %")
 REVENUE = _("Revenue")
 UNIT_LABELS = {"week": _("Week"), "month": _("Month"), "quarter": _("Quarter"), "year": _("Year")}
 
-
-async def _run(fn: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(fn)
+#: a day as ``YYYY-MM-DD``; absent is the analysis' default
+Day = FromQuery[dt.date | None]
+#: a record's id (bounded: the database's ids are 32-bit)
+RecordId = Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)]
 
 
 def _params(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
@@ -56,12 +64,18 @@ def _date(params: Mapping[str, Sequence[str]], key: str, default: dt.date) -> dt
         ) from None
 
 
-def _range(params: Mapping[str, Sequence[str]]) -> tuple[dt.date, dt.date]:
+def _span(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The dates asked for; by default the twelve months up to today."""
     today = dt.date.today()
     year_ago = periods.start_of(
         periods.shift(periods.key_of(today, "month"), "month", -11), "month"
     )
-    return _date(params, "date_from", year_ago), _date(params, "date_to", today)
+    return date_from or year_ago, date_to or today
+
+
+def _range(params: Mapping[str, Sequence[str]]) -> tuple[dt.date, dt.date]:
+    first, last = _span(None, None)
+    return _date(params, "date_from", first), _date(params, "date_to", last)
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -71,11 +85,11 @@ def _num(value: Decimal | None) -> str | None:
 # --- Sales ----------------------------------------------------------------------------------
 
 
-def _sales(env: Any, params: Mapping[str, Sequence[str]]) -> sales.SalesAnalysis:
-    first, last = _range(params)
-    unit = _one(params, "unit", "month")
-    by = _one(params, "by", "product")
-    return sales.analyse(env, unit, by, first, last)
+def _sales(
+    env: Any, date_from: dt.date | None, date_to: dt.date | None, unit: str, by: str
+) -> sales.SalesAnalysis:
+    first, last = _span(date_from, date_to)
+    return sales.analyse(env, unit or "month", by or "product", first, last)
 
 
 def sales_json(analysis: sales.SalesAnalysis) -> dict[str, Any]:
@@ -135,100 +149,106 @@ def sales_chart(analysis: sales.SalesAnalysis, lang: str) -> dict[str, Any]:
     }
 
 
-@get("/reporting/sales", name="reporting.sales", include_in_schema=False)
-async def sales_page(request: Request[Any, Any, Any]) -> Response[Any]:
+@get("/reporting/sales", name="reporting.sales", include_in_schema=False, sync_to_thread=True)
+def sales_page(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    date_from: Day = None,
+    date_to: Day = None,
+    unit: FromQuery[str] = "month",
+    by: FromQuery[str] = "product",
+) -> Response[Any]:
     """Revenue and volume per period with growth, and the breakdown by the chosen dimension."""
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            analysis = _sales(env, params)
-            chart = sales_chart(analysis, request_lang(request))
-            query = request.url.query or ""
-            context = {
-                "title": text_of(_("Sales analysis")),
-                "a": analysis,
-                "units": UNIT_LABELS,
-                "breakdowns": {k: v[1] for k, v in sales.BREAKDOWNS.items()},
-                "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
-                "xlsx_url": f"/reporting/sales/xlsx?{query}",
-                "json_url": f"/api/v1/reporting/sales?{query}",
-            }
-            return render(request, "reporting/sales.html", context, env=env)
-
-    return await _run(work)
+    analysis = _sales(env, date_from, date_to, unit, by)
+    chart = sales_chart(analysis, request_lang(request))
+    query = request.url.query or ""
+    context = {
+        "title": text_of(_("Sales analysis")),
+        "a": analysis,
+        "units": UNIT_LABELS,
+        "breakdowns": {k: v[1] for k, v in sales.BREAKDOWNS.items()},
+        "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
+        "xlsx_url": f"/reporting/sales/xlsx?{query}",
+        "json_url": f"/api/v1/reporting/sales?{query}",
+    }
+    return render(request, "reporting/sales.html", context, env=env)
 
 
-@get("/api/v1/reporting/sales", name="reporting.api.sales", tags=["Reporting"])
-async def sales_api(request: Request[Any, Any, Any]) -> Response[Any]:
+@get("/api/v1/reporting/sales", name="reporting.api.sales", tags=["Reporting"], sync_to_thread=True)
+def sales_api(
+    env: RequestEnv,
+    date_from: Day = None,
+    date_to: Day = None,
+    unit: FromQuery[str] = "month",
+    by: FromQuery[str] = "product",
+) -> Response[Any]:
     """Sales analysis: ``unit`` (week, month, quarter, year), ``by`` (product, category,
     customer, salesperson, region), ``date_from``/``date_to`` (YYYY-MM-DD). Amounts are
     exact decimal strings per currency; growth is in percent (``null``: nothing before)."""
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            return Response(content=sales_json(_sales(env, params)), media_type="application/json")
-
-    return await _run(work)
+    return Response(
+        content=sales_json(_sales(env, date_from, date_to, unit, by)), media_type="application/json"
+    )
 
 
-@get("/reporting/sales/xlsx", name="reporting.sales.xlsx", include_in_schema=False)
-async def sales_xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            a = _sales(env, params)
-            codes = a.currencies
-            headers = [
-                text_of(UNIT_LABELS[a.unit]),
-                *[f"{text_of(REVENUE)} {c}" for c in codes],
-                text_of(_("Quantity")),
-                *[f"{text_of(GROWTH)} {c}" for c in codes],
-                *[f"{text_of(YOY)} {c}" for c in codes],
-            ]
-            rows: list[list[Any]] = [
-                [
-                    p.key,
-                    *[p.revenue.get(c) for c in codes],
-                    p.quantity,
-                    *[p.growth.get(c) for c in codes],
-                    *[p.growth_yoy.get(c) for c in codes],
-                ]
-                for p in a.periods
-            ]
-            rows.append([])
-            rows.append(
-                [text_of(sales.BREAKDOWNS[a.by][1])]
-                + [f"{text_of(REVENUE)} {c}" for c in codes]
-                + [text_of(_("Quantity"))]
-                + [f"{text_of(SHARE)} {c}" for c in codes]
-            )
-            rows += [
-                [b.label, *[b.revenue.get(c) for c in codes], b.quantity]
-                + [b.share.get(c) for c in codes]
-                for b in a.breakdown
-            ]
-            body = present.table_xlsx(text_of(_("Sales analysis")), headers, rows)
-            return Response(
-                content=body,
-                media_type=XLSX,
-                headers={"Content-Disposition": 'attachment; filename="sales-analysis.xlsx"'},
-            )
-
-    return await _run(work)
+@get(
+    "/reporting/sales/xlsx",
+    name="reporting.sales.xlsx",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def sales_xlsx(
+    env: RequestEnv,
+    date_from: Day = None,
+    date_to: Day = None,
+    unit: FromQuery[str] = "month",
+    by: FromQuery[str] = "product",
+) -> Response[Any]:
+    a = _sales(env, date_from, date_to, unit, by)
+    codes = a.currencies
+    headers = [
+        text_of(UNIT_LABELS[a.unit]),
+        *[f"{text_of(REVENUE)} {c}" for c in codes],
+        text_of(_("Quantity")),
+        *[f"{text_of(GROWTH)} {c}" for c in codes],
+        *[f"{text_of(YOY)} {c}" for c in codes],
+    ]
+    rows: list[list[Any]] = [
+        [
+            p.key,
+            *[p.revenue.get(c) for c in codes],
+            p.quantity,
+            *[p.growth.get(c) for c in codes],
+            *[p.growth_yoy.get(c) for c in codes],
+        ]
+        for p in a.periods
+    ]
+    rows.append([])
+    rows.append(
+        [text_of(sales.BREAKDOWNS[a.by][1])]
+        + [f"{text_of(REVENUE)} {c}" for c in codes]
+        + [text_of(_("Quantity"))]
+        + [f"{text_of(SHARE)} {c}" for c in codes]
+    )
+    rows += [
+        [b.label, *[b.revenue.get(c) for c in codes], b.quantity] + [b.share.get(c) for c in codes]
+        for b in a.breakdown
+    ]
+    body = present.table_xlsx(text_of(_("Sales analysis")), headers, rows)
+    return Response(
+        content=body,
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="sales-analysis.xlsx"'},
+    )
 
 
 # --- Customers ------------------------------------------------------------------------------
 
 
-def _customers(env: Any, params: Mapping[str, Sequence[str]]) -> customers.CustomerAnalysis:
-    first, last = _range(params)
-    raw = _one(params, "currency", "")
-    if raw and not raw.isdigit():
-        raise ValidationError(_("%(value)s is not a currency", value=raw[:40]), field="currency")
-    return customers.analyse(env, first, last, int(raw) if raw else None)
+def _customers(
+    env: Any, date_from: dt.date | None, date_to: dt.date | None, currency: int | None
+) -> customers.CustomerAnalysis:
+    first, last = _span(date_from, date_to)
+    return customers.analyse(env, first, last, currency)
 
 
 def customers_json(a: customers.CustomerAnalysis) -> dict[str, Any]:
@@ -281,78 +301,86 @@ def customers_chart(a: customers.CustomerAnalysis, lang: str) -> dict[str, Any]:
     }
 
 
-@get("/reporting/customers", name="reporting.customers", include_in_schema=False)
-async def customers_page(request: Request[Any, Any, Any]) -> Response[Any]:
+@get(
+    "/reporting/customers", name="reporting.customers", include_in_schema=False, sync_to_thread=True
+)
+def customers_page(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    date_from: Day = None,
+    date_to: Day = None,
+    currency: RecordId = None,
+) -> Response[Any]:
     """Customers ranked by revenue with their share, ABC class and last order."""
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            analysis = _customers(env, params)
-            chart = customers_chart(analysis, request_lang(request))
-            query = request.url.query or ""
-            context = {
-                "title": text_of(_("Customers analysis")),
-                "a": analysis,
-                "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
-                "xlsx_url": f"/reporting/customers/xlsx?{query}",
-                "json_url": f"/api/v1/reporting/customers?{query}",
-            }
-            return render(request, "reporting/customers.html", context, env=env)
-
-    return await _run(work)
+    analysis = _customers(env, date_from, date_to, currency)
+    chart = customers_chart(analysis, request_lang(request))
+    query = request.url.query or ""
+    context = {
+        "title": text_of(_("Customers analysis")),
+        "a": analysis,
+        "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
+        "xlsx_url": f"/reporting/customers/xlsx?{query}",
+        "json_url": f"/api/v1/reporting/customers?{query}",
+    }
+    return render(request, "reporting/customers.html", context, env=env)
 
 
-@get("/api/v1/reporting/customers", name="reporting.api.customers", tags=["Reporting"])
-async def customers_api(request: Request[Any, Any, Any]) -> Response[Any]:
+@get(
+    "/api/v1/reporting/customers",
+    name="reporting.api.customers",
+    tags=["Reporting"],
+    sync_to_thread=True,
+)
+def customers_api(
+    env: RequestEnv,
+    date_from: Day = None,
+    date_to: Day = None,
+    currency: RecordId = None,
+) -> Response[Any]:
     """Customers analysis in one currency (``currency`` id, default the company's):
     orders, revenue, share and cumulative share in percent, ABC class, last order."""
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            content = customers_json(_customers(env, params))
-            return Response(content=content, media_type="application/json")
-
-    return await _run(work)
+    content = customers_json(_customers(env, date_from, date_to, currency))
+    return Response(content=content, media_type="application/json")
 
 
-@get("/reporting/customers/xlsx", name="reporting.customers.xlsx", include_in_schema=False)
-async def customers_xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            a = _customers(env, params)
-            headers = [
-                text_of(_("Customer")),
-                text_of(_("Orders")),
-                f"{text_of(REVENUE)} {a.currency}",
-                text_of(_("Share %")),
-                text_of(_("Cumulative share %")),
-                text_of(_("Class")),
-                text_of(_("Last order")),
-            ]
-            rows = [
-                [c.name, c.orders, c.revenue, c.share, c.cumulative, c.abc, c.last_order]
-                for c in a.lines
-            ]
-            body = present.table_xlsx(text_of(_("Customers analysis")), headers, rows)
-            return Response(
-                content=body,
-                media_type=XLSX,
-                headers={"Content-Disposition": 'attachment; filename="customers-analysis.xlsx"'},
-            )
-
-    return await _run(work)
+@get(
+    "/reporting/customers/xlsx",
+    name="reporting.customers.xlsx",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def customers_xlsx(
+    env: RequestEnv,
+    date_from: Day = None,
+    date_to: Day = None,
+    currency: RecordId = None,
+) -> Response[Any]:
+    a = _customers(env, date_from, date_to, currency)
+    headers = [
+        text_of(_("Customer")),
+        text_of(_("Orders")),
+        f"{text_of(REVENUE)} {a.currency}",
+        text_of(_("Share %")),
+        text_of(_("Cumulative share %")),
+        text_of(_("Class")),
+        text_of(_("Last order")),
+    ]
+    rows = [
+        [c.name, c.orders, c.revenue, c.share, c.cumulative, c.abc, c.last_order] for c in a.lines
+    ]
+    body = present.table_xlsx(text_of(_("Customers analysis")), headers, rows)
+    return Response(
+        content=body,
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="customers-analysis.xlsx"'},
+    )
 
 
 # --- Order cycle ----------------------------------------------------------------------------
 
 
-def _cycle(env: Any, params: Mapping[str, Sequence[str]]) -> cycle.CycleAnalysis:
-    first, last = _range(params)
-    return cycle.analyse(env, first, last)
+def _cycle(env: Any, date_from: dt.date | None, date_to: dt.date | None) -> cycle.CycleAnalysis:
+    return cycle.analyse(env, *_span(date_from, date_to))
 
 
 def cycle_json(a: cycle.CycleAnalysis) -> dict[str, Any]:
@@ -412,81 +440,83 @@ def cycle_chart(a: cycle.CycleAnalysis, lang: str) -> dict[str, Any]:
     }
 
 
-@get("/reporting/cycle", name="reporting.cycle", include_in_schema=False)
-async def cycle_page(request: Request[Any, Any, Any]) -> Response[Any]:
+@get("/reporting/cycle", name="reporting.cycle", include_in_schema=False, sync_to_thread=True)
+def cycle_page(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    date_from: Day = None,
+    date_to: Day = None,
+) -> Response[Any]:
     """Median and 90th percentile hours between an order's nodes, per month; slowest orders."""
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            analysis = _cycle(env, params)
-            chart = cycle_chart(analysis, request_lang(request))
-            query = request.url.query or ""
-            context = {
-                "title": text_of(_("Order cycle")),
-                "a": analysis,
-                "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
-                "xlsx_url": f"/reporting/cycle/xlsx?{query}",
-                "json_url": f"/api/v1/reporting/cycle?{query}",
-            }
-            return render(request, "reporting/cycle.html", context, env=env)
-
-    return await _run(work)
+    analysis = _cycle(env, date_from, date_to)
+    chart = cycle_chart(analysis, request_lang(request))
+    query = request.url.query or ""
+    context = {
+        "title": text_of(_("Order cycle")),
+        "a": analysis,
+        "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
+        "xlsx_url": f"/reporting/cycle/xlsx?{query}",
+        "json_url": f"/api/v1/reporting/cycle?{query}",
+    }
+    return render(request, "reporting/cycle.html", context, env=env)
 
 
-@get("/api/v1/reporting/cycle", name="reporting.api.cycle", tags=["Reporting"])
-async def cycle_api(request: Request[Any, Any, Any]) -> Response[Any]:
+@get("/api/v1/reporting/cycle", name="reporting.api.cycle", tags=["Reporting"], sync_to_thread=True)
+def cycle_api(
+    env: RequestEnv,
+    date_from: Day = None,
+    date_to: Day = None,
+) -> Response[Any]:
     """Order cycle of orders submitted between ``date_from`` and ``date_to``: per pair of
     consecutive nodes, the median and 90th percentile (nearest rank) in hours, overall and
     per month of submission; the slowest orders from submission to their last node."""
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            return Response(content=cycle_json(_cycle(env, params)), media_type="application/json")
-
-    return await _run(work)
+    return Response(
+        content=cycle_json(_cycle(env, date_from, date_to)), media_type="application/json"
+    )
 
 
-@get("/reporting/cycle/xlsx", name="reporting.cycle.xlsx", include_in_schema=False)
-async def cycle_xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            a = _cycle(env, params)
-            headers = [
-                text_of(_("From")),
-                text_of(_("To")),
-                text_of(_("Month")),
-                text_of(_("Orders")),
-                text_of(_("Median hours")),
-                text_of(_("90th percentile hours")),
-            ]
-            rows: list[list[Any]] = []
-            for x, y in a.pairs:
-                for month in ["*", *a.months]:
-                    found = a.overall.get((x, y)) if month == "*" else a.by_month.get((month, x, y))
-                    if found is None:
-                        continue
-                    rows.append(
-                        [
-                            a.labels.get(x, x),
-                            a.labels.get(y, y),
-                            text_of(_("All")) if month == "*" else month,
-                            found.count,
-                            found.median_hours,
-                            found.p90_hours,
-                        ]
-                    )
-            body = present.table_xlsx(text_of(_("Order cycle")), headers, rows)
-            return Response(
-                content=body,
-                media_type=XLSX,
-                headers={"Content-Disposition": 'attachment; filename="order-cycle.xlsx"'},
+@get(
+    "/reporting/cycle/xlsx",
+    name="reporting.cycle.xlsx",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def cycle_xlsx(
+    env: RequestEnv,
+    date_from: Day = None,
+    date_to: Day = None,
+) -> Response[Any]:
+    a = _cycle(env, date_from, date_to)
+    headers = [
+        text_of(_("From")),
+        text_of(_("To")),
+        text_of(_("Month")),
+        text_of(_("Orders")),
+        text_of(_("Median hours")),
+        text_of(_("90th percentile hours")),
+    ]
+    rows: list[list[Any]] = []
+    for x, y in a.pairs:
+        for month in ["*", *a.months]:
+            found = a.overall.get((x, y)) if month == "*" else a.by_month.get((month, x, y))
+            if found is None:
+                continue
+            rows.append(
+                [
+                    a.labels.get(x, x),
+                    a.labels.get(y, y),
+                    text_of(_("All")) if month == "*" else month,
+                    found.count,
+                    found.median_hours,
+                    found.p90_hours,
+                ]
             )
-
-    return await _run(work)
+    body = present.table_xlsx(text_of(_("Order cycle")), headers, rows)
+    return Response(
+        content=body,
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="order-cycle.xlsx"'},
+    )
 
 
 ROUTES: list[Any] = [

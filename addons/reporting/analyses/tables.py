@@ -3,8 +3,10 @@
 Why one shape for the inventory, purchase and delivery analyses: each is a few
 grouped statements turned into tables; the page (form, chart, tables formatted per
 locale), the export and the endpoint are the same for all of them, so an analysis
-module only computes and describes its tables. Each handler opens the signed-in
-user's unit, so the ORM's read checks and record rules apply to every statement.
+module only computes and describes its tables. Each handler receives the signed-in
+user's unit (``env: RequestEnv``), so the ORM's read checks and record rules apply to
+every statement. The query is handed to the report whole: each report declares and
+checks its own fields (:class:`Field`), so they are not parameters of the handlers.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from typing import Any
 from litestar import Request, Response, get
 
 from addons.reporting import present
-from addons.reporting.analyses.routes import XLSX, _params, _run
+from addons.reporting.analyses.routes import XLSX, _params
 from kernel.env import Env
 from kernel.i18n import text_of
-from kernel.web.context import request_lang, unit_for
+from kernel.web.context import request_lang
+from kernel.web.deps import RequestEnv
 from kernel.web.templating import render
 
 # how a column's values are shown: text, int, qty (quantity), money (in ``currency``),
@@ -90,57 +93,50 @@ def _plain(value: Any) -> Any:
 def routes(slug: str, compute: Compute, doc: str) -> list[Any]:
     """The page ``/reporting/<slug>``, its ``/xlsx`` and ``/api/v1/reporting/<slug>``."""
 
-    async def page(request: Request[Any, Any, Any]) -> Response[Any]:
-        params = _params(request)
+    def page(request: Request[Any, Any, Any], env: RequestEnv) -> Response[Any]:
+        report = compute(env, _params(request), request_lang(request))
+        query = request.url.query or ""
+        context = {
+            "title": text_of(report.title),
+            "r": report,
+            "action": f"/reporting/{slug}",
+            "chart_json": json.dumps(report.chart, ensure_ascii=False).replace("</", "<\\/"),
+            "xlsx_url": f"/reporting/{slug}/xlsx?{query}",
+            "json_url": f"/api/v1/reporting/{slug}?{query}",
+        }
+        return render(request, "reporting/report.html", context, env=env)
 
-        def work() -> Response[Any]:
-            with unit_for(request, readonly=True) as env:
-                report = compute(env, params, request_lang(request))
-                query = request.url.query or ""
-                context = {
-                    "title": text_of(report.title),
-                    "r": report,
-                    "action": f"/reporting/{slug}",
-                    "chart_json": json.dumps(report.chart, ensure_ascii=False).replace(
-                        "</", "<\\/"
-                    ),
-                    "xlsx_url": f"/reporting/{slug}/xlsx?{query}",
-                    "json_url": f"/api/v1/reporting/{slug}?{query}",
-                }
-                return render(request, "reporting/report.html", context, env=env)
+    def api(request: Request[Any, Any, Any], env: RequestEnv) -> Response[Any]:
+        report = compute(env, _params(request), request_lang(request))
+        return Response(content=report.data, media_type="application/json")
 
-        return await _run(work)
-
-    async def api(request: Request[Any, Any, Any]) -> Response[Any]:
-        params = _params(request)
-
-        def work() -> Response[Any]:
-            with unit_for(request, readonly=True) as env:
-                report = compute(env, params, request_lang(request))
-                return Response(content=report.data, media_type="application/json")
-
-        return await _run(work)
-
-    async def xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
-        params = _params(request)
-
-        def work() -> Response[Any]:
-            with unit_for(request, readonly=True) as env:
-                body = report_xlsx(compute(env, params, request_lang(request)))
-                return Response(
-                    content=body,
-                    media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{slug}.xlsx"'},
-                )
-
-        return await _run(work)
+    def xlsx(request: Request[Any, Any, Any], env: RequestEnv) -> Response[Any]:
+        body = report_xlsx(compute(env, _params(request), request_lang(request)))
+        return Response(
+            content=body,
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{slug}.xlsx"'},
+        )
 
     api.__doc__ = doc
     name = slug.replace("-", "_")
     return [
-        get(f"/reporting/{slug}", name=f"reporting.{name}", include_in_schema=False)(page),
-        get(f"/api/v1/reporting/{slug}", name=f"reporting.api.{name}", tags=["Reporting"])(api),
-        get(f"/reporting/{slug}/xlsx", name=f"reporting.{name}.xlsx", include_in_schema=False)(
-            xlsx
-        ),
+        get(
+            f"/reporting/{slug}",
+            name=f"reporting.{name}",
+            include_in_schema=False,
+            sync_to_thread=True,
+        )(page),
+        get(
+            f"/api/v1/reporting/{slug}",
+            name=f"reporting.api.{name}",
+            tags=["Reporting"],
+            sync_to_thread=True,
+        )(api),
+        get(
+            f"/reporting/{slug}/xlsx",
+            name=f"reporting.{name}.xlsx",
+            include_in_schema=False,
+            sync_to_thread=True,
+        )(xlsx),
     ]

@@ -1,23 +1,29 @@
 """Screen and JSON endpoint of the demand forecast (registered with the sales analyses,
-when sales_order is installed; the reorder suggestions appear where stock is too)."""
+when sales_order is installed; the reorder suggestions appear where stock is too).
+
+Handlers receive the signed-in user's unit (``env: RequestEnv``) and typed query
+parameters: a horizon, limit or date of the wrong type is a 400 naming it; a value out
+of the analysis' range, an unknown period or breakdown, or ids that are not ids, a 422
+naming it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.params import FromQuery
 
 from addons.reporting import present
-from addons.reporting.analyses.routes import XLSX, _date, _num, _one, _params, _run
+from addons.reporting.analyses.routes import XLSX, Day, _num
 from addons.reporting.forecast import analysis as fa
 from addons.reporting.forecast import methods
 from addons.reporting.forecast.reorder import Suggestion, suggestions
 from kernel.errors import ValidationError
 from kernel.i18n import _, text_of
-from kernel.web.context import request_lang, unit_for
+from kernel.web.context import request_lang
+from kernel.web.deps import RequestEnv
 from kernel.web.templating import render
 
 METHOD_LABELS = {methods.ETS: _("Exponential smoothing"), methods.BASELINE: _("Seasonal naive")}
@@ -26,17 +32,9 @@ BY_LABELS = {"product": _("Product"), "category": _("Product category")}
 FORECAST = _("Forecast")
 
 
-def _int(params: Mapping[str, Sequence[str]], key: str, default: int | None) -> int | None:
-    text = _one(params, key, "")
-    if not text:
-        return default
-    if not (text.isascii() and text.isdigit()) or len(text) > 9:
-        raise ValidationError(_("%(value)s is not a whole number", value=text[:40]), field=key)
-    return int(text)
-
-
-def _ids(params: Mapping[str, Sequence[str]], key: str) -> list[int] | None:
-    raw = [part for value in params.get(key, []) for part in value.split(",") if part.strip()]
+def _ids(values: list[str] | None, key: str) -> list[int] | None:
+    """The ids of ``product=1,2`` or ``category=3`` (the parameter may repeat)."""
+    raw = [part for value in values or [] for part in value.split(",") if part.strip()]
     if not raw:
         return None
     if len(raw) > fa.MAX_SERIES:
@@ -52,9 +50,9 @@ def _ids(params: Mapping[str, Sequence[str]], key: str) -> list[int] | None:
     return ids
 
 
-def _as_of(params: Mapping[str, Sequence[str]]) -> dt.date:
+def _as_of(day: dt.date | None) -> dt.date:
     """The forecast's "today"; years far off would run the calendar out of range."""
-    day = _date(params, "as_of", dt.date.today())
+    day = day or dt.date.today()
     if not 1900 <= day.year <= 2999:
         raise ValidationError(
             _("%(value)s is outside the years 1900 to 2999", value=day.isoformat()),
@@ -64,17 +62,25 @@ def _as_of(params: Mapping[str, Sequence[str]]) -> dt.date:
 
 
 def _analyse(
-    env: Any, params: Mapping[str, Sequence[str]]
+    env: Any,
+    unit: str,
+    by: str,
+    ids: dict[str, list[str] | None],
+    horizon: int | None,
+    as_of: dt.date | None,
+    limit: int | None,
 ) -> tuple[fa.ForecastAnalysis, list[Suggestion]]:
-    by = _one(params, "by", "product")
+    """The analysis and its reorder suggestions; ``ids`` holds the ``product`` and
+    ``category`` parameters, of which ``by`` says which one applies."""
+    by = by or "product"
     analysis = fa.analyse(
         env,
-        unit=_one(params, "unit", "month"),
+        unit=unit or "month",
         by=by,
-        ids=_ids(params, by) if by in fa.BYS else None,
-        horizon=_int(params, "horizon", None),
-        as_of=_as_of(params),
-        limit=_int(params, "limit", fa.DEFAULT_SERIES) or 0,
+        ids=_ids(ids[by], by) if by in fa.BYS else None,
+        horizon=horizon,
+        as_of=_as_of(as_of),
+        limit=fa.DEFAULT_SERIES if limit is None else limit,
     )
     found = suggestions(env, analysis) if env.has_addon("stock") else []
     return analysis, found
@@ -162,36 +168,56 @@ def forecast_chart(a: fa.ForecastAnalysis, lang: str) -> dict[str, Any]:
     }
 
 
-@get("/reporting/forecast", name="reporting.forecast", include_in_schema=False)
-async def forecast_page(request: Request[Any, Any, Any]) -> Response[Any]:
+@get("/reporting/forecast", name="reporting.forecast", include_in_schema=False, sync_to_thread=True)
+def forecast_page(
+    request: Request[Any, Any, Any],
+    env: RequestEnv,
+    unit: FromQuery[str] = "month",
+    by: FromQuery[str] = "product",
+    product: FromQuery[list[str] | None] = None,
+    category: FromQuery[list[str] | None] = None,
+    horizon: FromQuery[int | None] = None,
+    as_of: Day = None,
+    limit: FromQuery[int | None] = None,
+) -> Response[Any]:
     """Demand forecast per product or category, its accuracy, and reorder suggestions."""
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            analysis, found = _analyse(env, params)
-            chart = forecast_chart(analysis, request_lang(request))
-            query = request.url.query or ""
-            context = {
-                "title": text_of(_("Demand forecast")),
-                "a": analysis,
-                "reorder": found,
-                "stock_installed": env.has_addon("stock"),
-                "units": UNIT_LABELS,
-                "bys": BY_LABELS,
-                "method_labels": METHOD_LABELS,
-                "names": {s.key: s.label for s in analysis.series},
-                "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
-                "json_url": f"/api/v1/reporting/forecast?{query}",
-                "xlsx_url": f"/reporting/forecast/xlsx?{query}",
-            }
-            return render(request, "reporting/forecast.html", context, env=env)
-
-    return await _run(work)
+    analysis, found = _analyse(
+        env, unit, by, {"product": product, "category": category}, horizon, as_of, limit
+    )
+    chart = forecast_chart(analysis, request_lang(request))
+    query = request.url.query or ""
+    context = {
+        "title": text_of(_("Demand forecast")),
+        "a": analysis,
+        "reorder": found,
+        "stock_installed": env.has_addon("stock"),
+        "units": UNIT_LABELS,
+        "bys": BY_LABELS,
+        "method_labels": METHOD_LABELS,
+        "names": {s.key: s.label for s in analysis.series},
+        "chart_json": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
+        "json_url": f"/api/v1/reporting/forecast?{query}",
+        "xlsx_url": f"/reporting/forecast/xlsx?{query}",
+    }
+    return render(request, "reporting/forecast.html", context, env=env)
 
 
-@get("/api/v1/reporting/forecast", name="reporting.api.forecast", tags=["Reporting"])
-async def forecast_api(request: Request[Any, Any, Any]) -> Response[Any]:
+@get(
+    "/api/v1/reporting/forecast",
+    name="reporting.api.forecast",
+    tags=["Reporting"],
+    sync_to_thread=True,
+)
+def forecast_api(
+    env: RequestEnv,
+    unit: FromQuery[str] = "month",
+    by: FromQuery[str] = "product",
+    product: FromQuery[list[str] | None] = None,
+    category: FromQuery[list[str] | None] = None,
+    horizon: FromQuery[int | None] = None,
+    as_of: Day = None,
+    limit: FromQuery[int | None] = None,
+) -> Response[Any]:
     """Demand forecast: ``unit`` (week, month), ``by`` (product, category), the ids to
     forecast as ``product=1,2`` or ``category=3`` (default: the most sold, ``limit``
     of them, at most 50), ``horizon`` (periods), ``as_of`` (YYYY-MM-DD, default today:
@@ -199,14 +225,10 @@ async def forecast_api(request: Request[Any, Any, Any]) -> Response[Any]:
     backtest MASE and MAPE, the method used (the baseline when it is at least as good)
     and exact decimal quantities in the product's unit; ``reorder`` holds the suggested
     quantity beside each reorder rule of a forecast product (stock installed)."""
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            content = forecast_json(*_analyse(env, params))
-            return Response(content=content, media_type="application/json")
-
-    return await _run(work)
+    content = forecast_json(
+        *_analyse(env, unit, by, {"product": product, "category": category}, horizon, as_of, limit)
+    )
+    return Response(content=content, media_type="application/json")
 
 
 def forecast_rows(
@@ -269,21 +291,31 @@ def forecast_rows(
     return headers, rows
 
 
-@get("/reporting/forecast/xlsx", name="reporting.forecast.xlsx", include_in_schema=False)
-async def forecast_xlsx(request: Request[Any, Any, Any]) -> Response[Any]:
-    params = _params(request)
-
-    def work() -> Response[Any]:
-        with unit_for(request, readonly=True) as env:
-            headers, rows = forecast_rows(*_analyse(env, params))
-            body = present.table_xlsx(text_of(_("Demand forecast")), headers, rows)
-            return Response(
-                content=body,
-                media_type=XLSX,
-                headers={"Content-Disposition": 'attachment; filename="demand-forecast.xlsx"'},
-            )
-
-    return await _run(work)
+@get(
+    "/reporting/forecast/xlsx",
+    name="reporting.forecast.xlsx",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def forecast_xlsx(
+    env: RequestEnv,
+    unit: FromQuery[str] = "month",
+    by: FromQuery[str] = "product",
+    product: FromQuery[list[str] | None] = None,
+    category: FromQuery[list[str] | None] = None,
+    horizon: FromQuery[int | None] = None,
+    as_of: Day = None,
+    limit: FromQuery[int | None] = None,
+) -> Response[Any]:
+    headers, rows = forecast_rows(
+        *_analyse(env, unit, by, {"product": product, "category": category}, horizon, as_of, limit)
+    )
+    body = present.table_xlsx(text_of(_("Demand forecast")), headers, rows)
+    return Response(
+        content=body,
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="demand-forecast.xlsx"'},
+    )
 
 
 ROUTES: list[Any] = [forecast_page, forecast_api, forecast_xlsx]
