@@ -227,3 +227,12 @@ def test_home_widget_for_sales_people(history: Book) -> None:
     assert "Sales this month" in home.text
     outsider = history.browser(history.outsider).get("/")
     assert "Sales this month" not in outsider.text
+
+
+def test_schema_documents_the_typed_parameters(history: Book) -> None:
+    paths = history.api().get("/api/schema").json()["paths"]
+    sales_params = {p["name"] for p in paths["/api/v1/reporting/sales"]["get"]["parameters"]}
+    assert {"date_from", "date_to", "unit", "by"} <= sales_params
+    forecast = {p["name"] for p in paths["/api/v1/reporting/forecast"]["get"]["parameters"]}
+    assert {"unit", "by", "product", "category", "horizon", "as_of", "limit"} <= forecast
+    assert "/reporting/sales" not in paths  # screens stay out of the API's contract
