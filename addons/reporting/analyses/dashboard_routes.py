@@ -1,7 +1,7 @@
 """The dashboards' pages and JSON endpoints, and the home-page list of the user's dashboards.
 
 Handlers receive the signed-in user's unit (``env: RequestEnv``); ``today`` is a typed
-query parameter (a date that is not ``YYYY-MM-DD`` is a 400 naming it)."""
+query parameter (a date that is not ``YYYY-MM-DD`` is a 422 naming it)."""
 
 from __future__ import annotations
 

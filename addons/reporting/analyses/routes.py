@@ -3,8 +3,8 @@
 Registered only when sales_order is installed (``when=("sales_order",)``). Each handler
 receives the signed-in user's unit (``env: RequestEnv``), so the analyses need read
 access to sales orders. Their query parameters are typed: a date that is not
-``YYYY-MM-DD`` is a 400 naming the parameter; values the analysis checks against its
-choices or the data (a period, a breakdown, an empty range) are a 422 naming it.
+``YYYY-MM-DD``, like a value the analysis refuses (a period, a breakdown, an empty
+range), is a 422 naming the parameter.
 
 ``_params``, ``_one``, ``_date`` and ``_range`` read the query as a whole, for the
 table reports (:mod:`addons.reporting.analyses.tables`) whose fields each report

@@ -2,9 +2,9 @@
 when sales_order is installed; the reorder suggestions appear where stock is too).
 
 Handlers receive the signed-in user's unit (``env: RequestEnv``) and typed query
-parameters: a horizon, limit or date of the wrong type is a 400 naming it; a value out
-of the analysis' range, an unknown period or breakdown, or ids that are not ids, a 422
-naming it."""
+parameters: a horizon, limit or date of the wrong type, a value out of the analysis'
+range, an unknown period or breakdown, or ids that are not ids are a 422 naming the
+parameter."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ def test_sales_manager_dashboard(board: tuple[Book, dict[str, int]]) -> None:  #
     assert api.get("/api/v1/reporting/dashboard/finance").status_code == 404  # not installed
     assert api.get("/api/v1/reporting/dashboard/nothing").status_code == 404
     bad = api.get("/api/v1/reporting/dashboard/sales", params={"today": "soon"})
-    assert bad.status_code == 400 and "today" in bad.json()["fields"]
+    assert bad.status_code == 422 and "today" in bad.json()["fields"]
 
 
 def test_warehouse_dashboard(board: tuple[Book, dict[str, int]]) -> None:  # noqa: F811

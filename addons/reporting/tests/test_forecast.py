@@ -198,25 +198,24 @@ def test_forecast_per_category_and_screen(shop: Book) -> None:
 def test_forecast_bad_input_and_access(make_instance: MakeInstance) -> None:
     book = build_book(make_instance(["reporting", "sales_order"]))
     api = book.api()
-    # 400: not of the parameter's type; 422: refused by the analysis
-    for params, field, status in (
-        ({"unit": "decade"}, "unit", 422),
-        ({"by": "colour"}, "by", 422),
-        ({"product": "999999"}, "product", 422),
-        ({"product": "abc"}, "product", 422),
-        ({"by": "category", "category": "424242"}, "category", 422),
-        ({"horizon": "0"}, "horizon", 422),
-        ({"horizon": "x"}, "horizon", 400),
-        ({"limit": "500"}, "limit", 422),
-        ({"limit": "ten"}, "limit", 400),
-        ({"as_of": "tomorrow"}, "as_of", 400),
-        ({"as_of": "0001-01-01"}, "as_of", 422),
-        ({"horizon": "²"}, "horizon", 400),
-        ({"horizon": "9" * 30}, "horizon", 422),
-        ({"product": ",".join(str(i) for i in range(1, 60))}, "product", 422),
+    for params, field in (
+        ({"unit": "decade"}, "unit"),
+        ({"by": "colour"}, "by"),
+        ({"product": "999999"}, "product"),
+        ({"product": "abc"}, "product"),
+        ({"by": "category", "category": "424242"}, "category"),
+        ({"horizon": "0"}, "horizon"),
+        ({"horizon": "x"}, "horizon"),
+        ({"limit": "500"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"as_of": "tomorrow"}, "as_of"),
+        ({"as_of": "0001-01-01"}, "as_of"),
+        ({"horizon": "²"}, "horizon"),
+        ({"horizon": "9" * 30}, "horizon"),
+        ({"product": ",".join(str(i) for i in range(1, 60))}, "product"),
     ):
         bad = api.get("/api/v1/reporting/forecast", params=params)
-        assert bad.status_code == status, (params, bad.text)
+        assert bad.status_code == 422, (params, bad.text)
         assert bad.headers["content-type"].startswith("application/problem+json")
         assert field in bad.json()["fields"], (params, bad.json())
     denied = book.api(book.outsider).get("/api/v1/reporting/forecast")
