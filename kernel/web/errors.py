@@ -155,8 +155,8 @@ def user_error(request: Request[Any, Any, Any], exc: UserError) -> Response[Any]
 REASONS: list[tuple[re.Pattern[str], i18n.LazyString]] = [
     (re.compile(r"Expected `int` >= (?P<n>-?\d+)"), _("must be at least %(n)s")),
     (re.compile(r"Expected `int` <= (?P<n>-?\d+)"), _("must be at most %(n)s")),
-    (re.compile(r"Expected `int`"), _("must be a whole number")),
-    (re.compile(r"Expected `bool`"), _("must be true or false")),
+    (re.compile(r"Expected `int( \| null)?`"), _("must be a whole number")),
+    (re.compile(r"Expected `bool( \| null)?`"), _("must be true or false")),
     (re.compile(r"Expected `str` of length <= (?P<n>\d+)"), _("must be at most %(n)s characters")),
     (re.compile(r"Expected `str` of length >= (?P<n>\d+)"), _("must be at least %(n)s characters")),
     (re.compile(r"date"), _("must be a date (YYYY-MM-DD)")),
