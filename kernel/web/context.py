@@ -1,14 +1,16 @@
 """Who is asking, in which language, and the unit of work a request runs in.
 
-Every handler that touches business data opens ``with unit_for(request) as env``:
-the env carries the signed-in user (from the server-side session cookie, or an
-``Authorization: Bearer`` API key), so the kernel's access checks apply to the
-request exactly as they apply to the CLI or a hook. Nobody signed in means a
-401, which the error handlers turn into a redirect to the sign-in page for
-screens and a problem document for the API.
+A handler that touches business data receives the request's unit of work as
+``env`` (:mod:`kernel.web.deps`, built on :func:`principal` here); one that
+needs several units of its own opens them with ``with unit_for(request) as env``.
+Either way the env carries the signed-in user (from the server-side session
+cookie, or an ``Authorization: Bearer`` API key), so the kernel's access checks
+apply to the request exactly as they apply to the CLI or a hook. Nobody signed
+in means a 401, which the error handlers turn into a redirect to the sign-in page
+for screens and a problem document for the API.
 
 These functions do synchronous database work: call them from sync handlers
-(Litestar runs them in a thread) or inside ``anyio.to_thread.run_sync``.
+(``sync_to_thread=True``: Litestar runs them in a worker thread).
 
 Before each unit the registry version written by install/uninstall is compared
 (at most once a second) with the one this process composed its registry at, so
