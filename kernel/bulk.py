@@ -42,6 +42,13 @@ def insert_records(
         statement = statement.execution_options(render_nulls=True)
     if env.instance.dialect == "postgresql":
         returning = statement.returning(cls, sort_by_parameter_order=True)
-        return list(env.session.scalars(returning, list(rows)))
-    env.session.execute(statement, list(rows))
-    return list(env.session.scalars(reread))
+        records = list(env.session.scalars(returning, list(rows)))
+    else:
+        env.session.execute(statement, list(rows))
+        records = list(env.session.scalars(reread))
+    # like the records a flush inserts (kernel.workflow): this transaction made them, so
+    # no other one can see them yet (no milestone query, no row lock to claim them)
+    name = getattr(cls, "__model_name__", None)
+    if name is not None:
+        env.cache.created_records.update((name, record.id) for record in records)
+    return records

@@ -111,7 +111,8 @@ class UnitCache(_Slots):
     system_objects: weakref.WeakSet[Any] = field(default_factory=weakref.WeakSet)
     #: workflow milestones by ``(model, id)`` then name, read once per unit
     milestones: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
-    #: ``(model, id)`` of records this unit inserted (no milestone row can exist)
+    #: ``(model, id)`` of records this unit inserted: no milestone row can exist, and no
+    #: other transaction can see (or lock, or change) them before this one commits
     created_records: set[tuple[str, int]] = field(default_factory=set)
     #: how many workflow transitions are running inside each other right now
     transition_depth: int = 0

@@ -295,7 +295,9 @@ def fire(
     try:
         _move(env, record, wf, tr, move)
     except BaseException:
-        del cache.history[written:]  # a move that failed leaves no history
+        # a move that failed leaves no history, nor the milestones its actions expected
+        _drop_queued(cache, cache.history[written:])
+        del cache.history[written:]
         raise
     finally:
         cache.transition_depth -= 1
@@ -354,6 +356,14 @@ def _write(env: Env, *rows: Any) -> None:
     """History and milestones are system records: only the engine writes them (kernel.policy)."""
     system_write(env.session, *rows)
     env.session.add_all(rows)
+
+
+def _drop_queued(cache: Any, rows: list[Any]) -> None:
+    """Forget the milestones among ``rows`` (queued, never written) in the unit's memo."""
+    gone = {id(row) for row in rows}
+    for by_name in cache.milestones.values():
+        for name in [n for n, row in by_name.items() if id(row) in gone]:
+            del by_name[name]
 
 
 def _log(env: Env, row: Any) -> None:
@@ -420,7 +430,12 @@ def expect_milestone(env: Env, record: Any, name: str, addon: str, note: str = "
         rows[name] = Milestone(
             model=record.__model_name__, res_id=record.id, name=name, addon=addon, note=note
         )
-        _write(env, rows[name])
+        # Inside a step: written with the step's history rows (:func:`_log`), so the
+        # milestones every addon expects on approval, and the one reached right away
+        # ("reserved"), are one INSERT with their final ``done_at``, not two INSERTs
+        # and an UPDATE. The unit reads milestones from its memo (above), never the
+        # table, so nothing in the step misses a row not written yet.
+        _log(env, rows[name])
 
 
 def reach_milestone(
@@ -505,6 +520,7 @@ def advance(env: Env, record: Any) -> None:
         raise WorkflowError(_("automatic transitions keep firing: the workflows form a loop"))
     except BaseException:
         cache.to_advance.clear()
+        _drop_queued(cache, cache.history)
         cache.history.clear()
         raise
     finally:

@@ -30,15 +30,26 @@ def line_amounts(
     return result.untaxed, result.tax, result.total
 
 
+AMOUNTS = ("price_subtotal", "price_tax", "price_total")
+
+
 def compute_line(line: Any, currency: Any) -> None:
-    """Store the amounts of ``line`` (its ``tax`` should be in the identity map already)."""
-    line.price_subtotal, line.price_tax, line.price_total = line_amounts(
+    """Store the amounts of ``line`` (its ``tax`` should be in the identity map already).
+
+    Only amounts that differ are set: a line left as it was stays clean, so saving one
+    line of a 500-line order does not have every flush check (the life cycle, the access
+    layer) walk 500 "changed" lines that changed nothing.
+    """
+    amounts = line_amounts(
         line.quantity or Decimal(0),
         line.price_unit or Decimal(0),
         line.discount or Decimal(0),
         line.tax,
         currency,
     )
+    for key, value in zip(AMOUNTS, amounts, strict=True):
+        if getattr(line, key) != value:
+            setattr(line, key, value)
 
 
 def compute_order(env: Env, order: Any) -> None:
@@ -58,4 +69,6 @@ def compute_order(env: Env, order: Any) -> None:
         untaxed += line.price_subtotal
         tax += line.price_tax
         total += line.price_total
-    order.amount_untaxed, order.amount_tax, order.amount_total = untaxed, tax, total
+    for key, value in (("amount_untaxed", untaxed), ("amount_tax", tax), ("amount_total", total)):
+        if getattr(order, key) != value:
+            setattr(order, key, value)

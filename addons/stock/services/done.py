@@ -127,11 +127,17 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
     reservations: dict[int, list[Any]] = defaultdict(list)
     reserved_ids = [m.id for m in moves if m.reserved_qty]
     if reserved_ids:
-        for row in env.session.scalars(
-            select(Reservation)
-            .where(Reservation.move_id.in_(reserved_ids))
-            .order_by(Reservation.id)
-        ):
+        # flushed above, and nothing since touched reservations: no autoflush, so the
+        # moves' valuation (``price_unit``) goes in the one UPDATE that marks them done
+        with env.session.no_autoflush:
+            found = list(
+                env.session.scalars(
+                    select(Reservation)
+                    .where(Reservation.move_id.in_(reserved_ids))
+                    .order_by(Reservation.id)
+                )
+            )
+        for row in found:
             system_write(env.session, row)
             reservations[row.move_id].append(row)
 

@@ -26,6 +26,9 @@ from kernel.i18n import _
 if TYPE_CHECKING:
     from kernel.env import Env
 
+#: states of a move still to be done (what ``picking_moves(open_only=True)`` reads)
+OPEN_STATES = ("draft", "waiting", "available")
+
 SEQUENCE_CODES = {
     "incoming": "stock.picking.incoming",
     "outgoing": "stock.picking.outgoing",
@@ -47,6 +50,35 @@ def create_picking(
     """A draft transfer with one move per line ``{product, quantity, uom?, lot_id?, price_unit?, ...}``.
 
     Products are loaded in one query when lines give ``product_id`` instead of ``product``.
+    """
+    picking, _moves = create_transfer(
+        env,
+        picking_type,
+        location_id,
+        location_dest_id,
+        lines,
+        warehouse_id=warehouse_id,
+        company_id=company_id,
+        **values,
+    )
+    return picking
+
+
+def create_transfer(
+    env: Env,
+    picking_type: str,
+    location_id: int,
+    location_dest_id: int,
+    lines: Sequence[dict[str, Any]],
+    *,
+    warehouse_id: int | None = None,
+    company_id: int | None = None,
+    **values: Any,
+) -> tuple[Any, list[Any]]:
+    """:func:`create_picking`, also giving the moves it made (in the order of ``lines``).
+
+    A caller confirming the transfer right away passes them to :func:`confirm_picking`,
+    which then need not read them back.
     """
     Picking = env["stock.picking"]
     Product = env["product.product"]
@@ -88,28 +120,36 @@ def create_picking(
                 **line,
             )
         )
-    insert_moves(env, picking.id, moves)
-    return picking
+    return picking, insert_moves(env, picking.id, moves)
 
 
 def picking_moves(env: Env, picking: Any, *, open_only: bool = False) -> list[Any]:
     Move = env["stock.move"]
     query = select(Move).where(Move.picking_id == picking.id).order_by(Move.id)
     if open_only:
-        query = query.where(Move.state.in_(("draft", "waiting", "available")))
+        query = query.where(Move.state.in_(OPEN_STATES))
     return list(env.session.scalars(query))
 
 
-def confirm_picking(env: Env, picking: Any, *, automatic: bool = False) -> Any:
-    """Draft → waiting, then reserve what can be (→ ready when everything is)."""
-    workflow.fire(env, picking, "confirm", automatic=automatic)
+def confirm_picking(
+    env: Env, picking: Any, *, automatic: bool = False, moves: Sequence[Any] | None = None
+) -> Any:
+    """Draft → waiting, then reserve what can be (→ ready when everything is).
+
+    ``moves``: every move of the transfer, when the caller holds them (it just made
+    the transfer with :func:`create_transfer`); they are then not read again.
+    """
+    if moves is None:
+        workflow.fire(env, picking, "confirm", automatic=automatic)
+    else:
+        workflow.fire(env, picking, "confirm", automatic=automatic, moves=list(moves))
     return picking
 
 
 def reserve_picking(env: Env, picking: Any) -> list[Any]:
     """Try again to reserve the open moves of a waiting transfer."""
     moves = picking_moves(env, picking, open_only=True)
-    changed = reserve_moves(env, moves)
+    changed = reserve_moves(env, moves, whole=True)
     return changed
 
 
@@ -164,6 +204,10 @@ def _claim(env: Env, picking: Any, move: Any) -> None:
     Two users pressing Validate and Cancel at once both read "ready"; the second
     to get the row lock sees the first one's outcome here and is refused.
     """
+    if ("stock.picking", picking.id) in env.cache.created_records:
+        # inserted by this transaction: no other one can see the row, let alone move it
+        # (an approval confirming the delivery it just made needs no lock to claim it)
+        return
     Picking = env["stock.picking"]
     with env.session.no_autoflush:
         current = env.session.execute(
@@ -182,11 +226,15 @@ def _claim(env: Env, picking: Any, move: Any) -> None:
 
 def action_confirm(env: Env, picking: Any, move: Any) -> None:
     _claim(env, picking, move)
-    moves = picking_moves(env, picking, open_only=True)
+    given = move.params.get("moves")
+    if given is not None:  # the caller's: every move of the transfer (confirm_picking)
+        moves = [m for m in given if m.picking_id == picking.id and m.state in OPEN_STATES]
+    else:
+        moves = picking_moves(env, picking, open_only=True)
     _refresh_product_qty(env, [m for m in moves if m.state == "draft"])
     for m in moves:
         m.state = "waiting"
-    reserve_moves(env, moves)
+    reserve_moves(env, moves, whole=True)
 
 
 def _refresh_product_qty(env: Env, moves: list[Any]) -> None:

@@ -44,12 +44,16 @@ def load_locations(env: Env, location_ids: Iterable[int]) -> dict[int, Any]:
     return env.browse("stock.location", ids)
 
 
-def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> list[Any]:
+def reserve_moves(
+    env: Env, moves: Sequence[Any], *, notify: bool = True, whole: bool = False
+) -> list[Any]:
     """Reserve what is free for ``moves``; returns the moves whose reservation grew.
 
     Moves leaving a non-internal location (receipts) need no reservation: they
     become ``available`` at once. Bounded statements: one locked select of the
     quants, then the flush (quants, moves and reservation rows in batches).
+    ``whole``: ``moves`` are every open move of their transfers (a transfer being
+    confirmed), so a transfer this unit made gets its state from them, unread.
     """
     Reservation = env["stock.reservation"]
     open_moves = [m for m in moves if m.state in ("draft", "waiting", "available")]
@@ -66,11 +70,24 @@ def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> lis
             move.state = "available"
     changed: list[Any] = []
     if to_reserve:
-        env.session.flush()
-        quants = lock_quants(
-            env, (m.product_id for m in to_reserve), (m.location_id for m in to_reserve)
-        )
-        lock_moves(env, [m.id for m in to_reserve])
+        # Moves this transaction inserted (an approval reserving the delivery it just
+        # made) are invisible to every other one: nobody can have served or cancelled
+        # them, so they need no locked re-read — and, with no quant change pending that
+        # the locked read of the quants would overwrite, no flush before it either: their
+        # new state goes in the one UPDATE below with what they reserve.
+        created = env.cache.created_records
+        others = [m.id for m in to_reserve if ("stock.move", m.id) not in created]
+        if others or _quants_pending(env):
+            env.session.flush()
+            quants = lock_quants(
+                env, (m.product_id for m in to_reserve), (m.location_id for m in to_reserve)
+            )
+        else:
+            with env.session.no_autoflush:
+                quants = lock_quants(
+                    env, (m.product_id for m in to_reserve), (m.location_id for m in to_reserve)
+                )
+        lock_moves(env, others)
         to_reserve = [
             m
             for m in to_reserve
@@ -100,17 +117,56 @@ def reserve_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> lis
         touch(quants, "reserved_quantity")
         # before the insert, whose autoflush then writes the moves once (not twice)
         touch(open_moves, "state", "reserved_qty")
+        settled = _settle_new_pickings(env, open_moves) if whole else set()
         if claims:  # one executemany (the ORM would insert row by row on SQLite)
             # a system model: this service is the one writer (no flush check to pass)
             env.session.execute(insert(Reservation), claims)
     else:
         touch(open_moves, "state", "reserved_qty")
+        settled = _settle_new_pickings(env, open_moves) if whole else set()
     env.session.flush()
-    sync_picking_states(env, {m.picking_id for m in open_moves if m.picking_id})
+    sync_picking_states(
+        env, {m.picking_id for m in open_moves if m.picking_id and m.picking_id not in settled}
+    )
     faults.point("stock.reserved", env)  # quants reserved; the order's hooks not run yet
     if notify and changed:
         StockHooks(env).stock_reservation_changed(env=env, moves=changed)
     return changed
+
+
+def _settle_new_pickings(env: Env, moves: Sequence[Any]) -> set[int]:
+    """Set ``ready``/``waiting`` on the transfers this unit made from ``moves``, all
+    their open moves; the ids of the transfers so settled.
+
+    What :func:`sync_picking_states` reads from the database, known here already:
+    rows this transaction inserted are changed by no other one. Set before the flush,
+    the transfer gets one UPDATE (draft → ready), not two and a query.
+    """
+    created = env.cache.created_records
+    by_picking: dict[int, list[Any]] = defaultdict(list)
+    for move in moves:
+        if move.picking_id:
+            by_picking[move.picking_id].append(move)
+    settled: set[int] = set()
+    pickings = [
+        pid
+        for pid, held in by_picking.items()
+        if ("stock.picking", pid) in created and all(("stock.move", m.id) in created for m in held)
+    ]
+    for picking in env.browse("stock.picking", pickings).values():
+        held = [m for m in by_picking[picking.id] if m.state in ("draft", "waiting", "available")]
+        if held and picking.state in ("waiting", "ready"):
+            short = any(m.state != "available" for m in held)
+            picking.state = "waiting" if short else "ready"
+        settled.add(picking.id)
+    return settled
+
+
+def _quants_pending(env: Env) -> bool:
+    """A quant of this session has unflushed changes (a locked re-read would drop them)."""
+    Quant = env["stock.quant"]
+    session = env.session
+    return any(isinstance(obj, Quant) for obj in (*session.new, *session.dirty, *session.deleted))
 
 
 def release_moves(env: Env, moves: Sequence[Any], *, notify: bool = True) -> list[Any]:

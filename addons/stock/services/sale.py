@@ -22,7 +22,7 @@ from addons.base.services.uom import convert
 from addons.stock.hookspecs import StockHooks
 from addons.stock.services.done import load_products
 from addons.stock.services.locations import default_warehouse, virtual_location, warehouse_location
-from addons.stock.services.pickings import cancel_picking, confirm_picking, create_picking
+from addons.stock.services.pickings import cancel_picking, confirm_picking, create_transfer
 from addons.stock.services.quants import touch
 from kernel import workflow
 from kernel.i18n import _
@@ -70,7 +70,7 @@ def reserve_order(env: Env, order: Any) -> Any | None:
     when = _order_datetime(order)
     urgent = str(getattr(order, "priority", "") or "").lower() in ("1", "2", "high", "urgent")
     priority = "1" if urgent else "0"
-    picking = create_picking(
+    picking, moves = create_transfer(
         env,
         "outgoing",
         source.id,
@@ -98,7 +98,7 @@ def reserve_order(env: Env, order: Any) -> Any | None:
     )
     workflow.expect_milestone(env, order, "reserved", addon="stock")
     workflow.expect_milestone(env, order, "shipped", addon="stock")
-    confirm_picking(env, picking, automatic=True)
+    confirm_picking(env, picking, automatic=True, moves=moves)
     if not _fully_reserved(picking):
         _replenish_shortages(env, order, warehouse.id)
     return picking
