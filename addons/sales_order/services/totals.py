@@ -48,7 +48,7 @@ def compute_line(line: Any, currency: Any) -> None:
         currency,
     )
     for key, value in zip(AMOUNTS, amounts, strict=True):
-        if getattr(line, key) != value:
+        if getattr(line, key, None) != value:
             setattr(line, key, value)
 
 
@@ -70,5 +70,5 @@ def compute_order(env: Env, order: Any) -> None:
         tax += line.price_tax
         total += line.price_total
     for key, value in (("amount_untaxed", untaxed), ("amount_tax", tax), ("amount_total", total)):
-        if getattr(order, key) != value:
+        if getattr(order, key, None) != value:
             setattr(order, key, value)
