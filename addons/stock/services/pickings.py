@@ -17,6 +17,7 @@ from addons.base.services.uom import convert
 from addons.stock.hookspecs import StockHooks
 from addons.stock.services.done import do_moves
 from addons.stock.services.moves import cancel_moves, insert_moves, new_move, split_move
+from addons.stock.services.quants import LockedQuants, lock_quants
 from addons.stock.services.reservation import reserve_moves, sync_picking_states
 from kernel import workflow
 from kernel.errors import ConflictError, ValidationError
@@ -132,17 +133,26 @@ def picking_moves(env: Env, picking: Any, *, open_only: bool = False) -> list[An
 
 
 def confirm_picking(
-    env: Env, picking: Any, *, automatic: bool = False, moves: Sequence[Any] | None = None
+    env: Env,
+    picking: Any,
+    *,
+    automatic: bool = False,
+    moves: Sequence[Any] | None = None,
+    quants: LockedQuants | None = None,
 ) -> Any:
     """Draft → waiting, then reserve what can be (→ ready when everything is).
 
     ``moves``: every move of the transfer, when the caller holds them (it just made
     the transfer with :func:`create_transfer`); they are then not read again.
+    ``quants``: the stock the caller locked before making the transfer (see
+    :func:`addons.stock.services.sale.reserve_order`); the reservation uses it.
     """
-    if moves is None:
-        workflow.fire(env, picking, "confirm", automatic=automatic)
-    else:
-        workflow.fire(env, picking, "confirm", automatic=automatic, moves=list(moves))
+    params: dict[str, Any] = {}
+    if moves is not None:
+        params["moves"] = list(moves)
+    if quants is not None:
+        params["quants"] = quants
+    workflow.fire(env, picking, "confirm", automatic=automatic, **params)
     return picking
 
 
@@ -234,7 +244,7 @@ def action_confirm(env: Env, picking: Any, move: Any) -> None:
     _refresh_product_qty(env, [m for m in moves if m.state == "draft"])
     for m in moves:
         m.state = "waiting"
-    reserve_moves(env, moves, whole=True)
+    reserve_moves(env, moves, whole=True, locked=move.params.get("quants"))
 
 
 def _refresh_product_qty(env: Env, moves: list[Any]) -> None:
@@ -280,8 +290,7 @@ def action_validate(env: Env, picking: Any, move: Any) -> None:
     if not moves:
         raise ValidationError(_("%(name)s has nothing left to process", name=picking.name))
     partial = any(m.quantity_done for m in moves)
-    to_do: list[Any] = []
-    rest: list[Any] = []
+    plan: list[tuple[Any, Decimal]] = []
     for m in moves:
         qty = m.quantity_done if partial else m.product_qty
         if qty < 0:
@@ -297,6 +306,18 @@ def action_validate(env: Env, picking: Any, move: Any) -> None:
                 ),
                 field="quantity_done",
             )
+        plan.append((m, qty))
+    if any(qty < m.product_qty for m, qty in plan):
+        # A backorder: the quants are locked before anything else, in the order an
+        # approval takes its locks (its goods, then its delivery's number: reserve_order),
+        # so that the backorder's number, drawn next from the same series, never makes
+        # the two wait for each other; and before the split moves' reservations are
+        # written (their foreign key shares the quant row, and two units each holding
+        # that share while asking for the row's update lock deadlock).
+        lock_quants(env, {m.product_id for m in moves}, {m.location_id for m in moves})
+    to_do: list[Any] = []
+    rest: list[Any] = []
+    for m, qty in plan:
         if qty == 0:
             rest.append(m)
             continue

@@ -14,6 +14,7 @@ once do not fail. On SQLite write units are serialised by ``BEGIN IMMEDIATE``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +78,31 @@ def lock_quants(env: Env, product_ids: Iterable[int], location_ids: Iterable[int
     )
     system_write(env.session, *quants)
     return quants
+
+
+@dataclass(frozen=True)
+class LockedQuants:
+    """Quants :func:`lock_stock` locked earlier in this transaction, and what it locked.
+
+    The locks last until the transaction ends and only this transaction changes the
+    rows meanwhile (through these very objects), so a reservation that follows at
+    once uses them as they are instead of locking and reading them again. Quants
+    created after the lock are not in it: use it right away, not after a receipt.
+    """
+
+    products: frozenset[int]
+    locations: frozenset[int]
+    quants: list[Any]
+
+    def covers(self, moves: Iterable[Any]) -> bool:
+        """Every move takes a product from a location this lock covers."""
+        return all(m.product_id in self.products and m.location_id in self.locations for m in moves)
+
+
+def lock_stock(env: Env, product_ids: Iterable[int], location_ids: Iterable[int]) -> LockedQuants:
+    """:func:`lock_quants`, remembered with what was asked (see :class:`LockedQuants`)."""
+    products, locations = frozenset(product_ids), frozenset(location_ids)
+    return LockedQuants(products, locations, lock_quants(env, products, locations))
 
 
 def lock_moves(env: Env, move_ids: Iterable[int]) -> dict[int, Any]:

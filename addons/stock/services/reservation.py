@@ -18,6 +18,7 @@ from sqlalchemy import case, func, insert, select
 
 from addons.stock.hookspecs import StockHooks
 from addons.stock.services.quants import (
+    LockedQuants,
     fifo_key,
     lock_moves,
     lock_quants,
@@ -45,7 +46,12 @@ def load_locations(env: Env, location_ids: Iterable[int]) -> dict[int, Any]:
 
 
 def reserve_moves(
-    env: Env, moves: Sequence[Any], *, notify: bool = True, whole: bool = False
+    env: Env,
+    moves: Sequence[Any],
+    *,
+    notify: bool = True,
+    whole: bool = False,
+    locked: LockedQuants | None = None,
 ) -> list[Any]:
     """Reserve what is free for ``moves``; returns the moves whose reservation grew.
 
@@ -54,6 +60,8 @@ def reserve_moves(
     quants, then the flush (quants, moves and reservation rows in batches).
     ``whole``: ``moves`` are every open move of their transfers (a transfer being
     confirmed), so a transfer this unit made gets its state from them, unread.
+    ``locked``: the quants the caller locked just before (:func:`lock_stock`); when they
+    cover the moves they are used as they are, not locked and read again.
     """
     Reservation = env["stock.reservation"]
     open_moves = [m for m in moves if m.state in ("draft", "waiting", "available")]
@@ -77,7 +85,9 @@ def reserve_moves(
         # new state goes in the one UPDATE below with what they reserve.
         created = env.cache.created_records
         others = [m.id for m in to_reserve if ("stock.move", m.id) not in created]
-        if others or _quants_pending(env):
+        if locked is not None and locked.covers(to_reserve):
+            quants = locked.quants
+        elif others or _quants_pending(env):
             env.session.flush()
             quants = lock_quants(
                 env, (m.product_id for m in to_reserve), (m.location_id for m in to_reserve)

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from addons.stock.services import availability, receive
 from addons.stock.tests.conftest import make_product
@@ -96,3 +96,84 @@ def test_parallel_approvals_never_promise_the_same_unit_twice(make_instance: Mak
     assert reserved.count(Decimal(1)) == 5
     assert reserved.count(Decimal(0)) == 15
     assert figures["reserved"] == figures["on_hand"] == Decimal(5)
+
+
+def test_approvals_and_partial_deliveries_at_once_never_deadlock(
+    make_instance: MakeInstance,
+) -> None:
+    """An approval locks its goods, then draws its delivery's number; a partial delivery
+    draws its backorder's number from the same series. Both must take the two locks in
+    the same order (the goods first): run at once without retries (``retries=0``), a
+    deadlock — PostgreSQL aborts one of two units waiting for each other — fails here.
+    The numbers stay gapless and distinct.
+    """
+    from addons.sales_order.services.orders import approve, create_order, submit
+    from addons.stock.services import validate_picking
+    from addons.stock.services.pickings import picking_moves
+
+    instance = make_instance(["sales_order", "stock"])
+    waves = 12
+    with instance.unit(None, su=True) as env:
+        pid = make_product(env, "Much ordered")
+        receive(env, pid, 10_000)
+        partner = env["res.partner"](name="Buyer", is_customer=True)
+        env.session.add(partner)
+        env.session.flush()
+        orders, deliveries = [], []
+        for i in range(2 * waves):
+            order = create_order(
+                env, partner.id, [{"product_id": pid, "quantity": Decimal(2), "price_unit": 5}]
+            )
+            submit(env, order)
+            if i % 2:
+                orders.append(order.id)
+                continue
+            approve(env, order)
+            Picking = env["stock.picking"]
+            deliveries.append(
+                env.session.scalar(
+                    select(Picking.id).where(
+                        Picking.origin_model == "sale.order", Picking.origin_id == order.id
+                    )
+                )
+            )
+    gate = threading.Barrier(8)
+
+    def go(task: tuple[str, int], index: int) -> str:
+        kind, record_id = task
+        if index < 8:
+            gate.wait(timeout=30)
+
+        def work(env: Any) -> str:
+            if kind == "approve":
+                order = env.get("sale.order", record_id)
+                approve(env, order)
+                return str(order.state)
+            picking = env.get("stock.picking", record_id)
+            [move] = picking_moves(env, picking, open_only=True)
+            backorder = validate_picking(env, picking, {move.id: Decimal(1)})
+            return str(backorder.name)
+
+        return instance.run(work, None, su=True, retries=0)
+
+    tasks = [
+        task
+        for pair in zip(
+            [("approve", oid) for oid in orders],
+            [("deliver", pid_) for pid_ in deliveries],
+            strict=True,
+        )
+        for task in pair
+    ]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(go, tasks, range(len(tasks))))
+    assert results.count("in_progress") == waves
+    with instance.unit(None, su=True) as env:
+        Picking = env["stock.picking"]
+        names = list(
+            env.session.scalars(select(Picking.name).where(Picking.picking_type == "outgoing"))
+        )
+    numbers = sorted(int(name.rsplit("/", 1)[-1]) for name in names)  # WH/OUT/2026/00004
+    # deliveries approved before, deliveries approved now, backorders
+    assert len(set(names)) == len(names) == 3 * waves
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # gapless
