@@ -14,6 +14,7 @@ function on the same database behave as one server.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import inspect
 import logging
@@ -27,6 +28,7 @@ from typing import Any
 from litestar import Litestar, Router
 from litestar.concurrency import sync_to_thread
 from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -43,7 +45,7 @@ from kernel.hookspecs import KernelHooks
 from kernel.instance import Instance
 from kernel.models.registry import Registry
 from kernel.web.auth import AUTH_ROUTES
-from kernel.web.context import ensure_fresh
+from kernel.web.context import ensure_fresh, principal
 from kernel.web.deps import DEPENDENCIES
 from kernel.web.errors import EXCEPTION_HANDLERS
 from kernel.web.jobs_admin import JOBS_ROUTES
@@ -190,6 +192,9 @@ class _Options:
     api_rate_limit: int
 
 
+#: paths that need nobody signed in, and so no look-up of the user
+NOBODY_NEEDED = ("/static/", "/favicon.ico", "/health")
+
 #: the apps built for a registry, by their options: a second ``create_app`` of the same
 #: instance (a second worker thread's client in a test, a CLI check) reuses the first's
 APPS: Slot[dict[_Options, Litestar]] = Slot("kernel.web.apps", dict)
@@ -209,6 +214,15 @@ class InstanceApp:
     An addon installed by another process is noticed by the next request of a
     signed-in user (:func:`kernel.web.context.principal`), which is still served by
     the app it was routed to; the request after it sees the new routes.
+
+    Who is asking (:func:`kernel.web.context.principal`) is read here, in a worker
+    thread, before Litestar routes the request, and kept on it. Why: a request's unit
+    of work is opened, used and committed in worker threads over several turns of the
+    event loop (:mod:`kernel.web.deps`), holding its locks in between, so nothing on
+    the event loop may wait for a database lock. The error handlers asked for the
+    user on the loop (for an API key that writes its usage), and under concurrent
+    requests on SQLite the server stood still. Static files, the favicon and the
+    health check need nobody and skip it.
 
     Start-up and shutdown hooks (``on_startup``, ``on_shutdown``) are this object's:
     the per-registry apps are built on demand and never see the ASGI lifespan.
@@ -260,6 +274,12 @@ class InstanceApp:
             return
         # building an app takes a moment: off the event loop, and only after a change
         app = self.current() if self._is_current() else await sync_to_thread(self.current)
+        if scope["type"] == "http" and not scope["path"].startswith(NOBODY_NEEDED):
+            scope["app"] = scope["litestar_app"] = app  # as Litestar sets them
+            # a refused key is kept on the request and raised by the route's own call;
+            # a database error is raised there too
+            with contextlib.suppress(Exception):
+                await sync_to_thread(principal, ASGIConnection(scope))
         await app(scope, receive, send)
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
