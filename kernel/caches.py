@@ -20,6 +20,7 @@ not the env.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _UNIT_KEY = "kernel.unit"
+#: databases whose security memo a registry keeps (a process serving more drops the oldest)
+MAX_DATABASES = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,21 +151,30 @@ def unit_cache(session: Session) -> UnitCache:
 class RegistryCache(_Slots):
     """What is derived from one composed registry; dropped with it.
 
-    The security memo (groups, rights, settings, external ids shared by every unit
-    of the process) is valid for one security stamp: :meth:`memo` hands out the
-    memo of a stamp and starts an empty one when the stamp changes.
+    The security memo (groups, rights, settings, external ids, configuration rows
+    shared by every unit of the process) is read from a database and valid for one
+    security stamp. Instances with the same addons share a registry, so the memo is
+    kept per database: :meth:`memo` hands out the memo of a database's stamp and
+    starts an empty one when that stamp changes.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._memo_stamp: str | None = None
-        self._memo: dict[Hashable, Any] = {}
+        self._memos: dict[str, tuple[str, dict[Hashable, Any]]] = {}
+        self._memo_lock = threading.Lock()
 
-    def memo(self, stamp: str) -> dict[Hashable, Any]:
-        if stamp != self._memo_stamp:
-            self._memo = {}
-            self._memo_stamp = stamp
-        return self._memo
+    def memo(self, stamp: str, database: str = "") -> dict[Hashable, Any]:
+        kept = self._memos.get(database)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        with self._memo_lock:
+            kept = self._memos.pop(database, None)
+            if kept is None or kept[0] != stamp:
+                kept = (stamp, {})
+            self._memos[database] = kept  # last: the oldest are the least recently used
+            while len(self._memos) > MAX_DATABASES:
+                self._memos.pop(next(iter(self._memos)))
+            return kept[1]
 
 
 def shared_memo(env: Env) -> dict[Hashable, Any] | None:
@@ -176,7 +188,7 @@ def shared_memo(env: Env) -> dict[Hashable, Any] | None:
     stamp = env.cache.security_stamp
     if not stamp:
         return None
-    return env.registry.cache.memo(stamp)
+    return env.registry.cache.memo(stamp, env.instance.url)
 
 
 def memoized(env: Env, key: Hashable, compute: Callable[[], T]) -> T:

@@ -41,6 +41,11 @@ ENV_BACKGROUND = "SUANPAN_BACKGROUND_DELIVERY"
 _instances: dict[str, Instance] = {}
 _lock = threading.Lock()
 _parts_cache: dict[str, AddonParts] = {}
+#: composed registries by their addons (and the very code of each), shared by instances
+_registries: dict[tuple[tuple[str, str, int], ...], Registry] = {}
+_compose_lock = threading.RLock()
+#: sets of addons whose registry is kept; beyond, the least recently used is dropped
+MAX_REGISTRIES = 32
 
 
 def addon_parts(manifest: Manifest) -> AddonParts:
@@ -150,9 +155,26 @@ class Instance:
         return self._registry
 
     def compose(self, names: list[str]) -> Registry:
+        """The registry of these addons, composed once per process for every instance.
+
+        A registry is code only (mapped classes, hooks, workflows, views), so every
+        instance with the same addons shares one: a process serving many databases
+        (a host of several customers, the test suite) composes each set of addons
+        once. What is derived from a database lives elsewhere: the security memo is
+        kept per database (:meth:`kernel.caches.RegistryCache.memo`), the web app
+        per instance (:mod:`kernel.web.app`).
+        """
         manifests = [self.available[n] for n in order(names, self.available)]
         parts = {m.name: addon_parts(m) for m in manifests}
-        return build_registry(manifests, parts)
+        key = tuple((m.name, m.module, id(parts[m.name])) for m in manifests)
+        with _compose_lock:
+            found = _registries.pop(key, None)
+            if found is None:
+                found = build_registry(manifests, parts)
+            _registries[key] = found  # last: the oldest entries are the least recently used
+            while len(_registries) > MAX_REGISTRIES:
+                _registries.pop(next(iter(_registries)))
+            return found
 
     # --- units of work --------------------------------------------------------------
 

@@ -49,6 +49,10 @@ def specs_of(instance: Instance) -> dict[str, JobSpec]:
     return job_specs(instance.registry)
 
 
+#: attribute of an instance: the registry whose jobs its rows were last synced with
+SYNCED_ATTR = "_jobs_synced_for"
+
+
 def spec_named(instance: Instance, name: str) -> JobSpec:
     specs = specs_of(instance)
     if name not in specs:
@@ -95,7 +99,9 @@ def sync_jobs(instance: Instance, now: dt.datetime | None = None) -> None:
         for name, row in rows.items():
             if name not in specs:
                 env.session.delete(row)
-    setattr(instance.registry, "_jobs_synced", True)  # noqa: B010 - a flag the dataclass does not declare
+    # per instance and registry: instances with the same addons share a registry,
+    # and each database has its own rows
+    instance.__dict__[SYNCED_ATTR] = instance.registry
 
 
 def due_jobs(instance: Instance, now: dt.datetime | None = None) -> list[tuple[str, dt.datetime]]:
@@ -131,7 +137,7 @@ def run_job(
     ``key`` makes the run idempotent: a key already recorded is not run again.
     """
     spec = spec_named(instance, name)
-    if not getattr(instance.registry, "_jobs_synced", False):
+    if instance.__dict__.get(SYNCED_ATTR) is not instance.registry:
         sync_jobs(instance)  # the first run in this process may come before any runner
     run_key = key or f"{name}@{trigger}:{time.time_ns()}"
     started = utcnow()

@@ -84,3 +84,36 @@ def test_locking_reads_reach_the_database(base: tuple[Instance, int]) -> None:
         with StatementCounter(instance.engine) as counter:
             env.session.scalars(select(Company).order_by(Company.id).with_for_update()).first()
         assert counter.count == 1
+
+
+def test_databases_with_the_same_addons_share_the_registry_not_the_memo(
+    make_instance: Callable[..., Instance],
+) -> None:
+    """Instances with the same addons share one composed registry (code only), while
+    configuration read from one database is never served to another — even when both
+    were copied from one template and so hold the same security stamp."""
+    from kernel.security import STAMP_KEY
+
+    first = make_instance(["base"])
+    uid = make_user(first, "clerk", ["base.group_manager"])
+    second = make_instance(["base"])
+    assert make_user(second, "clerk", ["base.group_manager"]) == uid
+    assert first.registry is second.registry, "the addons' code is composed once per process"
+    with first.unit(None, su=True) as env:  # the same stamp in both databases
+        Setting = env["ir.setting"]
+        stamp = env.session.scalars(select(Setting.value).where(Setting.key == STAMP_KEY)).one()
+    with second.unit(None, su=True) as env:
+        Setting = env["ir.setting"]
+        env.session.execute(
+            Setting.__table__.update().where(Setting.key == STAMP_KEY).values(value=stamp)
+        )
+        Company = env["res.company"]
+        env.session.scalars(select(Company).order_by(Company.id)).first().name = "Second Ltd"
+        env.session.flush()
+        env.session.execute(
+            Setting.__table__.update().where(Setting.key == STAMP_KEY).values(value=stamp)
+        )
+    name, _count = _company_name(first, uid)
+    assert name != "Second Ltd"
+    assert _company_name(first, uid) == (name, 0), "warm in the first database"
+    assert _company_name(second, uid) == ("Second Ltd", 1), "cold in the second, same stamp"
