@@ -45,7 +45,7 @@ from kernel.hookspecs import KernelHooks
 from kernel.instance import Instance
 from kernel.models.registry import Registry
 from kernel.web.auth import AUTH_ROUTES
-from kernel.web.context import ensure_fresh, principal
+from kernel.web.context import SCOPE_CSRF_SECRET, SCOPE_INSTANCE, ensure_fresh, principal
 from kernel.web.deps import DEPENDENCIES
 from kernel.web.errors import EXCEPTION_HANDLERS
 from kernel.web.jobs_admin import JOBS_ROUTES
@@ -60,7 +60,6 @@ from kernel.web.params import check_path_numbers
 from kernel.web.ratelimit import configured_limit
 from kernel.web.sessions import system_session
 from kernel.web.shell import SHELL_ROUTES
-from kernel.web.templating import make_environment
 from kernel.web.users_admin import USERS_ROUTES
 
 log = logging.getLogger(__name__)
@@ -170,22 +169,23 @@ def create_app(
     """
     ensure_fresh(instance, force=True)
     options = _Options(
-        url=instance.url,
-        secret=web_secret(instance),
         allowed_hosts=tuple(allowed_hosts or DEFAULT_ALLOWED_HOSTS),
         debug=debug,
         secure_cookies=secure_cookies,
         api_rate_limit=configured_limit(api_rate_limit),
     )
-    return InstanceApp(instance, options)
+    return InstanceApp(instance, options, web_secret(instance))
 
 
 @dataclass(frozen=True)
 class _Options:
-    """What an app is built with besides the registry (apps with equal options are shared)."""
+    """What an app is built with besides the registry (apps with equal options are shared).
 
-    url: str
-    secret: str
+    Nothing here names a database: the instance and its CSRF secret come with each
+    request (``SCOPE_INSTANCE`` and ``SCOPE_CSRF_SECRET`` of :mod:`kernel.web.context`),
+    so instances with the same addons and options share one built app.
+    """
+
     allowed_hosts: tuple[str, ...]
     debug: bool
     secure_cookies: bool | None
@@ -195,8 +195,9 @@ class _Options:
 #: paths that need nobody signed in, and so no look-up of the user
 NOBODY_NEEDED = ("/static/", "/favicon.ico", "/health")
 
-#: the apps built for a registry, by their options: a second ``create_app`` of the same
-#: instance (a second worker thread's client in a test, a CLI check) reuses the first's
+#: the apps built for a registry, by their options. Instances with the same addons share
+#: a registry (:meth:`kernel.instance.Instance.compose`) and so their apps: a host of
+#: several databases, or the test suite, builds each app once.
 APPS: Slot[dict[_Options, Litestar]] = Slot("kernel.web.apps", dict)
 
 
@@ -209,7 +210,9 @@ class InstanceApp:
     later request to it. The old app finishes the requests it was serving. So an
     addon's routes come and go with it, without a restart, and no route of a removed
     addon lingers. Apps are kept with their registry (:data:`APPS`), so every
-    ``InstanceApp`` of an instance with the same options serves the same one.
+    ``InstanceApp`` with the same addons and options serves the same one: which
+    instance a request is for, and its CSRF secret, travel in the request's scope
+    (``SCOPE_INSTANCE``, ``SCOPE_CSRF_SECRET``), put there by this object.
 
     An addon installed by another process is noticed by the next request of a
     signed-in user (:func:`kernel.web.context.principal`), which is still served by
@@ -228,9 +231,10 @@ class InstanceApp:
     the per-registry apps are built on demand and never see the ASGI lifespan.
     """
 
-    def __init__(self, instance: Instance, options: _Options) -> None:
+    def __init__(self, instance: Instance, options: _Options, secret: str) -> None:
         self.instance = instance
         self.options = options
+        self.secret = secret
         self.on_startup: list[Callable[[], Any]] = []
         self.on_shutdown: list[Callable[[], Any]] = []
         self._built: tuple[Registry, Litestar] | None = None
@@ -259,9 +263,7 @@ class InstanceApp:
                 app = apps.get(self.options)
                 if app is None:
                     strict = built is None  # at start-up a broken route stops the server
-                    app = apps[self.options] = _build(
-                        self.instance, registry, self.options, strict=strict
-                    )
+                    app = apps[self.options] = _build(registry, self.options, strict=strict)
                 built = self._built = (registry, app)
             return built[1]
 
@@ -274,6 +276,8 @@ class InstanceApp:
             return
         # building an app takes a moment: off the event loop, and only after a change
         app = self.current() if self._is_current() else await sync_to_thread(self.current)
+        scope[SCOPE_INSTANCE] = self.instance
+        scope[SCOPE_CSRF_SECRET] = self.secret
         if scope["type"] == "http" and not scope["path"].startswith(NOBODY_NEEDED):
             scope["app"] = scope["litestar_app"] = app  # as Litestar sets them
             # a refused key is kept on the request and raised by the route's own call;
@@ -371,9 +375,7 @@ def _mend_sync_handlers(app: Litestar) -> None:
                 handler._fn = fn
 
 
-def _build(
-    instance: Instance, registry: Registry, options: _Options, *, strict: bool = True
-) -> Litestar:
+def _build(registry: Registry, options: _Options, *, strict: bool = True) -> Litestar:
     """The Litestar app serving ``registry``: kernel routes, screens, addon routes and files.
 
     Not ``strict`` (an addon installed while serving): if an addon's route cannot be
@@ -381,13 +383,8 @@ def _build(
     route of a new addon does not take every screen down with it.
     """
     state = State(
-        {
-            "instance": instance,
-            "secure_cookies": options.secure_cookies,
-            "api_rate_limit": options.api_rate_limit,
-        }
+        {"secure_cookies": options.secure_cookies, "api_rate_limit": options.api_rate_limit}
     )
-    state.jinja = make_environment(instance)
     try:
         return _litestar(registry, state, options, addon_routes(registry))
     except Exception:
@@ -408,7 +405,9 @@ def _litestar(registry: Registry, state: State, options: _Options, extra: list[A
     from kernel.web.ui.routes import screen_routes
 
     csrf = CSRFConfig(
-        secret=options.secret,
+        # a stand-in: each request's token is signed with its instance's secret
+        # (SuanpanCSRFMiddleware), since instances with the same addons share this app
+        secret=secrets.token_hex(32),
         cookie_name="csrftoken",
         header_name="x-csrftoken",
         cookie_samesite="lax",

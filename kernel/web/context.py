@@ -80,8 +80,14 @@ _fresh: dict[int, _Freshness] = {}
 _fresh_lock = threading.Lock()
 
 
+#: keys of the request's scope, set by the instance's ASGI app (kernel.web.app.InstanceApp):
+#: built apps are shared by instances with the same addons, so the request says which one
+SCOPE_INSTANCE = "suanpan.instance"
+SCOPE_CSRF_SECRET = "suanpan.csrf_secret"
+
+
 def instance_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Instance:
-    instance: Instance = connection.app.state.instance
+    instance: Instance = connection.scope[SCOPE_INSTANCE]  # type: ignore[literal-required]
     return instance
 
 
@@ -160,7 +166,9 @@ def uses_bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
     return bool(connection.headers.get("authorization"))
 
 
-_verified_keys: dict[str, int] = {}
+#: key rows already verified with argon2, by database and SHA-256 of the key: a key of
+#: one database must never be taken for the row with the same id in another
+_verified_keys: dict[tuple[str, str], int] = {}
 _VERIFIED_MAX = 1024
 
 
@@ -185,7 +193,7 @@ def _from_api_key(instance: Instance, token: str, rate_limit: int = 0) -> Princi
     registry = instance.registry
     User = registry["res.user"]
     ApiKey = registry["res.user.apikey"]
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    digest = (instance.url, hashlib.sha256(token.encode()).hexdigest())
     with system_session(instance) as session:
         key_id = _verified_keys.get(digest)
         if key_id is not None:

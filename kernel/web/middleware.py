@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.response.base import ASGIResponse
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from kernel.web.context import SCOPE_CSRF_SECRET
+
+#: instances whose CSRF check a shared app keeps ready (beyond, it starts again)
+MAX_SECRETS = 256
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -28,7 +36,15 @@ class SuanpanCSRFMiddleware(CSRFMiddleware):
     Such requests authenticate with a bearer key, never with cookies, so a
     forged cross-site request cannot ride on a browser's credentials (and a
     browser cannot add that header cross-site without a CORS preflight).
+
+    Tokens are signed with the secret of the request's instance (in its scope,
+    :data:`kernel.web.context.SCOPE_CSRF_SECRET`), not one fixed per app: instances with
+    the same addons share an app, and a token of one database must not pass in another.
     """
+
+    def __init__(self, app: ASGIApp, config: CSRFConfig) -> None:
+        super().__init__(app, config)
+        self._by_secret: dict[str, CSRFMiddleware] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if str(scope["type"]) == "http" and scope["path"].startswith("/api/"):
@@ -38,7 +54,18 @@ class SuanpanCSRFMiddleware(CSRFMiddleware):
                     return
         if str(scope.get("scheme", "")) == "https" and not self.config.cookie_secure:
             send = _secure_csrf_cookie(send, self.config.cookie_name)
-        await super().__call__(scope, receive, send)
+        await self._for(scope).__call__(scope, receive, send)
+
+    def _for(self, scope: Scope) -> CSRFMiddleware:
+        """Litestar's middleware configured with the secret of the request's instance."""
+        secret: str = scope[SCOPE_CSRF_SECRET]  # type: ignore[literal-required]
+        found = self._by_secret.get(secret)
+        if found is None:
+            if len(self._by_secret) > MAX_SECRETS:
+                self._by_secret.clear()
+            config = dataclasses.replace(self.config, secret=secret)
+            found = self._by_secret[secret] = CSRFMiddleware(self.app, config)
+        return found
 
 
 def _secure_csrf_cookie(send: Send, cookie_name: str) -> Send:

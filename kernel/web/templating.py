@@ -321,6 +321,10 @@ class _RegistryLoader(BaseLoader):
         return self.current().list_templates()
 
 
+#: attribute of an instance holding its template environment (made on its first page)
+JINJA_ATTR = "_jinja"
+
+
 def make_environment(instance: Instance, extra_dirs: list[Path] | None = None) -> Environment:
     env = Environment(
         loader=_RegistryLoader(instance, list(extra_dirs or [])),
@@ -344,7 +348,12 @@ def jinja_env(connection: ASGIConnection[Any, Any, Any, Any]) -> Environment:
     (Jinja caches compiled templates per loader and name; a newly installed addon
     may override a template that is already cached.)
     """
-    env: Environment = connection.app.state.jinja
+    from kernel.web.context import instance_of
+
+    instance = instance_of(connection)
+    env: Environment | None = instance.__dict__.get(JINJA_ATTR)
+    if env is None:  # one per instance: its loader finds the templates of its registry
+        env = instance.__dict__.setdefault(JINJA_ATTR, make_environment(instance))
     loader = env.loader
     if isinstance(loader, _RegistryLoader) and loader.stale():
         if env.cache is not None:

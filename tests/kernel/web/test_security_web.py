@@ -387,3 +387,51 @@ def test_server_factory_reads_its_configuration_from_the_environment(
     with TestClient(app, base_url="http://suanpan.localhost") as other:
         assert other.get("/health").status_code == 400
     Instance.forget(shop.url)
+
+
+def test_instances_sharing_an_app_keep_their_data_and_csrf_tokens_apart(
+    shop: Instance, make_instance: MakeInstance
+) -> None:
+    """Two databases with the same addons are served by one built app (composed once
+    per process); each request still reaches its own database, and a form token
+    signed for one is refused by the other."""
+    from kernel.web.app import create_app
+
+    other = make_instance(["webshell"], addons_path=SHELL_ADDONS)
+    make_user(other, "clerk", [], password="pw")
+    assert create_app(shop).current() is create_app(other).current()
+    with browser(shop) as mine, browser(other) as theirs:
+        sign_in(mine, "clerk")
+        sign_in(theirs, "clerk")
+        stolen = csrf(mine)
+        theirs.cookies.set("csrftoken", stolen)
+        refused = theirs.post(
+            "/account/preferences",
+            data={"lang": "zh_CN", "tz": "UTC", "_csrf_token": stolen},
+            follow_redirects=False,
+        )
+        assert refused.status_code == 403
+        assert (
+            post_form(mine, "/account/preferences", {"lang": "zh_CN", "tz": "UTC"}).status_code
+            == 303
+        )
+    assert (_lang(shop, "clerk"), _lang(other, "clerk")) == ("zh_CN", "en")
+
+
+def test_a_key_of_one_database_opens_nothing_in_another_served_by_the_same_process(
+    shop: Instance, make_instance: MakeInstance
+) -> None:
+    """A verified key is remembered by its row id to skip argon2 on later calls; the
+    row with that id in another database (another customer in the same process) is a
+    different key, and the first database's key must be refused there."""
+    other = make_instance(["webshell"], addons_path=SHELL_ADDONS)
+    make_user(other, "clerk", [], password="pw")
+    mine_uid, their_uid = _uid(shop, "clerk"), _uid(other, "clerk")
+    with shop.unit(None, su=True) as env:
+        mine = create_api_key(env, mine_uid, "robot")
+    with other.unit(None, su=True) as env:
+        create_api_key(env, their_uid, "theirs")  # the same row id there
+    with browser(shop, Authorization=f"Bearer {mine}") as api:
+        assert api.get("/api/webshell/whoami").status_code == 200  # verified, remembered
+    with browser(other, Authorization=f"Bearer {mine}") as api:
+        assert api.get("/api/webshell/whoami").status_code == 401
