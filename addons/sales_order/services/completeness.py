@@ -60,7 +60,9 @@ def is_below_cost(line: Any) -> bool:
 
 def ensure_complete(env: Env, order: Any) -> None:
     """Raise one :class:`ValidationError` listing every missing or wrong field."""
-    found = problems(env, order)
+    from addons.sales_order.services.loading import with_lines
+
+    found = problems(env, with_lines(env, order))
     if found:
         message = _(
             "the order cannot be submitted: %(problems)s",

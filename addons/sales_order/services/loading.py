@@ -56,6 +56,35 @@ def load_children(env: Env, order: Any) -> Any:
     return order
 
 
+def with_lines(env: Env, order: Any) -> Any:
+    """An order this unit holds, with its lines, their products and taxes, and its checks.
+
+    Whatever is missing is read in bulk: a guard or check walking the lines of an
+    order the generic API or a form loaded must not read each line's product alone.
+    """
+    if "lines" in inspect(order).unloaded:
+        return load_children(env, order)
+    return with_line_references(env, order)
+
+
+def with_line_references(env: Env, order: Any) -> Any:
+    """The products and taxes of an order's loaded lines, read in bulk where missing.
+
+    Why: the generic API and forms load an order with its lines but not what the
+    lines point to; the checks of a submission then read each line's product on
+    its own — a statement per line.
+    """
+    lines = [line for line in order.lines if {"product", "tax"} & inspect(line).unloaded]
+    if not lines:
+        return order
+    products = env.browse("product.product", [line.product_id for line in lines])
+    taxes = env.browse("res.tax", [line.tax_id for line in lines if line.tax_id is not None])
+    for line in lines:
+        set_committed_value(line, "product", products.get(line.product_id))
+        set_committed_value(line, "tax", taxes.get(line.tax_id) if line.tax_id else None)
+    return order
+
+
 def ensure_lines_loaded(env: Env, order: Any) -> None:
     """Load lines, products and taxes of an order in bulk if they are not loaded yet."""
     from sqlalchemy import inspect

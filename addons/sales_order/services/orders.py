@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from addons.sales_order.services.completion import complete_lines
-from addons.sales_order.services.loading import load_children, load_order
+from addons.sales_order.services.loading import load_order, with_lines
 from addons.sales_order.services.totals import compute_order, line_amounts
 from kernel.bulk import insert_records
 from kernel.caches import Slot
@@ -215,11 +215,7 @@ def _load(env: Env, order: Any | int) -> Any:
     """The order with lines, products and taxes loaded — reused when already so."""
     env.session.flush()
     if not isinstance(order, int):
-        from sqlalchemy import inspect
-
-        if "lines" not in inspect(order).unloaded:
-            return order
-        return load_children(env, order)
+        return with_lines(env, order)
     return load_order(env, order)
 
 

@@ -184,3 +184,48 @@ def test_screens_render(shop: dict[str, Any]) -> None:
         assert "Screen Test Co." in form.text
         home = browser.get("/")
         assert home.status_code == 200
+
+
+def test_submitting_through_the_api_costs_the_same_for_3_and_30_lines(world: Any) -> None:
+    """The generic action endpoint loads the order and its lines, not their products:
+    the completeness guard must read those in bulk, not one statement per line."""
+    from decimal import Decimal
+
+    from kernel.testing import StatementCounter
+
+    instance = world.instance
+    with instance.unit(None, su=True) as env:
+        Product = env["product.product"]
+        made = [
+            Product(
+                name=f"Part {i:02d}", list_price=Decimal(10 + i), uom_id=env.ref("base.uom_unit").id
+            )
+            for i in range(30)
+        ]
+        env.session.add_all(made)
+        env.session.flush()
+        products = [p.id for p in made]
+    client = _client(instance, world.clerk)
+    counts = []
+    with client:
+        for n_lines in (3, 30, 3, 30):
+            order = _ok(
+                client.post(
+                    "/api/v1/sale.order",
+                    json={
+                        "partner_id": world.customer,
+                        "lines": [
+                            {"product_id": products[i], "quantity": str(i + 1)}
+                            for i in range(n_lines)
+                        ],
+                    },
+                ),
+                201,
+            )
+            with StatementCounter(instance.engine) as counter:
+                moved = _ok(
+                    client.post(f"/api/v1/sale.order/{order['id']}/actions/submit", json={})
+                )
+            assert moved["state"] in {"submitted", "in_progress"}
+            counts.append(counter.count)
+    assert counts[2:] == [counts[2], counts[2]], f"statements per submission: {counts}"
