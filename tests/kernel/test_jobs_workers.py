@@ -57,6 +57,16 @@ def done_counts(instance: Any) -> Counter[int]:
     return Counter({int(n): int(c) for n, c in rows})
 
 
+def _started_by(trace: Path, workers: list[Any]) -> tuple[int, set[str]] | None:
+    """The first worker (index) that has started runs, and the runs it started."""
+    lines = [line.split() for line in trace.read_text().splitlines() if line.strip()]
+    for index, worker in enumerate(workers):
+        started = {parts[0] for parts in lines if parts[1] == str(worker.pid)}
+        if started:
+            return index, started
+    return None
+
+
 def wait_for(predicate: Any, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -85,15 +95,16 @@ def test_two_workers_run_200_due_jobs_exactly_once_despite_a_sigkill(
     workers = [start_worker(instance.url, env_vars, log) for _i in range(2)]
     try:
         assert wait_for(lambda: sum(done_counts(instance).values()) >= 30, 90), log.read_text()
-        victim = workers[0]
-        started_by_victim = {
-            line.split()[0]
-            for line in trace.read_text().splitlines()
-            if line.split()[1] == str(victim.pid)
-        }
+        # the victim is a worker with runs in hand: on a loaded machine one worker may
+        # take the first thirty alone while the other is still starting
+        assert wait_for(lambda: _started_by(trace, workers) is not None, 30), log.read_text()
+        found = _started_by(trace, workers)
+        assert found is not None
+        index, started_by_victim = found
+        victim = workers[index]
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait(10)
-        workers[0] = start_worker(instance.url, env_vars, log)
+        workers[index] = start_worker(instance.url, env_vars, log)
         assert wait_for(lambda: len(done_counts(instance)) == BATCH, 150), log.read_text()
         time.sleep(2)  # a duplicate would show up now, if there were one
         counts = done_counts(instance)
