@@ -46,7 +46,7 @@ from kernel.instance import Instance
 from kernel.models.registry import Registry
 from kernel.web.auth import AUTH_ROUTES
 from kernel.web.context import SCOPE_CSRF_SECRET, SCOPE_INSTANCE, ensure_fresh, principal
-from kernel.web.deps import DEPENDENCIES
+from kernel.web.deps import DEPENDENCIES, use_worker_threads
 from kernel.web.errors import EXCEPTION_HANDLERS
 from kernel.web.jobs_admin import JOBS_ROUTES
 from kernel.web.limits import MAX_BODY, JsonBodyLimitsMiddleware
@@ -168,6 +168,7 @@ def create_app(
     ``SUANPAN_API_RATE_LIMIT`` or the default; 0: unlimited).
     """
     ensure_fresh(instance, force=True)
+    use_worker_threads()
     options = _Options(
         allowed_hosts=tuple(allowed_hosts or DEFAULT_ALLOWED_HOSTS),
         debug=debug,
