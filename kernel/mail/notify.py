@@ -28,15 +28,17 @@ class Recipient:
     lang: str = "en"
 
 
-_jinja: dict[int, Environment] = {}
+#: attribute of an instance holding its mail template environment (kept with the
+#: instance: a table by ``id()`` kept every instance of a process alive)
+JINJA_ATTR = "_mail_jinja"
 
 
 def _environment(instance: Instance) -> Environment:
-    found = _jinja.get(id(instance))
+    found: Environment | None = instance.__dict__.get(JINJA_ATTR)
     if found is None:
         from kernel.web.templating import make_environment
 
-        found = _jinja[id(instance)] = make_environment(instance)
+        found = instance.__dict__.setdefault(JINJA_ATTR, make_environment(instance))
     return found
 
 

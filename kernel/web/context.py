@@ -76,7 +76,16 @@ class _Freshness:
     checked_at: float = 0.0
 
 
-_fresh: dict[int, _Freshness] = {}
+#: attribute of an instance holding its :class:`_Freshness` (on the instance, not in a
+#: table by ``id()``: a new instance may reuse a collected one's id)
+FRESH_ATTR = "_web_freshness"
+
+
+def _freshness(instance: Instance) -> _Freshness | None:
+    found: _Freshness | None = instance.__dict__.get(FRESH_ATTR)
+    return found
+
+
 _fresh_lock = threading.Lock()
 
 
@@ -115,7 +124,7 @@ def ensure_fresh(instance: Instance, *, force: bool = False) -> None:
     Checked at most once per second per instance; the comparison is with the
     version read when this process last saw its registry change.
     """
-    state = _fresh.setdefault(id(instance), _Freshness())
+    state: _Freshness = instance.__dict__.setdefault(FRESH_ATTR, _Freshness())
     now = time.monotonic()
     if not force and now - state.checked_at < FRESHNESS_SECONDS:
         return
@@ -136,7 +145,7 @@ def note_registry_version(instance: Instance, version: int) -> None:
     Requests of signed-in users thus learn about installs without a query of
     their own (and without a timer, so statement counts do not depend on timing).
     """
-    state = _fresh.get(id(instance))
+    state = _freshness(instance)
     if state is None or state.checked_at == 0.0:
         ensure_fresh(instance)
     elif version != state.version:
@@ -144,10 +153,10 @@ def note_registry_version(instance: Instance, version: int) -> None:
 
 
 def default_lang(instance: Instance) -> str:
-    state = _fresh.get(id(instance))
+    state = _freshness(instance)
     if state is None or state.checked_at == 0.0:
         ensure_fresh(instance)
-        state = _fresh[id(instance)]
+        state = instance.__dict__[FRESH_ATTR]
     return state.default_lang
 
 
