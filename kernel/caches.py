@@ -1,4 +1,4 @@
-"""What the kernel remembers, and for how long: per unit of work, and per registry.
+"""What the kernel remembers, and for how long: per unit of work, per instance, per registry.
 
 Two lifetimes, two typed homes, instead of string keys scattered over
 ``session.info`` and weak dictionaries keyed by plugin managers:
@@ -7,6 +7,10 @@ Two lifetimes, two typed homes, instead of string keys scattered over
   own state has typed attributes; an addon declares a :class:`Slot` once, at module
   level, and reads it with ``env.cache.get(SLOT)`` — typed, created on first use,
   and named so that two addons cannot collide by accident.
+- :class:`InstanceCache` lives as long as one instance object: what belongs to its
+  database or is bound to it (the web host's freshness check, template environments,
+  the jobs' sync). Instances with the same addons share their registry, so none of
+  this may hang on the registry.
 - :class:`RegistryCache` lives as long as one composed registry: installing or
   removing an addon composes a new registry, so everything derived from the
   installed code (model metadata, views, display functions) is dropped with the old
@@ -146,6 +150,10 @@ def unit_cache(session: Session) -> UnitCache:
     if found is None:
         found = session.info[_UNIT_KEY] = UnitCache()
     return found
+
+
+class InstanceCache(_Slots):
+    """One instance object's memory (its database, in this process), by slot."""
 
 
 class RegistryCache(_Slots):

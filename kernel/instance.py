@@ -27,6 +27,7 @@ from kernel.addons.discovery import discover, import_addon
 from kernel.addons.manifest import Manifest
 from kernel.addons.parts import AddonParts
 from kernel.addons.resolve import order
+from kernel.caches import InstanceCache
 from kernel.database import is_retryable, make_engine, normalize_url
 from kernel.env import Env
 from kernel.errors import AddonError, RetryLater
@@ -81,6 +82,8 @@ class Instance:
             self.sessionmaker
         )  # before the access checks: see kernel/models/events.py
         security.install(self.sessionmaker)
+        #: what belongs to this instance's database (its registry may be shared)
+        self.cache = InstanceCache()
         self.after_commit: list[Callable[[Instance], None]] = []
         # a job runner (in-process thread or `suanpan worker`) drains the outbox;
         # without one (scripts, tests, the CLI) a unit delivers its messages itself
@@ -160,9 +163,9 @@ class Instance:
         A registry is code only (mapped classes, hooks, workflows, views), so every
         instance with the same addons shares one: a process serving many databases
         (a host of several customers, the test suite) composes each set of addons
-        once. What is derived from a database lives elsewhere: the security memo is
-        kept per database (:meth:`kernel.caches.RegistryCache.memo`), the web app
-        per instance (:mod:`kernel.web.app`).
+        once. What belongs to a database lives elsewhere: the security memo is kept
+        per database (:meth:`kernel.caches.RegistryCache.memo`), the rest on the
+        instance (:class:`kernel.caches.InstanceCache`).
         """
         manifests = [self.available[n] for n in order(names, self.available)]
         parts = {m.name: addon_parts(m) for m in manifests}

@@ -78,8 +78,11 @@ def serve(state: ORMExecuteState) -> Any:
         return None
     if state.execution_options.get("populate_existing") or _changes_configuration(state.session):
         return None
-    key = _key(env, statement, state.parameters)
-    if key is None or not _reads_only(env.registry, key[3], statement):
+    cache_key = statement._generate_cache_key()  # memoized: the compiler reuses it
+    if cache_key is None or not _reads_only(env.registry, cache_key.key, statement):
+        return None
+    key = _key(env, cache_key, state.parameters)
+    if key is None:
         return None
     from kernel.caches import shared_memo
 
@@ -150,11 +153,8 @@ def _reads_only(registry: Registry, shape: Any, statement: Any) -> bool:
     return answer
 
 
-def _key(env: Env, statement: Any, parameters: Any) -> tuple[Any, ...] | None:
+def _key(env: Env, cache_key: Any, parameters: Any) -> tuple[Any, ...] | None:
     """The statement's shape and values, per user, company and privilege."""
-    cache_key = statement._generate_cache_key()
-    if cache_key is None:
-        return None
     try:
         values = tuple(_hashable(bp.effective_value) for bp in cache_key.bindparams)
         extra = tuple(sorted((k, _hashable(v)) for k, v in (parameters or {}).items()))

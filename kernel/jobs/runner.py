@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from kernel.caches import Slot
 from kernel.errors import NotFound
 from kernel.fields import utcnow
 from kernel.i18n import _
@@ -29,6 +30,7 @@ from kernel.jobs.specs import JobSpec, job_specs
 if TYPE_CHECKING:
     from kernel.env import Env
     from kernel.instance import Instance
+    from kernel.models.registry import Registry
 
 log = logging.getLogger(__name__)
 RETRY_BASE_SECONDS = 60
@@ -49,8 +51,8 @@ def specs_of(instance: Instance) -> dict[str, JobSpec]:
     return job_specs(instance.registry)
 
 
-#: attribute of an instance: the registry whose jobs its rows were last synced with
-SYNCED_ATTR = "_jobs_synced_for"
+#: the registry whose jobs the instance's rows were last synced with
+SYNCED_FOR: Slot[Registry | None] = Slot("kernel.jobs.synced_for", lambda: None)
 
 
 def spec_named(instance: Instance, name: str) -> JobSpec:
@@ -101,7 +103,7 @@ def sync_jobs(instance: Instance, now: dt.datetime | None = None) -> None:
                 env.session.delete(row)
     # per instance and registry: instances with the same addons share a registry,
     # and each database has its own rows
-    instance.__dict__[SYNCED_ATTR] = instance.registry
+    instance.cache.set(SYNCED_FOR, instance.registry)
 
 
 def due_jobs(instance: Instance, now: dt.datetime | None = None) -> list[tuple[str, dt.datetime]]:
@@ -137,7 +139,7 @@ def run_job(
     ``key`` makes the run idempotent: a key already recorded is not run again.
     """
     spec = spec_named(instance, name)
-    if instance.__dict__.get(SYNCED_ATTR) is not instance.registry:
+    if instance.cache.peek(SYNCED_FOR) is not instance.registry:
         sync_jobs(instance)  # the first run in this process may come before any runner
     run_key = key or f"{name}@{trigger}:{time.time_ns()}"
     started = utcnow()

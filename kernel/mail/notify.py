@@ -12,6 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from kernel import i18n
+from kernel.caches import Slot
 from kernel.mail.smtp import TOPIC
 
 if TYPE_CHECKING:
@@ -28,17 +29,18 @@ class Recipient:
     lang: str = "en"
 
 
-#: attribute of an instance holding its mail template environment (kept with the
-#: instance: a table by ``id()`` kept every instance of a process alive)
-JINJA_ATTR = "_mail_jinja"
+#: the instance's mail template environment (kept with the instance: a table by
+#: ``id()`` kept every instance of a process alive)
+MAIL_JINJA: Slot[Environment | None] = Slot("kernel.mail.jinja", lambda: None)
 
 
 def _environment(instance: Instance) -> Environment:
-    found: Environment | None = instance.__dict__.get(JINJA_ATTR)
+    found = instance.cache.peek(MAIL_JINJA)
     if found is None:
         from kernel.web.templating import make_environment
 
-        found = instance.__dict__.setdefault(JINJA_ATTR, make_environment(instance))
+        found = make_environment(instance)
+        instance.cache.set(MAIL_JINJA, found)
     return found
 
 

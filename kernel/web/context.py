@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from litestar.exceptions import NotAuthorizedException
 
+from kernel.caches import Slot
 from kernel.errors import TooManyRequests
 from kernel.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, _, normalize_locale
 from kernel.web.sessions import (
@@ -76,16 +77,9 @@ class _Freshness:
     checked_at: float = 0.0
 
 
-#: attribute of an instance holding its :class:`_Freshness` (on the instance, not in a
-#: table by ``id()``: a new instance may reuse a collected one's id)
-FRESH_ATTR = "_web_freshness"
-
-
-def _freshness(instance: Instance) -> _Freshness | None:
-    found: _Freshness | None = instance.__dict__.get(FRESH_ATTR)
-    return found
-
-
+#: the instance's freshness (kept on the instance, not in a table by ``id()``: a new
+#: instance may reuse a collected one's id)
+FRESHNESS: Slot[_Freshness] = Slot("kernel.web.freshness", _Freshness)
 _fresh_lock = threading.Lock()
 
 
@@ -124,7 +118,7 @@ def ensure_fresh(instance: Instance, *, force: bool = False) -> None:
     Checked at most once per second per instance; the comparison is with the
     version read when this process last saw its registry change.
     """
-    state: _Freshness = instance.__dict__.setdefault(FRESH_ATTR, _Freshness())
+    state = instance.cache.get(FRESHNESS)
     now = time.monotonic()
     if not force and now - state.checked_at < FRESHNESS_SECONDS:
         return
@@ -145,18 +139,17 @@ def note_registry_version(instance: Instance, version: int) -> None:
     Requests of signed-in users thus learn about installs without a query of
     their own (and without a timer, so statement counts do not depend on timing).
     """
-    state = _freshness(instance)
-    if state is None or state.checked_at == 0.0:
+    state = instance.cache.get(FRESHNESS)
+    if state.checked_at == 0.0:
         ensure_fresh(instance)
     elif version != state.version:
         ensure_fresh(instance, force=True)
 
 
 def default_lang(instance: Instance) -> str:
-    state = _freshness(instance)
-    if state is None or state.checked_at == 0.0:
+    state = instance.cache.get(FRESHNESS)
+    if state.checked_at == 0.0:
         ensure_fresh(instance)
-        state = instance.__dict__[FRESH_ATTR]
     return state.default_lang
 
 

@@ -37,6 +37,7 @@ from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
 from kernel import i18n
+from kernel.caches import Slot
 from kernel.hookspecs import KernelHooks
 from kernel.i18n import _, text_of
 
@@ -321,8 +322,8 @@ class _RegistryLoader(BaseLoader):
         return self.current().list_templates()
 
 
-#: attribute of an instance holding its template environment (made on its first page)
-JINJA_ATTR = "_jinja"
+#: the instance's template environment for pages (made on its first page)
+WEB_JINJA: Slot[Environment | None] = Slot("kernel.web.jinja", lambda: None)
 
 
 def make_environment(instance: Instance, extra_dirs: list[Path] | None = None) -> Environment:
@@ -351,9 +352,10 @@ def jinja_env(connection: ASGIConnection[Any, Any, Any, Any]) -> Environment:
     from kernel.web.context import instance_of
 
     instance = instance_of(connection)
-    env: Environment | None = instance.__dict__.get(JINJA_ATTR)
+    env = instance.cache.peek(WEB_JINJA)
     if env is None:  # one per instance: its loader finds the templates of its registry
-        env = instance.__dict__.setdefault(JINJA_ATTR, make_environment(instance))
+        env = make_environment(instance)
+        instance.cache.set(WEB_JINJA, env)
     loader = env.loader
     if isinstance(loader, _RegistryLoader) and loader.stale():
         if env.cache is not None:
