@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from addons.sales_order.services.loading import with_lines
 from kernel.errors import ValidationError
 from kernel.i18n import LazyString, _
 
@@ -60,8 +61,6 @@ def is_below_cost(line: Any) -> bool:
 
 def ensure_complete(env: Env, order: Any) -> None:
     """Raise one :class:`ValidationError` listing every missing or wrong field."""
-    from addons.sales_order.services.loading import with_lines
-
     found = problems(env, with_lines(env, order))
     if found:
         message = _(

@@ -83,12 +83,3 @@ def with_line_references(env: Env, order: Any) -> Any:
         set_committed_value(line, "product", products.get(line.product_id))
         set_committed_value(line, "tax", taxes.get(line.tax_id) if line.tax_id else None)
     return order
-
-
-def ensure_lines_loaded(env: Env, order: Any) -> None:
-    """Load lines, products and taxes of an order in bulk if they are not loaded yet."""
-    from sqlalchemy import inspect
-
-    state = inspect(order)
-    if "lines" in state.unloaded and order.id is not None:
-        load_order(env, order.id)
