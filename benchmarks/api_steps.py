@@ -225,6 +225,9 @@ class ApiDriver:
                 "currency_id": invoice["currency_id"],
                 "amount": invoice["amount_residual"],
                 "reference": invoice["name"],
+                # Name the invoice: without it the payment settles the customer's
+                # oldest open invoice, which may be another clerk's order.
+                "allocations": [{"move_id": invoice["id"]}],
             },
         )
         self.client.action("account.payment", payment["id"], "post")

@@ -41,6 +41,7 @@ from sqlalchemy import create_engine, make_url, text
 
 HOT_PRODUCTS = 2
 MAX_RETRIES = 8
+MAX_ERROR_MESSAGES = 20  # kept in the report, each cut at 300 characters
 CONFLICT_WORDS = ("deadlock", "could not serialize", "lock timeout", "retry", "conflict")
 
 
@@ -294,6 +295,7 @@ def run_clients(
         "orders_per_second": round(closed / elapsed, 2),
         "retries": sum(log.retries for log in logs),
         "errors": len(errors),
+        "error_messages": errors[:MAX_ERROR_MESSAGES],
         "cpu_ms_per_order": {
             "server": round(server_cpu * 1000 / max(closed, 1), 1),
             "database": round(db_cpu * 1000 / max(closed, 1), 1),
@@ -424,6 +426,7 @@ def render_run(run: dict[str, Any]) -> str:
         f"{locks}"
         f"    p50/p95 ms: {steps}\n"
         f"    checks: {'all OK' if not failed else 'FAILED ' + ', '.join(failed)}"
+        + "".join(f"\n    error: {message}" for message in run.get("error_messages", []))
     )
 
 
@@ -444,4 +447,5 @@ def render(report: dict[str, Any]) -> str:
         )
     failed = [name for name, check in report["checks"].items() if not check["ok"]]
     out.append(f"checks: {'all OK' if not failed else 'FAILED: ' + '; '.join(failed)}")
+    out.extend(f"  {name}: {report['checks'][name]['detail']}" for name in failed)
     return "\n".join(out)
