@@ -32,6 +32,7 @@ from sqlalchemy.orm.loading import merge_frozen_result
 from sqlalchemy.sql.util import find_tables
 
 from kernel.caches import unit_cache
+from kernel.reads import reads_of
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -70,8 +71,8 @@ def serve(state: ORMExecuteState) -> Any:
     env = unit.env
     if env is None or env.uid is None or unit.in_check:
         return None
-    mappers = state.all_mappers
-    if not mappers or not all(is_cached_model(m.class_) for m in mappers):
+    classes = reads_of(env, state).classes
+    if not classes or not all(is_cached_model(cls) for cls in classes):
         return None
     statement: Any = state.statement
     if getattr(statement, "_for_update_arg", None) is not None:

@@ -31,16 +31,17 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.orm.base import NO_VALUE, PASSIVE_NO_INITIALIZE
-from sqlalchemy.sql.util import find_tables
 
 from kernel import rowcache
-from kernel.caches import memoized, shared_memo, unit_cache
+from kernel.caches import Slot, memoized, shared_memo, unit_cache
 from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.i18n import _
+from kernel.models.events import changed_records
 from kernel.policy import Rule, policies
+from kernel.reads import Reads, reads_of
 from kernel.rowcache import cached_tables, is_cached_model
 
 if TYPE_CHECKING:
@@ -105,19 +106,32 @@ def user_group_xmlids(session: Session, registry: Registry, uid: int) -> frozens
 
 def load_user(env: Env) -> Any:
     """The unit's user, read together with the security stamp in one statement."""
-    User = env.registry["res.user"]
-    Setting = env.registry["ir.setting"]
     with env.unchecked():
-        row = env.session.execute(
-            select(User, Setting.value)
-            .select_from(User)
-            .outerjoin(Setting, Setting.key == STAMP_KEY)
-            .where(User.id == env.uid)
-        ).first()
+        row = env.session.execute(_user_statement(env.registry), {"uid": env.uid}).first()
     if row is None:
         return None
     env.cache.security_stamp = row[1]
     return row[0]
+
+
+_USER_STATEMENT: Slot[Any] = Slot("kernel.security.user_statement", lambda: None)
+
+
+def _user_statement(registry: Registry) -> Any:
+    """:func:`load_user`'s query, built once per registry: every unit of work runs it,
+    and building it (and its cache key) cost as much CPU as running it."""
+    stmt = registry.cache.peek(_USER_STATEMENT)
+    if stmt is None:
+        User = registry["res.user"]
+        Setting = registry["ir.setting"]
+        stmt = (
+            select(User, Setting.value)
+            .select_from(User)
+            .outerjoin(Setting, Setting.key == STAMP_KEY)
+            .where(User.id == bindparam("uid"))
+        )
+        registry.cache.set(_USER_STATEMENT, stmt)
+    return stmt
 
 
 def group_xmlids_of(env: Env) -> frozenset[str]:
@@ -270,16 +284,16 @@ def on_execute(state: ORMExecuteState) -> None:
         return
     rules = policies(env.registry)
     superuser = env.is_superuser
-    for mapper in state.all_mappers:
-        name = getattr(mapper.class_, "__model_name__", None)
-        if name and (not superuser or "read" in rules.of(name).system):
+    reads = reads_of(env, state)
+    for name in reads.models:
+        if not superuser or "read" in rules.of(name).system:
             check_access(env, name, "read")
     if not superuser and not state.is_column_load and not state.is_relationship_load:
-        _filter_attached(env, state)
-        _filter_rules(env, state)
+        _filter_attached(env, state, reads)
+        _filter_rules(env, state, reads)
 
 
-def _filter_attached(env: Env, state: ORMExecuteState) -> None:
+def _filter_attached(env: Env, state: ORMExecuteState, reads: Reads) -> None:
     """Attached rows of records the user cannot read are not there for them (one SQL criterion).
 
     Looks at the tables the statement reads, not only its entities, so that a
@@ -288,7 +302,7 @@ def _filter_attached(env: Env, state: ORMExecuteState) -> None:
     attached = _attached_tables(env)
     if not attached:
         return
-    found = _attached_read_by(env, state.statement, attached)
+    found = [attached[name] for name in reads.tables if name in attached]
     if not found:
         return
     readable = readable_models(env)
@@ -342,6 +356,11 @@ def binding_rules(env: Env) -> dict[str, list[Rule]]:
     """The record rules that bind this user, by model (none for superusers and ``sudo``)."""
     if env.is_superuser or env.uid is None:
         return {}
+    # asked for every query and every flush: the answer holds while the stamp does
+    return memoized(env, ("binding_rules", env.uid), lambda: _binding_rules(env))
+
+
+def _binding_rules(env: Env) -> dict[str, list[Rule]]:
     declared = policies(env.registry).rules
     if not declared:
         return {}
@@ -392,7 +411,7 @@ def rule_criterion(env: Env, cls: Any, rule: Rule) -> Any:
     return condition | column.is_(None) if rule.shared_null else condition
 
 
-def _filter_rules(env: Env, state: ORMExecuteState) -> None:
+def _filter_rules(env: Env, state: ORMExecuteState, reads: Reads) -> None:
     """Rows outside the user's rules are not there for them: one criterion per ruled model.
 
     Looks at every table the statement reads (like attachments), so lists, filters,
@@ -402,13 +421,7 @@ def _filter_rules(env: Env, state: ORMExecuteState) -> None:
     if not rules:
         return
     by_table = {env.registry[m].__table__.name: m for m in rules}
-    froms = state.statement.get_final_froms() if hasattr(state.statement, "get_final_froms") else []
-    found = {
-        by_table[table.name]
-        for frm in froms
-        for table in find_tables(frm, include_aliases=True)
-        if getattr(table, "name", None) in by_table
-    }
+    found = {by_table[name] for name in reads.tables if name in by_table}
     for model in sorted(found):
         cls = env.registry[model]
         for rule in rules[model]:
@@ -465,38 +478,6 @@ def _outside(env: Env, model: str, rule: Rule) -> AccessDenied:
     return AccessDenied(message, model=model, operation="write")
 
 
-#: Distinct statement shapes whose attached tables are remembered per registry.
-ATTACHED_SHAPES = 20000
-
-
-def _attached_read_by(env: Env, statement: Any, attached: dict[str, Any]) -> frozenset[Any]:
-    """The attached models among the tables ``statement`` reads, remembered per statement shape.
-
-    Finding the final FROM list of an ORM statement builds its ORM compile state: it
-    was a fifth of the CPU of an order-to-cash cycle, paid again for every query of
-    every unit. The tables a statement reads depend on its shape only (its cache
-    key without the bound values), so the answer is kept per shape.
-    """
-    cache_key = (
-        statement._generate_cache_key() if hasattr(statement, "_generate_cache_key") else None
-    )
-    memo: dict[Any, frozenset[Any]] = env.registry.__dict__.setdefault("_attached_by_shape", {})
-    if cache_key is not None:
-        known = memo.get(cache_key.key)
-        if known is not None:
-            return known
-    froms = statement.get_final_froms() if hasattr(statement, "get_final_froms") else []
-    found = frozenset(
-        attached[table.name]
-        for frm in froms
-        for table in find_tables(frm, include_aliases=True)
-        if getattr(table, "name", None) in attached
-    )
-    if cache_key is not None and len(memo) < ATTACHED_SHAPES:
-        memo[cache_key.key] = found
-    return found
-
-
 def _attached_tables(env: Env) -> dict[str, Any]:
     registry = env.registry
     cached: dict[str, Any] | None = registry.__dict__.get("_attached_tables")
@@ -526,7 +507,7 @@ def _registry_of(session: Session) -> Registry | None:
 def on_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     # ``session.dirty`` walks the identity map: take each collection once.
     new, deleted = list(session.new), list(session.deleted)
-    dirty = [o for o in session.dirty if session.is_modified(o, include_collections=False)]
+    dirty = changed_records(session)
     if _touches_security(new) or _touches_security(dirty) or _touches_security(deleted):
         registry = _registry_of(session)
         if registry is not None:

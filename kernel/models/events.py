@@ -42,6 +42,8 @@ from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.base import PassiveFlag
 
 from kernel.caches import unit_cache
 
@@ -61,7 +63,7 @@ def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     unit = unit_cache(session)
     env = unit.env
     seen = unit.created_seen
-    changed = _modified(session)
+    changed = changed_records(session)
     deleted = [*session.deleted, *_orphans(session)]
     created: list[Any] = []
     with session.no_autoflush:
@@ -85,7 +87,7 @@ def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
                     hook = getattr(obj, "__on_create__", None)
                     if hook is not None:
                         hook(env)
-        changed = _modified(session)  # with what the hooks above changed
+        changed = changed_records(session)  # with what the hooks above changed
         if env is not None:
             for obj in changed:
                 hook = getattr(obj, "__on_write__", None)
@@ -118,8 +120,32 @@ def _orphans(session: Session) -> list[Any]:
     return found
 
 
-def _modified(session: Session) -> list[Any]:
-    return [o for o in session.dirty if session.is_modified(o, include_collections=False)]
+def changed_records(session: Session) -> list[Any]:
+    """The dirty records with a net change of a column or reference: those a flush UPDATEs.
+
+    The same answer as ``session.is_modified(obj, include_collections=False)`` for
+    each of ``session.dirty``, which asks every attribute of the model for its
+    history. Only attributes that were set since the load have a committed value to
+    compare with, so this asks those only: an order of forty columns with its state
+    changed asks one attribute instead of forty, for every dirty record of every
+    flush (it was 6 % of the calls of an order-to-cash cycle).
+    """
+    found = []
+    for obj in session.dirty:
+        state = instance_state(obj)
+        dict_ = state.dict
+        manager = state.manager
+        for key in state.committed_state:
+            impl = manager[key].impl
+            if hasattr(impl, "get_collection") or not hasattr(impl, "get_history"):
+                continue
+            added, _unchanged, deleted = impl.get_history(
+                state, dict_, passive=PassiveFlag.NO_CHANGE
+            )
+            if added or deleted:
+                found.append(obj)
+                break
+    return found
 
 
 def _on_flush(env: Any, created: list[Any], changed: list[Any], deleted: list[Any]) -> None:
