@@ -174,6 +174,32 @@ _verified_keys: dict[tuple[str, str], int] = {}
 _VERIFIED_MAX = 1024
 
 
+_KEY_USER: Slot[Any] = Slot("kernel.web.key_user_statement", lambda: None)
+
+
+def _key_user_statement(instance: Instance) -> Any:
+    """The user of a verified, unrevoked key, and the registry version: every API call
+    runs it, so it is built once per registry (building it cost as much as running it)."""
+    from sqlalchemy import bindparam, select
+
+    registry = instance.registry
+    stmt = registry.cache.peek(_KEY_USER)
+    if stmt is None:
+        User = registry["res.user"]
+        ApiKey = registry["res.user.apikey"]
+        stmt = (
+            select(User.id, User.name, User.lang, User.tz, registry_version_column(instance))
+            .join(ApiKey, ApiKey.user_id == User.id)
+            .where(
+                ApiKey.id == bindparam("key_id"),
+                ApiKey.revoked_at.is_(None),
+                User.active.is_(True),
+            )
+        )
+        registry.cache.set(_KEY_USER, stmt)
+    return stmt
+
+
 def _from_api_key(instance: Instance, token: str, rate_limit: int = 0) -> Principal | None:
     """The key's user. The argon2 check runs once per key and process, then one cheap query.
 
@@ -188,8 +214,6 @@ def _from_api_key(instance: Instance, token: str, rate_limit: int = 0) -> Princi
     """
     import hashlib
 
-    from sqlalchemy import select
-
     from kernel.apikeys import verify_api_key
 
     registry = instance.registry
@@ -199,11 +223,7 @@ def _from_api_key(instance: Instance, token: str, rate_limit: int = 0) -> Princi
     with system_session(instance) as session:
         key_id = _verified_keys.get(digest)
         if key_id is not None:
-            row = session.execute(
-                select(User.id, User.name, User.lang, User.tz, registry_version_column(instance))
-                .join(ApiKey, ApiKey.user_id == User.id)
-                .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None), User.active.is_(True))
-            ).first()
+            row = session.execute(_key_user_statement(instance), {"key_id": key_id}).first()
             if row is None:
                 _verified_keys.pop(digest, None)
                 return None

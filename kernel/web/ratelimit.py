@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 import os
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case
+from sqlalchemy import Integer, Table, bindparam, case
 from sqlalchemy.orm import Session
 
 DEFAULT_PER_MINUTE = 600
@@ -75,27 +76,47 @@ def record(
     """
     now = time.time() if now is None else now
     minute = int(now // MINUTE)
-    table = usage_model.__table__
-    insert = _insert_for(session)
-    stmt = insert(table).values(key_id=key_id, minute=minute, count=1, previous=0)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.key_id],
-        set_={
-            "previous": case(
-                (table.c.minute == minute, table.c.previous),
-                (table.c.minute == minute - 1, table.c.count),
-                else_=0,
-            ),
-            "count": case((table.c.minute == minute, table.c.count + 1), else_=1),
-            "minute": minute,
-        },
-    ).returning(table.c.count, table.c.previous)
-    count, previous = session.execute(stmt).one()
+    stmt = _upsert(session.get_bind().dialect.name, usage_model.__table__)
+    count, previous = session.execute(
+        stmt, {"key": key_id, "minute": minute, "before": minute - 1}
+    ).one()
     return Usage(int(count), int(previous), (now % MINUTE) / MINUTE)
 
 
-def _insert_for(session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
+#: the upsert per (dialect, table), built once: it runs on every API call, and
+#: building it (and its cache key) cost as much CPU as running it
+_UPSERTS: weakref.WeakKeyDictionary[Table, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _upsert(dialect: str, table: Table) -> Any:
+    built = _UPSERTS.setdefault(table, {})
+    stmt = built.get(dialect)
+    if stmt is not None:
+        return stmt
+    minute = bindparam("minute", type_=Integer)
+    stmt = (
+        _insert_for(dialect)(table)
+        .values(key_id=bindparam("key"), minute=minute, count=1, previous=0)
+        .on_conflict_do_update(
+            index_elements=[table.c.key_id],
+            set_={
+                "previous": case(
+                    (table.c.minute == minute, table.c.previous),
+                    (table.c.minute == bindparam("before", type_=Integer), table.c.count),
+                    else_=0,
+                ),
+                "count": case((table.c.minute == minute, table.c.count + 1), else_=1),
+                "minute": minute,
+            },
+        )
+        .returning(table.c.count, table.c.previous)
+    )
+    built[dialect] = stmt
+    return stmt
+
+
+def _insert_for(dialect: str) -> Any:
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert

@@ -16,7 +16,7 @@ from kernel.instance import Instance
 from kernel.testing import MakeInstance, make_user
 from kernel.web.app import create_app
 from kernel.web.context import ensure_fresh
-from kernel.web.ratelimit import Usage
+from kernel.web.ratelimit import MINUTE, Usage, record
 
 
 @pytest.fixture
@@ -103,3 +103,21 @@ def test_served_instances_are_limited_by_default(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("SUANPAN_API_RATE_LIMIT", "120")
     assert configured_limit() == 120
     assert configured_limit(0) == 0
+
+
+def test_the_count_carries_into_the_next_minute_and_fades_after(shop: Instance) -> None:
+    """The sliding window's two counts as the minutes turn: this one, and the one before."""
+    _key(shop, "robot"), _key(shop, "other")
+    start = 1_000 * MINUTE
+    with shop.unit(None, su=True) as env:
+        Usage_ = env["web.api.usage"]
+        ApiKey = env["res.user.apikey"]
+        first, second = env.session.scalars(select(ApiKey.id).order_by(ApiKey.id)).all()
+        seen = [
+            record(env.session, Usage_, first, now=start + offset)
+            for offset in (1, 2, 3, MINUTE + 5, MINUTE + 6, 3 * MINUTE)
+        ]
+        other = record(env.session, Usage_, second, now=start + 1)
+    assert [(u.count, u.previous) for u in seen] == [(1, 0), (2, 0), (3, 0), (1, 3), (2, 3), (1, 0)]
+    assert (other.count, other.previous) == (1, 0), "each key counts alone"
+    assert seen[3].elapsed == pytest.approx(5 / MINUTE)
