@@ -90,3 +90,39 @@ def test_keyboard_picker_lines_and_reason_modal(live: tuple[str, str, Any]) -> N
             ("From the browser", Decimal("2.5"))
         ]
         assert order.state == "cancelled"
+
+
+def test_typing_faster_than_the_picker_answers_logs_no_error(live: tuple[str, str, Any]) -> None:
+    """Each picker answer takes 0.6 s, and the clerk types before the first one (on focus)
+    came back: the search queues behind it instead of aborting it (an aborted request made
+    htmx log a console error), and the list ends narrowed to what was typed."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, sid, _instance = live
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        context.add_cookies([{"name": "suanpan_session", "value": sid, "url": base}])
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        asked: list[str] = []
+
+        def slow(route: Any) -> None:
+            asked.append(route.request.url)
+            page.wait_for_timeout(600)
+            route.continue_()
+
+        page.goto(f"{base}/app/demo-orders/1")
+        page.route("**/app/_picker/**", slow)
+        page.click("#f-customer_id")  # focus: the first (unfiltered) list is asked for
+        page.fill("#f-customer_id", "")
+        page.type("#f-customer_id", "acme")
+        expect(page.locator("[data-sp-pick]")).to_have_count(1)
+        expect(page.locator("[data-sp-pick]")).to_contain_text("ACME Trading")
+        page.wait_for_timeout(800)  # nothing still in flight may change it afterwards
+        expect(page.locator("[data-sp-pick]")).to_have_count(1)
+        browser.close()
+    assert len(asked) >= 2, asked  # the focus list and the search were both asked for
+    assert errors == []
