@@ -77,9 +77,7 @@ def record(
     now = time.time() if now is None else now
     minute = int(now // MINUTE)
     stmt = _upsert(session.get_bind().dialect.name, usage_model.__table__)
-    count, previous = session.execute(
-        stmt, {"key": key_id, "minute": minute, "before": minute - 1}
-    ).one()
+    count, previous = session.execute(stmt, {"key": key_id, "minute": minute}).one()
     return Usage(int(count), int(previous), (now % MINUTE) / MINUTE)
 
 
@@ -102,7 +100,7 @@ def _upsert(dialect: str, table: Table) -> Any:
             set_={
                 "previous": case(
                     (table.c.minute == minute, table.c.previous),
-                    (table.c.minute == bindparam("before", type_=Integer), table.c.count),
+                    (table.c.minute == minute - 1, table.c.count),
                     else_=0,
                 ),
                 "count": case((table.c.minute == minute, table.c.count + 1), else_=1),

@@ -39,19 +39,24 @@ def live(make_instance: Any) -> Iterator[tuple[str, str, Any]]:
         yield base, sid, instance
 
 
+def _signed_in(p: Any, base: str, sid: str) -> tuple[Any, Any, list[str]]:
+    """Chromium with the clerk's session: the browser, a page, and the page's errors so far."""
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.add_cookies([{"name": "suanpan_session", "value": sid, "url": base}])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return browser, page, errors
+
+
 def test_keyboard_picker_lines_and_reason_modal(live: tuple[str, str, Any]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base, sid, instance = live
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768})
-        context.add_cookies([{"name": "suanpan_session", "value": sid, "url": base}])
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-
+        browser, page, errors = _signed_in(p, base, sid)
         page.goto(f"{base}/app/demo-orders")
         page.keyboard.press("/")
         assert page.evaluate("document.activeElement.name") == "q"
@@ -100,13 +105,7 @@ def test_typing_faster_than_the_picker_answers_logs_no_error(live: tuple[str, st
 
     base, sid, _instance = live
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768})
-        context.add_cookies([{"name": "suanpan_session", "value": sid, "url": base}])
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        browser, page, errors = _signed_in(p, base, sid)
         asked: list[str] = []
 
         def slow(route: Any) -> None:
