@@ -100,6 +100,7 @@ def _saved(page: Any, url: str) -> str:
     return str(page.url)
 
 
+@pytest.mark.both_databases
 def test_order_from_sign_in_to_approval_in_two_languages(shop: tuple[Instance, str]) -> None:
     from playwright.sync_api import expect, sync_playwright
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from babel.dates import format_date
 from live_server import ARGS, CHROMIUM, artifact, require_chromium, serve
 
 from addons.reporting.tests.conftest import build_book
 from kernel.testing import MakeInstance
+
+pytestmark = pytest.mark.browser
 
 DEFAULT_ARTIFACTS = "/tmp/suanpan-artifacts"
 PIVOT = "/reporting/pivot/reporting/sale-lines?rows=product_id.category_id&cols=order_id.date_order:month&m=price_subtotal:sum&m=count&chart=stack"

@@ -183,7 +183,7 @@ def books(make_instance: MakeInstance) -> Iterator[tuple[Instance, str, dict[str
         yield instance, base, found
 
 
-@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize("lang", ["en", pytest.param("zh_CN", marks=pytest.mark.both_databases)])
 def test_accountant_prints_and_pays_an_invoice_from_its_form(
     books: tuple[Instance, str, dict[str, int]], lang: str
 ) -> None:
@@ -406,6 +406,7 @@ def test_pasting_beyond_a_columns_length_tells_the_user_and_keeps_the_text(
     assert [p for p in problems if "status of 422" not in p] == []
 
 
+@pytest.mark.both_databases  # an API test: no browser
 def test_api_refuses_an_order_without_customer_and_a_name_too_long(
     office: tuple[Instance, str, list[int]],
 ) -> None:
