@@ -8,11 +8,6 @@ each test run creates its own databases and drops them at the end. When the
 server is missing, PostgreSQL runs fail under ``CI=true`` and are skipped with one
 line elsewhere.
 
-Under pytest-xdist the workers of one run share their templates: the first worker
-to need an addon set builds it under a file lock, the others clone it, and the
-controller drops the templates when every worker is done. Building a template is
-seconds (the whole install); cloning one is tens of milliseconds.
-
 Browser tests on PostgreSQL: what a page does in Chromium does not depend on the
 database, and the flows the pages drive run on both databases through the
 services and the API. So on PostgreSQL only browser tests also marked
@@ -27,14 +22,12 @@ on PostgreSQL), so each test starts from a clean database cheaply.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +70,9 @@ def _pg_url(database: str) -> str:
 class DatabaseFactory:
     """Creates databases for one test run and drops them all at the end."""
 
-    def __init__(self, kind: str, tmp: Path, shared: Path | None = None) -> None:
-        """``shared``: a folder every worker of this run sees, to share templates in."""
+    def __init__(self, kind: str, tmp: Path) -> None:
         self.kind = kind
         self.tmp = tmp
-        self.shared = shared
         self.run_id = uuid.uuid4().hex[:8]
         self.created: list[str] = []
         self.templates: dict[str, str] = {}
@@ -117,52 +108,17 @@ class DatabaseFactory:
         found = self.templates.get(key)
         if found:
             return found
-        if self.shared is None:
-            url = self.new_url()
-            self._build(url, addons, demo, addons_path)
-        else:
-            url = self._shared_template(key, addons, demo, addons_path)
-        ref = (
-            url.rsplit("/", 1)[-1] if self.kind == "postgresql" else url.removeprefix("sqlite:///")
-        )
-        self.templates[key] = ref
-        return ref
-
-    def _build(
-        self, url: str, addons: tuple[str, ...], demo: bool, addons_path: tuple[str, ...]
-    ) -> None:
+        url = self.new_url()
         instance = Instance(url, list(addons_path))
         lifecycle.initialize(instance, admin_password=ADMIN_PASSWORD)
         if addons:
             lifecycle.install(instance, list(addons), demo=demo, user="tests")
         instance.engine.dispose()
-
-    def _shared_template(
-        self, key: str, addons: tuple[str, ...], demo: bool, addons_path: tuple[str, ...]
-    ) -> str:
-        """The run's template for ``key``, built by whichever worker asks first.
-
-        Shared templates are not in ``created``: the controller drops them once
-        every worker is done (``pytest_sessionfinish``), since a worker that
-        finishes early cannot know whether another still clones them.
-        """
-        assert self.shared is not None
-        name = self.shared.name + key
-        if self.kind == "postgresql":
-            url = _pg_url(name)
-        else:
-            url = f"sqlite:///{self.shared / f'{name}.db'}"
-        done = self.shared / f"{name}.done"
-        with _file_lock(self.shared / f"{name}.lock"):
-            if not done.exists():
-                if self.kind == "postgresql":
-                    assert self._admin is not None
-                    with self._admin.connect() as conn:
-                        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                        conn.execute(text(f'CREATE DATABASE "{name}"'))
-                self._build(url, addons, demo, addons_path)
-                done.touch()
-        return url
+        ref = (
+            url.rsplit("/", 1)[-1] if self.kind == "postgresql" else url.removeprefix("sqlite:///")
+        )
+        self.templates[key] = ref
+        return ref
 
     def _drop(self, name: str) -> None:
         engine = create_engine(
@@ -203,9 +159,7 @@ class DatabaseFactory:
 
 
 @pytest.fixture(scope="session")
-def database_factory(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DatabaseFactory]:
+def database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
     kind = db_kind()
     if kind == "postgresql":
         reason = pg_available()
@@ -215,13 +169,7 @@ def database_factory(
                     f"PostgreSQL is required in CI but unreachable: {reason}", pytrace=False
                 )
             pytest.skip(f"PostgreSQL runs skipped: server unreachable ({reason})")
-    shared = None
-    run = shared_run_id(request.config)
-    if run is not None:
-        # the workers' base temp folders (…/popen-gw0) share their parent
-        shared = tmp_path_factory.getbasetemp().parent / shared_template_prefix(run)
-        shared.mkdir(exist_ok=True)
-    factory = DatabaseFactory(kind, tmp_path_factory.mktemp("db"), shared)
+    factory = DatabaseFactory(kind, tmp_path_factory.mktemp("db"))
     yield factory
     factory.drop_all()
 
@@ -229,75 +177,11 @@ def database_factory(
 MakeInstance = Callable[..., Instance]
 
 
-@contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def shared_run_id(config: pytest.Config) -> str | None:
-    """The xdist run this process belongs to (worker or controller), else None.
-
-    Read from the config, not from the environment: a test that starts pytest in
-    a subprocess passes the environment on, and that inner run must not take
-    the outer run's templates for its own.
-    """
-    workerinput = getattr(config, "workerinput", None)
-    if workerinput is not None:
-        return str(workerinput["testrunuid"])
-    return getattr(config.option, "testrunuid", None) if _xdist_controller(config) else None
-
-
-def _xdist_controller(config: pytest.Config) -> bool:
-    return bool(
-        config.pluginmanager.hasplugin("xdist") and getattr(config.option, "numprocesses", None)
-    )
-
-
-def shared_template_prefix(run: str) -> str:
-    """Names of an xdist run's shared templates start with it."""
-    return f"sp_t{run[:10]}_"
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    """On the xdist controller, fix the run's id now, so it can drop the shared templates.
-
-    Without ``--testrunuid`` xdist draws one when the workers start and keeps it
-    to itself; drawn here, the controller knows the prefix of the workers'
-    template names.
-    """
     config.addinivalue_line(
         "markers",
         "both_databases: a browser test that runs on PostgreSQL too (see kernel.testing)",
     )
-    controller = not hasattr(config, "workerinput") and _xdist_controller(config)
-    if controller and config.option.testrunuid is None:
-        config.option.testrunuid = uuid.uuid4().hex
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """The controller drops the templates its workers shared (PostgreSQL)."""
-    config = session.config
-    run = shared_run_id(config)
-    if hasattr(config, "workerinput") or run is None or db_kind() != "postgresql":
-        return
-    if pg_available() is not None:
-        return
-    engine = create_engine(_pg_url("postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            names = conn.scalars(
-                text("SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)"),
-                {"prefix": shared_template_prefix(run)},
-            ).all()
-            for name in names:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
