@@ -23,7 +23,7 @@ from kernel.env import Env
 from kernel.errors import ValidationError
 from kernel.fields import Money
 from kernel.i18n import LazyString, _
-from kernel.workflow import expect_milestone, reach_milestone
+from kernel.workflow import expect_milestone, milestones, reach_milestone
 
 ADDON = "accounting"
 ORIGIN = "sale.order"
@@ -51,15 +51,28 @@ def order_invoice(env: Env, order_id: int) -> Any:
     )
 
 
+def _may_be_invoiced(env: Env, order: Any) -> bool:
+    """Whether the order may have its invoice already, so that it must be looked for.
+
+    Every order invoice is made by :func:`invoice_order`, which reaches the order's
+    ``invoiced`` milestone in the same transaction: while that milestone is expected
+    and not done, there is no invoice to look for (a query saved on every delivery;
+    the step has read the order's milestones already).
+    """
+    row = milestones(env, order).get("invoiced")
+    return row is None or row.done_at is not None
+
+
 def invoice_order(env: Env, order: Any) -> Any:
     """Create and post the customer invoice of ``order`` from its stored amounts.
 
     Runs inside the order's transaction: if anything is missing (say, the
     receivable account), this raises and the order's completion rolls back with it.
     """
-    existing = order_invoice(env, order.id)
-    if existing is not None:
-        return existing
+    if _may_be_invoiced(env, order):
+        existing = order_invoice(env, order.id)
+        if existing is not None:
+            return existing
     if "lines" in inspect(order).unloaded:  # else the step read them (stock's sync)
         Order = env["sale.order"]
         order = env.session.scalar(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from litestar.testing import TestClient
+from sqlalchemy import select
 
 from addons.accounting.services import invoices, moves
 from addons.accounting.tests.conftest import Books, item, vat13
@@ -135,3 +136,37 @@ def test_accountant_registers_payment_from_the_invoice_form(books: Books) -> Non
     with books.unit() as env:
         move = env.get("account.move", invoice)
         assert move.payment_state == "paid" and move.amount_residual == Decimal(0)
+
+
+def test_a_payment_naming_a_journal_that_is_not_there_is_refused_and_a_new_one_is_taken(
+    books: Books,
+) -> None:
+    """Journals are configuration, whose ids the API checks from memory: an unknown id is
+    still refused naming the field, and a journal added since is found at once."""
+    with _api(books.instance, books.accountant) as api:
+        first = api.post(
+            "/api/v1/account.payment",
+            json={"partner_id": books.customer, "amount": "5.00", "journal_id": 999999},
+        )
+        assert first.status_code == 422
+        assert "journal_id" in first.json()["fields"]
+        with books.unit(su=True) as env:
+            bank = env.session.scalars(
+                select(env["account.journal"]).where(env["account.journal"].type == "bank")
+            ).first()
+            second_bank = env["account.journal"](
+                code="BNK9",
+                name="Second bank",
+                type="bank",
+                company_id=bank.company_id,
+                default_account_id=bank.default_account_id,
+            )
+            env.session.add(second_bank)
+            env.session.flush()
+            new_id = second_bank.id
+        taken = api.post(
+            "/api/v1/account.payment",
+            json={"partner_id": books.customer, "amount": "5.00", "journal_id": new_id},
+        )
+        assert taken.status_code == 201, taken.text
+        assert taken.json()["journal_id"] == new_id

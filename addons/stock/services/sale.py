@@ -201,7 +201,7 @@ def sync_orders(env: Env, order_ids: Iterable[int]) -> None:
         stats["done"] += done
         stats["lines"] += 1
     touch([ln for ln in lines if ln.id in figures], "reserved_qty", "shortage_qty", "delivered_qty")
-    env.session.flush()
+    # the lines are flushed with their order's status below: one flush, not two
     for order_id, stats in per_order.items():
         order = orders.get(order_id)
         if order is None or order.state in ("cancelled", "draft", "submitted"):

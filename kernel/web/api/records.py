@@ -16,9 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
+from kernel.caches import memoized
 from kernel.env import Env
 from kernel.errors import ConflictError, ValidationError
 from kernel.i18n import LazyString, _, text_of
+from kernel.rowcache import is_cached_model
 from kernel.web.introspect import (
     ModelMeta,
     coerce,
@@ -96,6 +98,25 @@ def convert_values(
     return values, problems
 
 
+def _configuration_ids(env: Env, target: Any) -> frozenset[int]:
+    """Every id of a configuration model (``cached=True``: companies, currencies,
+    journals…), read once per security stamp.
+
+    Why: a payment names its journal, company and currency; checking that they exist
+    was a query each, on every API call. Any write to such a model bumps the stamp, so
+    the set is read again by the next unit; an id missing from it (created by this
+    very unit) is still looked up, so the set only ever saves queries.
+    """
+    if not is_cached_model(target):
+        return frozenset()
+
+    def read() -> frozenset[int]:
+        with env.unchecked():
+            return frozenset(env.session.scalars(select(target.id)))
+
+    return memoized(env, ("configuration_ids", target.__model_name__), read)
+
+
 def check_references(
     env: Env,
     meta: ModelMeta,
@@ -119,11 +140,14 @@ def check_references(
     missing: dict[str, set[int]] = {}
     for name, ids in wanted.items():
         target = env[meta.fields[name].relation or ""]
+        unknown = ids - _configuration_ids(env, target)
+        if not unknown:
+            continue
         # Existence only: pointing at a record (a company, a unit) needs no right to read it.
         with env.unchecked():
-            found = set(env.session.scalars(select(target.id).where(target.id.in_(ids))))
-        if ids - found:
-            missing[name] = ids - found
+            found = set(env.session.scalars(select(target.id).where(target.id.in_(unknown))))
+        if unknown - found:
+            missing[name] = unknown - found
     if not missing:
         return problems
     for row, row_prefix in zip(rows, prefixes or [prefix] * len(rows), strict=True):
