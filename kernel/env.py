@@ -13,13 +13,14 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.util import identity_key
 
 from kernel.caches import UnitCache, memoized, unit_cache
 from kernel.errors import NotFound
 from kernel.i18n import _
+from kernel.statements import built
 
 if TYPE_CHECKING:
     import pluggy
@@ -238,7 +239,12 @@ class Env:
             # the identity map holds records weakly: keep these for the rest of the
             # unit, so the next service asking for them finds them without a query
             keep = self.cache.browsed
-            for record in self.session.scalars(select(cls).where(cls.id.in_(sorted(missing)))):
+            stmt = built(
+                self.registry,
+                ("kernel.env.browse", cls),
+                lambda: select(cls).where(cls.id.in_(bindparam("ids", expanding=True))),
+            )
+            for record in self.session.scalars(stmt, {"ids": sorted(missing)}):
                 found[record.id] = keep[(cls, record.id)] = record
         return found
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kernel.errors import UserError
 from kernel.i18n import _
+from kernel.statements import built
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -44,39 +45,58 @@ def next_number(
 ) -> str:
     session = env.session
     reg = env.registry
-    Sequence = reg["ir.sequence"]
-    Counter = reg["ir.sequence.counter"]
     when = when or dt.date.today()
     day = when.date() if isinstance(when, dt.datetime) else when
     seq = session.execute(
-        select(Sequence.id, Sequence.prefix, Sequence.suffix, Sequence.padding, Sequence.reset)
-        .where(Sequence.code == code, Sequence.company_id.in_([company_id, 0]))
-        .order_by(Sequence.company_id.desc())
-        .limit(1)
+        built(reg, "kernel.sequence.series", lambda: _series_statement(reg)),
+        {"code": code, "company_id": company_id},
     ).first()
     if seq is None:
         raise UserError(_("no numbering sequence %(code)s is configured", code=code))
     period = period_of(seq.reset, day)
     conn = session.connection()
-    table = Counter.__table__
-    bump = (
-        update(table)
-        .where(table.c.sequence_id == seq.id, table.c.period == period)
-        .values(next_number=table.c.next_number + 1)
-        .returning(table.c.next_number)
-    )
-    drawn = conn.execute(bump).scalar()
+    bump = built(reg, "kernel.sequence.bump", lambda: _bump_statement(reg))
+    values = {"b_sequence": seq.id, "b_period": period}
+    drawn = conn.execute(bump, values).scalar()
     if drawn is None:
         # First number of the period: create the counter (a concurrent creator may win;
         # then ours is a no-op) and draw again under the row lock.
+        table = reg["ir.sequence.counter"].__table__
         conn.execute(
             _insert_ignore(conn.dialect.name, table).values(
                 sequence_id=seq.id, period=period, next_number=1
             )
         )
-        drawn = conn.execute(bump).scalar()
+        drawn = conn.execute(bump, values).scalar()
     number = int(drawn or 0) - 1
     return format_number(seq.prefix, seq.suffix, seq.padding, number, day)
+
+
+def _series_statement(reg: Any) -> Any:
+    """The series of a code: the company's own, else the one for all companies (0)."""
+    Sequence = reg["ir.sequence"]
+    return (
+        select(Sequence.id, Sequence.prefix, Sequence.suffix, Sequence.padding, Sequence.reset)
+        .where(
+            Sequence.code == bindparam("code"),
+            Sequence.company_id.in_([bindparam("company_id"), 0]),
+        )
+        .order_by(Sequence.company_id.desc())
+        .limit(1)
+    )
+
+
+def _bump_statement(reg: Any) -> Any:
+    """Draw the next number of a counter row, holding its lock to the end of the transaction."""
+    table = reg["ir.sequence.counter"].__table__
+    return (
+        update(table)
+        .where(
+            table.c.sequence_id == bindparam("b_sequence"), table.c.period == bindparam("b_period")
+        )
+        .values(next_number=table.c.next_number + 1)
+        .returning(table.c.next_number)
+    )
 
 
 def ensure_sequence(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from kernel.caches import unit_cache
@@ -35,6 +35,7 @@ from kernel.errors import AccessDenied, ValidationError, WorkflowError
 from kernel.fields import utcnow
 from kernel.i18n import LazyString, _, text_of
 from kernel.security import system_write
+from kernel.statements import built
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -394,10 +395,15 @@ def _milestone_rows(env: Env, record: Any) -> dict[str, Any]:
         rows = cache[key] = {}  # created by this unit: no milestone row can exist yet
     if rows is None:
         Milestone = env["workflow.milestone"]
+        stmt = built(
+            env.registry,
+            "kernel.workflow.milestones",
+            lambda: select(Milestone).where(
+                Milestone.model == bindparam("model"), Milestone.res_id == bindparam("res_id")
+            ),
+        )
         found = env.session.scalars(
-            select(Milestone).where(
-                Milestone.model == record.__model_name__, Milestone.res_id == record.id
-            )
+            stmt, {"model": record.__model_name__, "res_id": record.id}
         ).all()
         rows = cache[key] = {row.name: row for row in found}
     return rows

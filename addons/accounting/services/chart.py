@@ -13,12 +13,13 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from kernel.data import load_toml, resolve_id
 from kernel.env import Env
 from kernel.errors import ValidationError
 from kernel.i18n import _
+from kernel.statements import built
 
 CHARTS = Path(__file__).resolve().parents[1] / "data" / "charts"
 ADDON = "accounting"
@@ -127,16 +128,21 @@ def journal_of(env: Env, company_id: int, journal_type: str) -> Any:
     """The first active journal of ``journal_type`` (sale, purchase, bank, cash, general)."""
     ensure_chart(env, env.get("res.company", company_id))
     Journal = env["account.journal"]
-    journal = env.session.scalar(
-        select(Journal)
-        .where(
-            Journal.company_id == company_id,
-            Journal.type == journal_type,
-            Journal.active.is_(True),
-        )
-        .order_by(Journal.id)
-        .limit(1)
+    stmt = built(
+        env.registry,
+        "accounting.journal_of",
+        lambda: (
+            select(Journal)
+            .where(
+                Journal.company_id == bindparam("company_id"),
+                Journal.type == bindparam("journal_type"),
+                Journal.active.is_(True),
+            )
+            .order_by(Journal.id)
+            .limit(1)
+        ),
     )
+    journal = env.session.scalar(stmt, {"company_id": company_id, "journal_type": journal_type})
     if journal is None:
         raise ValidationError(
             _("Journal: no %(type)s journal is configured", type=journal_type), field="journal_id"

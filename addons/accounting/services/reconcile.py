@@ -13,12 +13,13 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from addons.accounting.hookspecs import AccountingHooks
 from kernel.env import Env
 from kernel.errors import ValidationError
 from kernel.i18n import _
+from kernel.statements import built
 
 ZERO = Decimal(0)
 PARTNER_TYPES = ("receivable", "payable")
@@ -36,23 +37,33 @@ def open_lines(
 
     ``side`` is ``"debit"`` (invoices on a receivable) or ``"credit"`` (payments, bills).
     """
+    shape = (side, move_ids is not None)
+    query = built(env.registry, ("accounting.open_lines", shape), lambda: _open_lines(env, *shape))
+    values: dict[str, Any] = {"partner_id": partner_id, "account_type": account_type}
+    if move_ids is not None:
+        values["move_ids"] = list(move_ids)
+    return list(env.session.scalars(query, values))
+
+
+def _open_lines(env: Env, side: str, some_moves: bool) -> Any:
+    """:func:`open_lines`' query for one side, of all entries or of some (built once each)."""
     Line = env["account.move.line"]
     Account = env["account.account"]
     query = (
         select(Line)
         .join(Account, Account.id == Line.account_id)
         .where(
-            Line.partner_id == partner_id,
-            Account.type == account_type,
+            Line.partner_id == bindparam("partner_id"),
+            Account.type == bindparam("account_type"),
             Line.parent_state == "posted",
             Line.reconciled.is_(False),
             (Line.amount_residual > 0) if side == "debit" else (Line.amount_residual < 0),
         )
         .order_by(Line.date_maturity, Line.date, Line.id)
     )
-    if move_ids is not None:
-        query = query.where(Line.move_id.in_(list(move_ids)))
-    return list(env.session.scalars(query))
+    if some_moves:
+        query = query.where(Line.move_id.in_(bindparam("move_ids", expanding=True)))
+    return query
 
 
 def reconcile(

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, inspect, select, type_coerce
+from sqlalchemy import bindparam, func, inspect, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from addons.accounting.services.invoices import in_company_currency, make_invoice
@@ -23,6 +23,7 @@ from kernel.env import Env
 from kernel.errors import ValidationError
 from kernel.fields import Money
 from kernel.i18n import LazyString, _
+from kernel.statements import built
 from kernel.workflow import expect_milestone, milestones, reach_milestone
 
 ADDON = "accounting"
@@ -38,17 +39,22 @@ def expect_settlement(env: Env, order: Any) -> None:
 def order_invoice(env: Env, order_id: int) -> Any:
     """The order's posted customer invoice, if any."""
     Move = env["account.move"]
-    return env.session.scalar(
-        select(Move)
-        .where(
-            Move.origin_model == ORIGIN,
-            Move.origin_id == order_id,
-            Move.move_type == "out_invoice",
-            Move.state == "posted",
-        )
-        .order_by(Move.id)
-        .limit(1)
+    stmt = built(
+        env.registry,
+        "accounting.order_invoice",
+        lambda: (
+            select(Move)
+            .where(
+                Move.origin_model == ORIGIN,
+                Move.origin_id == bindparam("order_id"),
+                Move.move_type == "out_invoice",
+                Move.state == "posted",
+            )
+            .order_by(Move.id)
+            .limit(1)
+        ),
     )
+    return env.session.scalar(stmt, {"order_id": order_id})
 
 
 def _may_be_invoiced(env: Env, order: Any) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+
+from kernel.statements import built
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -16,16 +18,21 @@ def load_order(env: Env, order_id: int) -> Any:
     """The order with its lines, their products and taxes, and its checks (4–5 SELECTs)."""
     Order = env["sale.order"]
     Line = env["sale.order.line"]
-    order = env.session.scalar(
-        select(Order)
-        .where(Order.id == order_id)
-        .options(
-            selectinload(Order.lines).selectinload(Line.product),
-            selectinload(Order.lines).selectinload(Line.tax),
-            selectinload(Order.checks),
-        )
-        .execution_options(populate_existing=True)
+    stmt = built(
+        env.registry,
+        "sales_order.load_order",
+        lambda: (
+            select(Order)
+            .where(Order.id == bindparam("order_id"))
+            .options(
+                selectinload(Order.lines).selectinload(Line.product),
+                selectinload(Order.lines).selectinload(Line.tax),
+                selectinload(Order.checks),
+            )
+            .execution_options(populate_existing=True)
+        ),
     )
+    order = env.session.scalar(stmt, {"order_id": order_id})
     if order is None:
         from kernel.errors import NotFound
         from kernel.i18n import _
@@ -44,14 +51,28 @@ def load_children(env: Env, order: Any) -> Any:
     Line = env["sale.order.line"]
     Check = env["sale.order"].checks.property.mapper.class_
     lines = env.session.scalars(
-        select(Line)
-        .where(Line.order_id == order.id)
-        .order_by(Line.sequence, Line.id)
-        .options(selectinload(Line.product), selectinload(Line.tax))
+        built(
+            env.registry,
+            "sales_order.load_lines",
+            lambda: (
+                select(Line)
+                .where(Line.order_id == bindparam("order_id"))
+                .order_by(Line.sequence, Line.id)
+                .options(selectinload(Line.product), selectinload(Line.tax))
+            ),
+        ),
+        {"order_id": order.id},
     ).all()
     set_committed_value(order, "lines", list(lines))
     if "checks" in inspect(order).unloaded:
-        checks = env.session.scalars(select(Check).where(Check.order_id == order.id)).all()
+        checks = env.session.scalars(
+            built(
+                env.registry,
+                "sales_order.load_checks",
+                lambda: select(Check).where(Check.order_id == bindparam("order_id")),
+            ),
+            {"order_id": order.id},
+        ).all()
         set_committed_value(order, "checks", list(checks))
     return order
 

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from addons.sales_order.hookspecs import SalesOrderHooks
 from addons.sales_order.services.totals import HUNDRED
 from addons.sales_order.types import PriceSuggestion
 from kernel.caches import Slot
+from kernel.statements import built
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -74,8 +75,6 @@ def candidate_rules(
     env: Env, partner: Any | None, products: Iterable[Any], day: dt.date
 ) -> list[Any]:
     """Every active rule that may apply to ``partner`` and any of ``products`` on ``day`` (one query)."""
-    Rule = env["sale.pricelist.rule"]
-    Pricelist = env["sale.pricelist"]
     product_ids = {p.id for p in products}
     category_ids: set[int] = set()
     for product in products:
@@ -84,17 +83,40 @@ def candidate_rules(
     if partner is not None and partner.parent_id:
         partner_ids.append(partner.parent_id)
     group_id = getattr(partner, "customer_group_id", None) if partner is not None else None
+    shape = (bool(partner_ids), bool(group_id), bool(product_ids), bool(category_ids))
+    stmt = built(env.registry, ("sales_order.candidate_rules", shape), lambda: _rules(env, *shape))
+    values = {
+        "partners": partner_ids,
+        "group_id": group_id,
+        "products": sorted(product_ids),
+        "categories": sorted(category_ids),
+        "day": day,
+    }
+    return list(env.session.scalars(stmt, {k: v for k, v in values.items() if v}))
+
+
+def _rules(env: Env, partners: bool, group: bool, products: bool, categories: bool) -> Any:
+    """:func:`candidate_rules`'s query for which of partner, group, products and categories
+    it is given (built once per shape: :mod:`kernel.statements`)."""
+    Rule = env["sale.pricelist.rule"]
+    Pricelist = env["sale.pricelist"]
     who = [and_(Rule.partner_id.is_(None), Rule.customer_group_id.is_(None))]
-    if partner_ids:
-        who.append(Rule.partner_id.in_(partner_ids))
-    if group_id:
-        who.append(and_(Rule.partner_id.is_(None), Rule.customer_group_id == group_id))
+    if partners:
+        who.append(Rule.partner_id.in_(bindparam("partners", expanding=True)))
+    if group:
+        who.append(and_(Rule.partner_id.is_(None), Rule.customer_group_id == bindparam("group_id")))
     what = [and_(Rule.product_id.is_(None), Rule.category_id.is_(None))]
-    if product_ids:
-        what.append(Rule.product_id.in_(product_ids))
-    if category_ids:
-        what.append(and_(Rule.product_id.is_(None), Rule.category_id.in_(category_ids)))
-    stmt = (
+    if products:
+        what.append(Rule.product_id.in_(bindparam("products", expanding=True)))
+    if categories:
+        what.append(
+            and_(
+                Rule.product_id.is_(None),
+                Rule.category_id.in_(bindparam("categories", expanding=True)),
+            )
+        )
+    day: Any = bindparam("day")
+    return (
         select(Rule)
         .join(Pricelist, Pricelist.id == Rule.pricelist_id)
         .where(
@@ -106,7 +128,6 @@ def candidate_rules(
         )
         .order_by(Rule.priority.desc(), Rule.id)
     )
-    return list(env.session.scalars(stmt))
 
 
 def _specificity(rule: Any) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from addons.base.services.uom import convert
 from addons.stock.hookspecs import StockHooks
@@ -23,6 +23,7 @@ from kernel import workflow
 from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _
+from kernel.statements import built
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -126,10 +127,13 @@ def create_transfer(
 
 def picking_moves(env: Env, picking: Any, *, open_only: bool = False) -> list[Any]:
     Move = env["stock.move"]
-    query = select(Move).where(Move.picking_id == picking.id).order_by(Move.id)
-    if open_only:
-        query = query.where(Move.state.in_(OPEN_STATES))
-    return list(env.session.scalars(query))
+
+    def build() -> Any:
+        query = select(Move).where(Move.picking_id == bindparam("picking_id")).order_by(Move.id)
+        return query.where(Move.state.in_(OPEN_STATES)) if open_only else query
+
+    query = built(env.registry, ("stock.picking_moves", open_only), build)
+    return list(env.session.scalars(query, {"picking_id": picking.id}))
 
 
 def confirm_picking(

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import flag_modified
 
 from kernel.fields import utcnow
 from kernel.security import system_write
+from kernel.statements import built
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -67,15 +68,21 @@ def lock_quants(env: Env, product_ids: Iterable[int], location_ids: Iterable[int
     if not products or not locations:
         return []
     Quant = env["stock.quant"]
-    quants = list(
-        env.session.scalars(
+    stmt = built(
+        env.registry,
+        "stock.lock_quants",
+        lambda: (
             select(Quant)
-            .where(Quant.product_id.in_(products), Quant.location_id.in_(locations))
+            .where(
+                Quant.product_id.in_(bindparam("products", expanding=True)),
+                Quant.location_id.in_(bindparam("locations", expanding=True)),
+            )
             .order_by(Quant.id)
             .with_for_update()
             .execution_options(populate_existing=True)
-        )
+        ),
     )
+    quants = list(env.session.scalars(stmt, {"products": products, "locations": locations}))
     system_write(env.session, *quants)
     return quants
 

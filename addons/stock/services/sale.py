@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, inspect, select
+from sqlalchemy import bindparam, case, func, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from addons.base.services.uom import convert
@@ -26,6 +26,7 @@ from addons.stock.services.pickings import cancel_picking, confirm_picking, crea
 from addons.stock.services.quants import lock_stock, touch
 from kernel import workflow
 from kernel.i18n import _
+from kernel.statements import built
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -162,17 +163,8 @@ def sync_orders(env: Env, order_ids: Iterable[int]) -> None:
     Order = env["sale.order"]
     Line = env["sale.order.line"]
     env.session.flush()
-    is_open = Move.state.in_(("draft", "waiting", "available"))
     rows = env.session.execute(
-        select(
-            Move.origin_line_id,
-            func.sum(case((is_open, Move.reserved_qty), else_=0)),
-            func.sum(case((is_open, Move.product_qty - Move.reserved_qty), else_=0)),
-            func.sum(case((Move.state == "done", Move.product_qty), else_=0)),
-            func.sum(case((is_open, 1), else_=0)),
-        )
-        .where(Move.origin_model == ORIGIN, Move.origin_id.in_(ids))
-        .group_by(Move.origin_line_id)
+        built(env.registry, "stock.order_line_figures", lambda: _line_figures(Move)), {"ids": ids}
     ).all()
     figures = {row[0]: row[1:] for row in rows}
     orders = env.browse(Order, ids)  # usually held by the step already
@@ -221,6 +213,22 @@ def sync_orders(env: Env, order_ids: Iterable[int]) -> None:
             _reach(env, order, "reserved")
         if status == "shipped":
             _reach(env, order, "shipped")
+
+
+def _line_figures(Move: Any) -> Any:
+    """Reserved, short, delivered and open moves per order line, of the orders ``ids``."""
+    is_open = Move.state.in_(("draft", "waiting", "available"))
+    return (
+        select(
+            Move.origin_line_id,
+            func.sum(case((is_open, Move.reserved_qty), else_=0)),
+            func.sum(case((is_open, Move.product_qty - Move.reserved_qty), else_=0)),
+            func.sum(case((Move.state == "done", Move.product_qty), else_=0)),
+            func.sum(case((is_open, 1), else_=0)),
+        )
+        .where(Move.origin_model == ORIGIN, Move.origin_id.in_(bindparam("ids", expanding=True)))
+        .group_by(Move.origin_line_id)
+    )
 
 
 def _order_lines(env: Env, Line: Any, orders: dict[int, Any]) -> list[Any]:
