@@ -14,10 +14,12 @@ check ``create`` themselves before calling.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, insert
+
+from kernel.statements import built
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -27,28 +29,40 @@ def insert_records(
     env: Env,
     cls: Any,
     rows: Sequence[dict[str, Any]],
-    reread: Select[Any],
+    reread: Select[Any] | Callable[[], Select[Any]],
     *,
     render_nulls: bool = False,
 ) -> list[Any]:
     """Insert ``rows`` of ``cls``; the new records in the order of ``rows``.
 
     ``reread`` selects exactly the new records in that order (used where the
-    database cannot return them from the insert). ``render_nulls`` writes a
-    ``None`` as NULL instead of splitting the batch by the keys that are set.
+    database cannot return them from the insert), or makes that query: it is then
+    built only there. ``render_nulls`` writes a ``None`` as NULL instead of
+    splitting the batch by the keys that are set.
     """
-    statement = insert(cls)
-    if render_nulls:
-        statement = statement.execution_options(render_nulls=True)
-    if env.instance.dialect == "postgresql":
-        returning = statement.returning(cls, sort_by_parameter_order=True)
-        records = list(env.session.scalars(returning, list(rows)))
+    returning = env.instance.dialect == "postgresql"
+    statement = built(
+        env.registry,
+        ("kernel.bulk.insert", cls, render_nulls, returning),
+        lambda: _insert(cls, render_nulls, returning),
+    )
+    if returning:
+        records = list(env.session.scalars(statement, list(rows)))
     else:
         env.session.execute(statement, list(rows))
-        records = list(env.session.scalars(reread))
+        records = list(env.session.scalars(reread() if callable(reread) else reread))
     # like the records a flush inserts (kernel.workflow): this transaction made them, so
     # no other one can see them yet (no milestone query, no row lock to claim them)
     name = getattr(cls, "__model_name__", None)
     if name is not None:
         env.cache.created_records.update((name, record.id) for record in records)
     return records
+
+
+def _insert(cls: Any, render_nulls: bool, returning: bool) -> Any:
+    statement = insert(cls)
+    if render_nulls:
+        statement = statement.execution_options(render_nulls=True)
+    if returning:
+        statement = statement.returning(cls, sort_by_parameter_order=True)
+    return statement

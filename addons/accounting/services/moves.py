@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,6 +26,7 @@ from kernel.env import Env
 from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import LazyString, _
+from kernel.statements import built
 from kernel.workflow import Move as WfMove
 from kernel.workflow import fire
 
@@ -79,8 +80,13 @@ def create_move(
         # carry the same keys to share a statement (see same_keys). A Core-level
         # insert skips the flush-time access check: check it here.
         env.check("account.move.line", "create")
-        reread = select(Line).where(Line.move_id == move.id).order_by(Line.id)
-        added = insert_records(env, Line, same_keys(Line, rows), reread, render_nulls=True)
+        added = insert_records(
+            env,
+            Line,
+            same_keys(Line, rows),
+            lambda: select(Line).where(Line.move_id == move.id).order_by(Line.id),
+            render_nulls=True,
+        )
         # a new entry has exactly these lines: posting reads them without a query
         set_committed_value(move, "lines", sorted(added, key=lambda ln: (ln.sequence, ln.id)))
     else:
@@ -164,14 +170,17 @@ def period_problem(env: Env, company_id: int, date: dt.date) -> str | LazyString
             lock=company.account_lock_date.isoformat(),
         )
     FiscalYear = env["account.fiscal.year"]
-    closed = env.session.scalar(
-        select(FiscalYear.name).where(
-            FiscalYear.company_id == company_id,
-            FiscalYear.date_from <= date,
-            FiscalYear.date_to >= date,
+    stmt = built(
+        env.registry,
+        "accounting.closed_year",
+        lambda: select(FiscalYear.name).where(
+            FiscalYear.company_id == bindparam("company_id"),
+            FiscalYear.date_from <= bindparam("day"),
+            FiscalYear.date_to >= bindparam("day"),
             FiscalYear.state == "closed",
-        )
+        ),
     )
+    closed = env.session.scalar(stmt, {"company_id": company_id, "day": date})
     if closed:
         return _("Accounting date: fiscal year %(year)s is closed", year=closed)
     return None
@@ -191,11 +200,13 @@ def _on_post(env: Env, move: Any, wf_move: WfMove) -> None:
         # one query for every account of the entry (partner lines are told by account
         # type); held in a variable, the identity map would otherwise drop them
         Account = env["account.account"]
-        accounts = list(
-            env.session.scalars(
-                select(Account).where(Account.id.in_({line.account_id for line in lines}))
-            )
+        stmt = built(
+            env.registry,
+            "accounting.accounts",
+            lambda: select(Account).where(Account.id.in_(bindparam("ids", expanding=True))),
         )
+        ids = sorted({line.account_id for line in lines})
+        accounts = list(env.session.scalars(stmt, {"ids": ids}))
         move.name = env.next_number(move.journal.sequence_code, move.company_id, move.date)
         move.total_debit = sum((Decimal(line.debit) for line in lines), ZERO)
         move.total_credit = sum((Decimal(line.credit) for line in lines), ZERO)

@@ -153,9 +153,14 @@ def refresh_payment_state(env: Env, moves: Iterable[Any]) -> None:
         residual = abs(sum((line.amount_residual for line in partner_lines), ZERO))
         total = abs(sum((line.debit - line.credit for line in partner_lines), ZERO))
         if residual == 0:
-            reversed_by = env.session.scalar(
-                select(Move.id).where(Move.reversed_entry_id == move.id, Move.state == "posted")
+            reversal = built(
+                env.registry,
+                "accounting.reversal_of",
+                lambda: select(Move.id).where(
+                    Move.reversed_entry_id == bindparam("move_id"), Move.state == "posted"
+                ),
             )
+            reversed_by = env.session.scalar(reversal, {"move_id": move.id})
             state = "reversed" if reversed_by else "paid"
         elif residual < total:
             state = "partial"

@@ -99,7 +99,9 @@ def create_operations(env: Env, production: Any, bom: Any) -> list[Any]:
         env,
         Operation,
         rows,
-        select(Operation).where(Operation.production_id == production.id).order_by(Operation.id),
+        lambda: (
+            select(Operation).where(Operation.production_id == production.id).order_by(Operation.id)
+        ),
         render_nulls=True,
     )
     write_loads(env, [(op, [(day, hours(op.planned_minutes))]) for op in operations])

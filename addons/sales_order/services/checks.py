@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from addons.sales_order.hookspecs import SalesOrderHooks
 from addons.sales_order.services.completeness import is_below_cost
@@ -20,6 +20,7 @@ from addons.sales_order.types import CheckResult
 from kernel.caches import Slot
 from kernel.i18n import _, format_amount, text_of
 from kernel.security import system_write
+from kernel.statements import built
 from kernel.workflow import add_comment
 
 if TYPE_CHECKING:
@@ -47,12 +48,18 @@ def open_receivable(env: Env, partner_id: int) -> Decimal:
 def open_orders_total(env: Env, partner_id: int, exclude_id: int | None) -> Decimal:
     """Approved or running orders of the partner, not invoiced yet (invoicing happens on completion)."""
     Order = env["sale.order"]
-    stmt = select(func.coalesce(func.sum(Order.amount_total), 0)).where(
-        Order.partner_id == partner_id, Order.state.in_(OPEN_STATES)
+    stmt = built(
+        env.registry,
+        "sales_order.open_orders_total",
+        lambda: select(func.coalesce(func.sum(Order.amount_total), 0)).where(
+            Order.partner_id == bindparam("partner_id"),
+            Order.state.in_(OPEN_STATES),
+            Order.id != bindparam("exclude_id"),
+        ),
     )
-    if exclude_id is not None:
-        stmt = stmt.where(Order.id != exclude_id)
-    return Decimal(env.session.scalar(stmt) or 0)
+    # no order has id 0: excluding it excludes none
+    values = {"partner_id": partner_id, "exclude_id": exclude_id or 0}
+    return Decimal(env.session.scalar(stmt, values) or 0)
 
 
 def credit_check(env: Env, order: Any) -> list[CheckResult]:

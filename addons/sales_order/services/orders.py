@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from addons.sales_order.services.completion import complete_lines
@@ -22,6 +22,7 @@ from kernel.caches import Slot
 from kernel.errors import ValidationError
 from kernel.i18n import _
 from kernel.models.events import apply_scalar_defaults
+from kernel.statements import built
 from kernel.workflow import fire
 
 if TYPE_CHECKING:
@@ -75,13 +76,16 @@ def format_address(partner: Any) -> str:
 def partner_defaults(env: Env, partner: Any) -> dict[str, Any]:
     """What the order takes from its customer: contact, phone, delivery address, terms."""
     Partner = env["res.partner"]
-    children = list(
-        env.session.scalars(
+    stmt = built(
+        env.registry,
+        "sales_order.partner_children",
+        lambda: (
             select(Partner)
-            .where(Partner.parent_id == partner.id, Partner.active.is_(True))
+            .where(Partner.parent_id == bindparam("parent_id"), Partner.active.is_(True))
             .order_by(Partner.id)
-        )
+        ),
     )
+    children = list(env.session.scalars(stmt, {"parent_id": partner.id}))
     delivery = next((c for c in children if c.type == "delivery"), None) or partner
     contact = next((c for c in children if c.type == "contact"), None)
     person = contact or (partner if not partner.is_company else None)
@@ -182,8 +186,14 @@ def add_lines(env: Env, order: Any, lines: Iterable[Mapping[str, Any]]) -> list[
     env.check("sale.order.line", "create")
     existing = list(order.lines)
     known = {line.id for line in existing}
-    reread = select(Line).where(Line.order_id == order.id, Line.id.not_in(known)).order_by(Line.id)
-    added = insert_records(env, Line, rows, reread)
+    added = insert_records(
+        env,
+        Line,
+        rows,
+        lambda: (
+            select(Line).where(Line.order_id == order.id, Line.id.not_in(known)).order_by(Line.id)
+        ),
+    )
     # the order's lines are those it had and the new ones: no need to read them again
     every_line = sorted([*existing, *added], key=lambda ln: (ln.sequence or 0, ln.id))
     set_committed_value(order, "lines", every_line)

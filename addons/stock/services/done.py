@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from addons.stock.hookspecs import StockHooks
 from addons.stock.services.locations import allows_negative
@@ -26,6 +26,7 @@ from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _
 from kernel.security import system_write
+from kernel.statements import built
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -129,14 +130,17 @@ def do_moves(env: Env, moves: Sequence[Any]) -> list[Any]:
     if reserved_ids:
         # flushed above, and nothing since touched reservations: no autoflush, so the
         # moves' valuation (``price_unit``) goes in the one UPDATE that marks them done
+        stmt = built(
+            env.registry,
+            "stock.reservations_of",
+            lambda: (
+                select(Reservation)
+                .where(Reservation.move_id.in_(bindparam("ids", expanding=True)))
+                .order_by(Reservation.id)
+            ),
+        )
         with env.session.no_autoflush:
-            found = list(
-                env.session.scalars(
-                    select(Reservation)
-                    .where(Reservation.move_id.in_(reserved_ids))
-                    .order_by(Reservation.id)
-                )
-            )
+            found = list(env.session.scalars(stmt, {"ids": reserved_ids}))
         for row in found:
             system_write(env.session, row)
             reservations[row.move_id].append(row)

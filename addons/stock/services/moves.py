@@ -83,8 +83,12 @@ def insert_moves(env: Env, picking_id: int, moves: Sequence[Any]) -> list[Any]:
     rows = [{c.key: getattr(m, c.key) for c in columns} for m in moves]
     for row in rows:
         row["picking_id"] = picking_id
-    reread = select(Move).where(Move.picking_id == picking_id).order_by(Move.id)
-    return insert_records(env, Move, rows, reread)
+    return insert_records(
+        env,
+        Move,
+        rows,
+        lambda: select(Move).where(Move.picking_id == picking_id).order_by(Move.id),
+    )
 
 
 def split_move(env: Env, move: Any, keep: Decimal) -> Any:

@@ -224,9 +224,14 @@ def _claim(env: Env, picking: Any, move: Any) -> None:
         return
     Picking = env["stock.picking"]
     with env.session.no_autoflush:
-        current = env.session.execute(
-            select(Picking.state).where(Picking.id == picking.id).with_for_update()
-        ).scalar()
+        stmt = built(
+            env.registry,
+            "stock.claim_picking",
+            lambda: (
+                select(Picking.state).where(Picking.id == bindparam("picking_id")).with_for_update()
+            ),
+        )
+        current = env.session.execute(stmt, {"picking_id": picking.id}).scalar()
     open_states = ("waiting", "ready")  # follow reservations; not a user's decision
     same = current == move.from_state or (current in open_states and move.from_state in open_states)
     if not same:

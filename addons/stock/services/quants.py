@@ -119,13 +119,18 @@ def lock_moves(env: Env, move_ids: Iterable[int]) -> dict[int, Any]:
     if not ids:
         return {}
     Move = env["stock.move"]
-    rows = env.session.scalars(
-        select(Move)
-        .where(Move.id.in_(ids))
-        .order_by(Move.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    stmt = built(
+        env.registry,
+        "stock.lock_moves",
+        lambda: (
+            select(Move)
+            .where(Move.id.in_(bindparam("ids", expanding=True)))
+            .order_by(Move.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ),
     )
+    rows = env.session.scalars(stmt, {"ids": ids})
     return {m.id: m for m in rows}
 
 

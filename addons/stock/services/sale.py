@@ -242,11 +242,16 @@ def _order_lines(env: Env, Line: Any, orders: dict[int, Any]) -> list[Any]:
     lines = [ln for o in orders.values() if o not in unloaded for ln in o.lines]
     if unloaded:
         by_order: dict[int, list[Any]] = defaultdict(list)
-        found = env.session.scalars(
-            select(Line)
-            .where(Line.order_id.in_([o.id for o in unloaded]))
-            .order_by(Line.sequence, Line.id)
+        stmt = built(
+            env.registry,
+            "stock.order_lines",
+            lambda: (
+                select(Line)
+                .where(Line.order_id.in_(bindparam("ids", expanding=True)))
+                .order_by(Line.sequence, Line.id)
+            ),
         )
+        found = env.session.scalars(stmt, {"ids": [o.id for o in unloaded]})
         for line in found:
             by_order[line.order_id].append(line)
         for order in unloaded:
