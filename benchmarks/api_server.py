@@ -2,7 +2,7 @@
 
     python -m benchmarks.api_server DB_URL PORT [WORKERS]
 
-The app is the real one (:func:`kernel.web.server.worker_app_factory`); a thin ASGI
+The app is the real one (:func:`kernel.web.server.app_factory`); a thin ASGI
 wrapper adds an ``x-sql-statements`` header to each response (statements the
 engine ran while the request was served, counted per request through a context
 variable, so exact with concurrent requests too) and answers
@@ -93,7 +93,7 @@ def app_factory() -> CountingApp:
     """The instance's app from the environment (as ``kernel.web.server``), wrapped."""
     from kernel.database import default_url
     from kernel.instance import Instance
-    from kernel.web.server import worker_app_factory as real_factory
+    from kernel.web.server import app_factory as real_factory
 
     app = real_factory()
     instance = Instance.open(os.environ.get("SUANPAN_DB") or default_url())

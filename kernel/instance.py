@@ -8,7 +8,6 @@ uninstalling and upgrading addons live in :mod:`kernel.lifecycle`.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import random
@@ -174,9 +173,6 @@ class Instance:
         with _compose_lock:
             found = _registries.pop(key, None)
             if found is None:
-                # a web worker froze its start-up objects (kernel.web.server): give them
-                # back to the collector, or a registry dropped below would never be freed
-                gc.unfreeze()
                 found = build_registry(manifests, parts)
             _registries[key] = found  # last: the oldest entries are the least recently used
             while len(_registries) > MAX_REGISTRIES:

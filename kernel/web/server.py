@@ -5,7 +5,7 @@ Host names the server answers to: ``SUANPAN_ALLOWED_HOSTS`` (comma-separated,
 :data:`kernel.web.app.DEFAULT_ALLOWED_HOSTS` plus the address it listens on.
 Behind a TLS proxy set ``SUANPAN_SECURE_COOKIES=1``.
 
-Each worker imports :func:`worker_app_factory`, which opens the instance named by the
+Each worker imports :func:`app_factory`, which opens the instance named by the
 environment (``SUANPAN_DB``, ``SUANPAN_ADDONS_PATH``, ``SUANPAN_ALLOWED_HOSTS``,
 ``SUANPAN_SECURE_COOKIES``). Workers share nothing in memory that matters:
 sessions, sign-in throttling, the CSRF secret and the installed-addon version
@@ -26,7 +26,6 @@ sign-in throttling counts the real client and not the proxy.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from typing import TYPE_CHECKING, Any
@@ -66,27 +65,6 @@ def app_factory() -> Any:
     from granian.utils.proxies import wrap_asgi_with_proxy_headers
 
     return wrap_asgi_with_proxy_headers(app, trusted_hosts=proxies)
-
-
-def worker_app_factory() -> Any:
-    """What granian runs in each worker: :func:`app_factory`, start-up objects frozen."""
-    app = app_factory()
-    _freeze_startup_objects()
-    return app
-
-
-def _freeze_startup_objects() -> None:
-    """Keep what start-up built out of the garbage collector's way.
-
-    Why: a worker's registry, mappers, routes and templates are some 250,000 objects
-    that live as long as the process, and every full collection walked them all.
-    ``gc.freeze`` moves them to a permanent generation: about 4 % more orders per
-    second through the API (docs/benchmarks.md). A registry composed later (an addon
-    installed live) unfreezes them first (:meth:`kernel.instance.Instance.compose`),
-    so a registry let go is still collected.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def _instance_app() -> InstanceApp:
@@ -152,7 +130,7 @@ def serve(
         os.environ[ENV_SECURE] = "1" if secure_cookies else "0"
     log.info("serving %s on http://%s:%s with %s worker(s)", db_url, host, port, workers)
     Granian(
-        "kernel.web.server:worker_app_factory",
+        "kernel.web.server:app_factory",
         address=host,
         port=port,
         interface=Interfaces.ASGI,

@@ -152,31 +152,3 @@ def test_registry_ready_and_workflows_are_per_instance(
     assert "archive" in {t.name for t in extended.transitions}
     assert len(plain.transition("approve").guards) == 1
     assert len(extended.transition("approve").guards) == 2
-
-
-def test_a_registry_dropped_after_a_worker_froze_its_start_up_objects_is_still_freed(
-    library: Instance, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A web worker freezes what start-up built (kernel.web.server); composing another
-    registry (an addon installed live) must give it back to the collector, or every
-    registry dropped from the process's cache would stay in memory for good."""
-    import gc
-    import weakref
-
-    import kernel.instance
-
-    monkeypatch.setattr(kernel.instance, "_registries", {})  # compose anew, not from the cache
-    monkeypatch.setattr(kernel.instance, "MAX_REGISTRIES", 1)
-    try:
-        first = library.compose(library.installed_names())
-        gone = weakref.ref(first)
-        del first
-        gc.collect()
-        gc.freeze()
-        assert gc.get_freeze_count() > 0
-        library.compose(["base"])  # pushes the first one out of the cache of one
-        assert gc.get_freeze_count() == 0
-        gc.collect()
-        assert gone() is None, "the dropped registry is still in memory"
-    finally:
-        gc.unfreeze()
