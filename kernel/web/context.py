@@ -220,23 +220,13 @@ def _from_api_key(instance: Instance, token: str, rate_limit: int = 0) -> Princi
     User = registry["res.user"]
     ApiKey = registry["res.user.apikey"]
     digest = (instance.url, hashlib.sha256(token.encode()).hexdigest())
+    key_id = _verified_keys.get(digest)
+    if key_id is not None:
+        found = _known_key(instance, key_id, rate_limit)
+        if found is None:
+            _verified_keys.pop(digest, None)
+        return found
     with system_session(instance) as session:
-        key_id = _verified_keys.get(digest)
-        if key_id is not None:
-            row = session.execute(_key_user_statement(instance), {"key_id": key_id}).first()
-            if row is None:
-                _verified_keys.pop(digest, None)
-                return None
-            uid, name, lang, tz, version = row
-            return Principal(
-                int(uid),
-                name,
-                lang or "en",
-                tz or "UTC",
-                "apikey",
-                registry_version=_version_of(version),
-                retry_after=_over_limit(instance, session, key_id, rate_limit),
-            )
         uid = verify_api_key(session, registry, token)
         if uid is None:
             return None
@@ -260,6 +250,33 @@ def _from_api_key(instance: Instance, token: str, rate_limit: int = 0) -> Princi
             "apikey",
             retry_after=retry_after,
         )
+
+
+def _known_key(instance: Instance, key_id: int, rate_limit: int) -> Principal | None:
+    """The user of a key verified earlier in this process, re-read to see a revocation.
+
+    On a plain connection, not an ORM session: this runs before every API call, and
+    a session (made, its events run, closed) cost as much CPU as the query itself.
+    Without a rate limit nothing is written, so on SQLite the check does not take the
+    write lock that the request's own unit may need.
+    """
+    with instance.engine.connect() as conn:
+        if instance.dialect == "sqlite":
+            conn.execution_options(sqlite_begin="IMMEDIATE" if rate_limit > 0 else "DEFERRED")
+        with conn.begin():
+            row = conn.execute(_key_user_statement(instance), {"key_id": key_id}).first()
+            if row is None:
+                return None
+            uid, name, lang, tz, version = row
+            return Principal(
+                int(uid),
+                name,
+                lang or "en",
+                tz or "UTC",
+                "apikey",
+                registry_version=_version_of(version),
+                retry_after=_over_limit(instance, conn, key_id, rate_limit),
+            )
 
 
 def _over_limit(instance: Instance, session: Any, key_id: int, limit: int) -> int | None:

@@ -25,7 +25,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Table, bindparam, case
+from sqlalchemy import Connection, Integer, Table, bindparam, case
 from sqlalchemy.orm import Session
 
 DEFAULT_PER_MINUTE = 600
@@ -66,17 +66,19 @@ class Usage:
 
 
 def record(
-    session: Session, usage_model: Any, key_id: int | str, now: float | None = None
+    session: Session | Connection, usage_model: Any, key_id: int | str, now: float | None = None
 ) -> Usage:
     """Count one request of ``key_id`` (one statement) and return the key's usage.
 
     ``usage_model`` is any model with a unique ``key_id`` and integer ``minute``,
     ``count`` and ``previous`` columns: addons limit other things than API keys
-    with it (delivery's public tracking page counts client addresses).
+    with it (delivery's public tracking page counts client addresses). ``session``
+    may be a plain connection (the API key's check uses one).
     """
     now = time.time() if now is None else now
     minute = int(now // MINUTE)
-    stmt = _upsert(session.get_bind().dialect.name, usage_model.__table__)
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    stmt = _upsert(bind.dialect.name, usage_model.__table__)
     count, previous = session.execute(stmt, {"key": key_id, "minute": minute}).one()
     return Usage(int(count), int(previous), (now % MINUTE) / MINUTE)
 
