@@ -29,16 +29,16 @@ def insert_records(
     env: Env,
     cls: Any,
     rows: Sequence[dict[str, Any]],
-    reread: Select[Any] | Callable[[], Select[Any]],
+    reread: Callable[[], Select[Any]],
     *,
     render_nulls: bool = False,
 ) -> list[Any]:
     """Insert ``rows`` of ``cls``; the new records in the order of ``rows``.
 
-    ``reread`` selects exactly the new records in that order (used where the
-    database cannot return them from the insert), or makes that query: it is then
-    built only there. ``render_nulls`` writes a ``None`` as NULL instead of
-    splitting the batch by the keys that are set.
+    ``reread`` makes the query that selects exactly the new records in that order,
+    built only where the database cannot return them from the insert (SQLite).
+    ``render_nulls`` writes a ``None`` as NULL instead of splitting the batch by the
+    keys that are set.
     """
     returning = env.instance.dialect == "postgresql"
     statement = built(
@@ -50,7 +50,7 @@ def insert_records(
         records = list(env.session.scalars(statement, list(rows)))
     else:
         env.session.execute(statement, list(rows))
-        records = list(env.session.scalars(reread() if callable(reread) else reread))
+        records = list(env.session.scalars(reread()))
     # like the records a flush inserts (kernel.workflow): this transaction made them, so
     # no other one can see them yet (no milestone query, no row lock to claim them)
     name = getattr(cls, "__model_name__", None)

@@ -36,13 +36,14 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.orm.base import NO_VALUE, PASSIVE_NO_INITIALIZE
 
 from kernel import rowcache
-from kernel.caches import Slot, memoized, shared_memo, unit_cache
+from kernel.caches import memoized, shared_memo, unit_cache
 from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.i18n import _
 from kernel.models.events import changed_records
 from kernel.policy import Rule, policies
 from kernel.reads import Reads, reads_of
 from kernel.rowcache import cached_tables, is_cached_model
+from kernel.statements import built
 
 if TYPE_CHECKING:
     from kernel.env import Env
@@ -114,24 +115,21 @@ def load_user(env: Env) -> Any:
     return row[0]
 
 
-_USER_STATEMENT: Slot[Any] = Slot("kernel.security.user_statement", lambda: None)
-
-
 def _user_statement(registry: Registry) -> Any:
-    """:func:`load_user`'s query, built once per registry: every unit of work runs it,
-    and building it (and its cache key) cost as much CPU as running it."""
-    stmt = registry.cache.peek(_USER_STATEMENT)
-    if stmt is None:
-        User = registry["res.user"]
-        Setting = registry["ir.setting"]
-        stmt = (
+    """:func:`load_user`'s query, built once per registry (:mod:`kernel.statements`):
+    every unit of work runs it, and building it cost as much CPU as running it."""
+    User = registry["res.user"]
+    Setting = registry["ir.setting"]
+    return built(
+        registry,
+        "kernel.security.user",
+        lambda: (
             select(User, Setting.value)
             .select_from(User)
             .outerjoin(Setting, Setting.key == STAMP_KEY)
             .where(User.id == bindparam("uid"))
-        )
-        registry.cache.set(_USER_STATEMENT, stmt)
-    return stmt
+        ),
+    )
 
 
 def group_xmlids_of(env: Env) -> frozenset[str]:

@@ -174,20 +174,20 @@ _verified_keys: dict[tuple[str, str], int] = {}
 _VERIFIED_MAX = 1024
 
 
-_KEY_USER: Slot[Any] = Slot("kernel.web.key_user_statement", lambda: None)
-
-
 def _key_user_statement(instance: Instance) -> Any:
     """The user of a verified, unrevoked key, and the registry version: every API call
-    runs it, so it is built once per registry (building it cost as much as running it)."""
+    runs it, so it is built once per registry (:mod:`kernel.statements`)."""
     from sqlalchemy import bindparam, select
 
+    from kernel.statements import built
+
     registry = instance.registry
-    stmt = registry.cache.peek(_KEY_USER)
-    if stmt is None:
-        User = registry["res.user"]
-        ApiKey = registry["res.user.apikey"]
-        stmt = (
+    User = registry["res.user"]
+    ApiKey = registry["res.user.apikey"]
+    return built(
+        registry,
+        "kernel.web.key_user",
+        lambda: (
             select(User.id, User.name, User.lang, User.tz, registry_version_column(instance))
             .join(ApiKey, ApiKey.user_id == User.id)
             .where(
@@ -195,9 +195,8 @@ def _key_user_statement(instance: Instance) -> Any:
                 ApiKey.revoked_at.is_(None),
                 User.active.is_(True),
             )
-        )
-        registry.cache.set(_KEY_USER, stmt)
-    return stmt
+        ),
+    )
 
 
 def _from_api_key(instance: Instance, token: str, rate_limit: int = 0) -> Principal | None:
