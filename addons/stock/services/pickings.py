@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from addons.base.services.uom import convert
 from addons.stock.hookspecs import StockHooks
@@ -126,10 +127,16 @@ def create_transfer(
 
 
 def picking_moves(env: Env, picking: Any, *, open_only: bool = False) -> list[Any]:
+    """The transfer's moves with their products (validating reads every product: one query)."""
     Move = env["stock.move"]
 
     def build() -> Any:
-        query = select(Move).where(Move.picking_id == bindparam("picking_id")).order_by(Move.id)
+        query = (
+            select(Move)
+            .where(Move.picking_id == bindparam("picking_id"))
+            .order_by(Move.id)
+            .options(joinedload(Move.product, innerjoin=True))
+        )
         return query.where(Move.state.in_(OPEN_STATES)) if open_only else query
 
     query = built(env.registry, ("stock.picking_moves", open_only), build)
