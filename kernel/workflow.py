@@ -402,9 +402,14 @@ def _milestone_rows(env: Env, record: Any) -> dict[str, Any]:
                 Milestone.model == bindparam("model"), Milestone.res_id == bindparam("res_id")
             ),
         )
-        found = env.session.scalars(
-            stmt, {"model": record.__model_name__, "res_id": record.id}
-        ).all()
+        # Without autoflush: a milestone this unit made is in the memo already (only the
+        # functions below make them), so the step's pending writes to the document need
+        # not reach the database first; they go with the transition's own flush (the
+        # order's invoice status and its new state were two UPDATEs of the same row).
+        with env.session.no_autoflush:
+            found = env.session.scalars(
+                stmt, {"model": record.__model_name__, "res_id": record.id}
+            ).all()
         rows = cache[key] = {row.name: row for row in found}
     return rows
 
