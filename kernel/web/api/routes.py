@@ -159,11 +159,10 @@ def api_list(
     if where is not None:
         count_stmt = count_stmt.where(where)
         page_stmt = page_stmt.where(where)
-    # the count query names no ORM entity, so check read explicitly (done in _model)
-    total = env.session.scalar(count_stmt) or 0
     rows = env.session.scalars(
         page_stmt.order_by(*q.order_by).limit(q.limit).offset(q.offset)
     ).all()
+    total = _total(env, count_stmt, q.offset, q.limit, len(rows))
     return _json(
         {
             "total": total,
@@ -172,6 +171,20 @@ def api_list(
             "items": [serialize(row, meta, q.fields) for row in rows],
         }
     )
+
+
+def _total(env: Env, count_stmt: Any, offset: int, limit: int, found: int) -> int:
+    """How many records match: known without counting when the page is the last one.
+
+    A page that came back short (fewer records than the limit, an empty first page
+    included) ends the list, so the total is what came before it plus what it holds.
+    Looking up one record by a filter is most API reads; counting it again was a
+    second statement for each. ``limit=0`` asks for the total alone: it is counted.
+    """
+    if limit > 0 and (0 < found < limit or (found == 0 and offset == 0)):
+        return offset + found
+    # the count query names no ORM entity, so check read explicitly (done in _model)
+    return env.session.scalar(count_stmt) or 0
 
 
 @get(

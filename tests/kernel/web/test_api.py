@@ -55,6 +55,26 @@ def test_list_paginates_orders_and_selects_fields(demo: Any) -> None:
     assert body["items"][0] == {"id": 7, "name": "SO007", "amount_total": "71.7500"}
 
 
+@pytest.mark.parametrize(
+    ("query", "names", "total"),
+    [
+        ("filter[name]=SO003", ["SO003"], 1),  # a short first page: counted from the page
+        ("order=name&limit=5&offset=10", ["SO011", "SO012"], 12),  # the short last page
+        ("order=name&limit=5&offset=20", [], 12),  # past the end: counted
+        ("order=name&limit=6&offset=6", ["SO007", "SO008", "SO009", "SO010", "SO011", "SO012"], 12),
+        ("limit=0", [], 12),  # the total alone
+        ("filter[name]=SO999", [], 0),
+    ],
+)
+def test_the_total_is_right_whether_or_not_it_needs_counting(
+    demo: Any, query: str, names: list[str], total: int
+) -> None:
+    _instance, clerk, _boss = demo
+    body = clerk.get(f"/api/v1/webdemo.order?{query}&fields=name").json()
+    assert [item["name"] for item in body["items"]] == names
+    assert body["total"] == total
+
+
 def test_filters_with_operators(demo: Any) -> None:
     _instance, clerk, _boss = demo
     names = lambda r: sorted(i["name"] for i in r.json()["items"])  # noqa: E731
