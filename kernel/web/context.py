@@ -259,23 +259,80 @@ def _known_key(instance: Instance, key_id: int, rate_limit: int) -> Principal | 
     Without a rate limit nothing is written, so on SQLite the check does not take the
     write lock that the request's own unit may need.
     """
+    if instance.dialect == "postgresql":
+        return _known_key_postgresql(instance, key_id, rate_limit)
     with instance.engine.connect() as conn:
-        if instance.dialect == "sqlite":
-            conn.execution_options(sqlite_begin="IMMEDIATE" if rate_limit > 0 else "DEFERRED")
+        conn.execution_options(sqlite_begin="IMMEDIATE" if rate_limit > 0 else "DEFERRED")
         with conn.begin():
             row = conn.execute(_key_user_statement(instance), {"key_id": key_id}).first()
             if row is None:
                 return None
-            uid, name, lang, tz, version = row
-            return Principal(
-                int(uid),
-                name,
-                lang or "en",
-                tz or "UTC",
-                "apikey",
-                registry_version=_version_of(version),
-                retry_after=_over_limit(instance, conn, key_id, rate_limit),
+            return _principal_of(row, _over_limit(instance, conn, key_id, rate_limit))
+
+
+def _known_key_postgresql(instance: Instance, key_id: int, rate_limit: int) -> Principal | None:
+    """:func:`_known_key` on PostgreSQL: one statement, in autocommit (no BEGIN, no COMMIT).
+
+    With a rate limit, the request's count is a common table expression of the same
+    statement, which also tells its transaction not to wait for the disk (see
+    :func:`_over_limit`): a round trip where the key's check, its own transaction and
+    the count took five. A revoked key's request is counted too; it is refused anyway.
+    """
+    from kernel.web.ratelimit import minute_of, usage_at
+
+    now = time.time()
+    values: dict[str, Any] = {"key_id": key_id}
+    statement = _key_user_statement(instance)
+    if rate_limit > 0:
+        values.update(key=key_id, minute=minute_of(now))
+        statement = _key_user_counted_statement(instance)
+    with instance.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        row = conn.execute(statement, values).first()
+    if row is None:
+        return None
+    if rate_limit <= 0:
+        return _principal_of(row, None)
+    *user, count, previous, _commit_setting = row
+    return _principal_of(user, usage_at(count, previous, now).retry_after(rate_limit))
+
+
+def _principal_of(row: Any, retry_after: int | None) -> Principal:
+    """The principal of :func:`_key_user_statement`'s row."""
+    uid, name, lang, tz, version = row
+    return Principal(
+        int(uid),
+        name,
+        lang or "en",
+        tz or "UTC",
+        "apikey",
+        registry_version=_version_of(version),
+        retry_after=retry_after,
+    )
+
+
+def _key_user_counted_statement(instance: Instance) -> Any:
+    """:func:`_key_user_statement` joined with the rate limit's count (PostgreSQL)."""
+    from sqlalchemy import func, true
+
+    from kernel.statements import built
+    from kernel.web.ratelimit import upsert
+
+    registry = instance.registry
+
+    def build() -> Any:
+        counted = upsert("postgresql", registry["web.api.usage"].__table__).cte("counted")
+        return (
+            _key_user_statement(instance)
+            .add_columns(
+                counted.c.count,
+                counted.c.previous,
+                func.set_config("synchronous_commit", "off", True),
             )
+            .join(counted, true())
+        )
+
+    return built(registry, "kernel.web.key_user_counted", build)
 
 
 def _over_limit(instance: Instance, session: Any, key_id: int, limit: int) -> int | None:

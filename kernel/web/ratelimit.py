@@ -76,10 +76,19 @@ def record(
     may be a plain connection (the API key's check uses one).
     """
     now = time.time() if now is None else now
-    minute = int(now // MINUTE)
     bind = session if isinstance(session, Connection) else session.get_bind()
-    stmt = _upsert(bind.dialect.name, usage_model.__table__)
-    count, previous = session.execute(stmt, {"key": key_id, "minute": minute}).one()
+    stmt = upsert(bind.dialect.name, usage_model.__table__)
+    count, previous = session.execute(stmt, {"key": key_id, "minute": minute_of(now)}).one()
+    return usage_at(count, previous, now)
+
+
+def minute_of(now: float) -> int:
+    """The ``minute`` bound into :func:`upsert`'s statement for a request at ``now``."""
+    return int(now // MINUTE)
+
+
+def usage_at(count: int, previous: int, now: float) -> Usage:
+    """The usage :func:`upsert`'s statement returned, as seen at ``now``."""
     return Usage(int(count), int(previous), (now % MINUTE) / MINUTE)
 
 
@@ -88,7 +97,12 @@ def record(
 _UPSERTS: weakref.WeakKeyDictionary[Table, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
-def _upsert(dialect: str, table: Table) -> Any:
+def upsert(dialect: str, table: Table) -> Any:
+    """Count one request of ``:key`` in ``:minute``, returning ``count`` and ``previous``.
+
+    Exposed for a caller that runs it inside a statement of its own (the API key's
+    check makes it a common table expression of its query on PostgreSQL).
+    """
     built = _UPSERTS.setdefault(table, {})
     stmt = built.get(dialect)
     if stmt is not None:

@@ -121,3 +121,25 @@ def test_the_count_carries_into_the_next_minute_and_fades_after(shop: Instance) 
     assert [(u.count, u.previous) for u in seen] == [(1, 0), (2, 0), (3, 0), (1, 3), (2, 3), (1, 0)]
     assert (other.count, other.previous) == (1, 0), "each key counts alone"
     assert seen[3].elapsed == pytest.approx(5 / MINUTE)
+
+
+def test_a_known_keys_check_and_count_is_one_statement_on_postgresql(shop: Instance) -> None:
+    """After the first (argon2) check, the key's user and the request's count are one round trip."""
+    if shop.dialect != "postgresql":
+        pytest.skip("SQLite counts in a statement of its own (no data-modifying WITH)")
+    from kernel.testing import StatementCounter
+    from kernel.web.context import _from_api_key
+
+    robot = _key(shop, "robot")
+    first = _from_api_key(shop, robot, 3)
+    assert first is not None and first.retry_after is None
+    with StatementCounter(shop.engine) as counter:
+        answers = [_from_api_key(shop, robot, 3) for _ in range(3)]
+    assert counter.count == 3, counter.statements
+    assert [a.uid for a in answers if a is not None] == [first.uid] * 3
+    assert [a.retry_after is None for a in answers if a is not None] == [True, True, False]
+    with shop.unit(None, su=True) as env:
+        assert env.session.scalar(select(env["web.api.usage"].count)) == 4
+        ApiKey = env["res.user.apikey"]
+        env.session.execute(update(ApiKey).values(revoked_at=ApiKey.created_at))
+    assert _from_api_key(shop, robot, 3) is None, "a revoked key is refused at once"
