@@ -56,6 +56,8 @@ class Env:
         self._company_id = company_id
         self._su = su
         self.outbox_count = 0
+        #: the database refuses writes in this unit (a GET request on PostgreSQL)
+        self.read_only_transaction = False
         self.cache: UnitCache = unit_cache(session)
         self.cache.env = self
 

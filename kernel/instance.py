@@ -212,6 +212,7 @@ class Instance:
         readonly: bool = False,
         su: bool = False,
         company_id: int | None = None,
+        read_only_transaction: bool = False,
     ) -> Env:
         """The first half of :meth:`unit`, for callers whose unit spans several calls.
 
@@ -219,6 +220,11 @@ class Instance:
         handler in another and commits in a third (:mod:`kernel.web.deps`), so it cannot
         hold a ``with`` block. Pair every call with :meth:`end_unit`. The locale is not
         set here: it is a context variable, which the caller sets where the work runs.
+
+        ``readonly`` units roll back whatever they wrote (a form's preview writes, then
+        discards). ``read_only_transaction`` (with ``readonly``, for a GET request) is
+        stricter: on PostgreSQL the transaction itself is READ ONLY, so the database
+        refuses any write.
         """
         if self._registry is None:  # composed before the transaction opens
             self.reload()
@@ -227,9 +233,14 @@ class Instance:
             session.connection(
                 execution_options={"sqlite_begin": "DEFERRED" if readonly else "IMMEDIATE"}
             )
+        elif read_only_transaction:
+            # BEGIN READ ONLY (no extra statement): the database refuses any write, so
+            # the unit may end with COMMIT (see end_unit)
+            session.connection(execution_options={"postgresql_readonly": True})
         env = Env(
             self, session, uid, lang=lang or "en", company_id=company_id, su=su or uid is None
         )
+        env.read_only_transaction = read_only_transaction and self.dialect == "postgresql"
         if uid is not None:
             user = env.user
             if user is None or not user.active:
@@ -240,10 +251,16 @@ class Instance:
         return env
 
     def end_unit(self, env: Env, *, readonly: bool, ok: bool) -> None:
-        """Commit (``ok`` and writable) or roll back the unit, close it, then send its mail."""
+        """Commit (``ok`` and writable) or roll back the unit, close it, then send its mail.
+
+        A unit whose transaction was READ ONLY ends with COMMIT even when ``readonly``:
+        there is nothing to undo, and psycopg forgets every prepared statement of the
+        connection on ROLLBACK (each API read made its worker's connection parse and
+        plan the next requests' statements afresh).
+        """
         session = env.session
         try:
-            if ok and not readonly:
+            if ok and (not readonly or env.read_only_transaction):
                 session.commit()
             else:
                 session.rollback()

@@ -103,7 +103,14 @@ def _open(request: Request[Any, Any, Any], readonly: bool) -> Env:
     found = principal(request)
     if found is None:
         raise NotAuthorizedException(detail="sign in required")
-    return instance_of(request).open_unit(found.uid, lang=request_lang(request), readonly=readonly)
+    return instance_of(request).open_unit(
+        found.uid,
+        lang=request_lang(request),
+        readonly=readonly,
+        # a GET changes nothing, down to the database (a form's preview, a POST, writes
+        # and rolls back)
+        read_only_transaction=request.method in READ_ONLY_METHODS,
+    )
 
 
 async def provide_env(request: Request[Any, Any, Any]) -> AsyncIterator[Env]:

@@ -56,6 +56,43 @@ def test_readonly_unit_never_writes(library: Instance) -> None:
     assert count_books(library, "Draft only") == 0
 
 
+def test_a_read_only_transaction_refuses_writes_and_keeps_prepared_statements(
+    library: Instance,
+) -> None:
+    """A GET's unit on PostgreSQL: the database refuses writes; it ends without ROLLBACK.
+
+    Why it matters: psycopg forgets every prepared statement of a connection on
+    ROLLBACK, so a read ending that way made the next requests parse and plan anew.
+    """
+    if library.dialect != "postgresql":
+        pytest.skip("SQLite has no READ ONLY transactions (its read units are DEFERRED)")
+    from sqlalchemy import event
+    from sqlalchemy.exc import InternalError
+
+    env = library.open_unit(None, su=True, readonly=True, read_only_transaction=True)
+    env.session.add(env["lib.book"](title="Written in a read"))
+    with pytest.raises(InternalError, match="read-only transaction"):
+        env.session.flush()
+    library.end_unit(env, readonly=True, ok=False)
+    assert count_books(library, "Written in a read") == 0
+
+    rollbacks: list[Any] = []
+
+    def on_rollback(connection: Any) -> None:
+        rollbacks.append(connection)
+
+    event.listen(library.engine, "rollback", on_rollback)
+    try:
+        env = library.open_unit(None, su=True, readonly=True, read_only_transaction=True)
+        env.session.scalar(select(func.count()).select_from(env["lib.book"]))
+        connection = env.session.connection().connection.dbapi_connection
+        library.end_unit(env, readonly=True, ok=True)
+    finally:
+        event.remove(library.engine, "rollback", on_rollback)
+    assert rollbacks == [], "a read ended with ROLLBACK"
+    assert connection is not None and not connection.read_only, "the pool got it back read-only"
+
+
 def test_unit_for_an_unknown_user_is_refused(library: Instance) -> None:
     with pytest.raises(AddonError, match="#999 does not exist"), library.unit(999):
         pass
