@@ -404,8 +404,8 @@ def _milestone_rows(env: Env, record: Any) -> dict[str, Any]:
         )
         # Without autoflush: a milestone this unit made is in the memo already (only the
         # functions below make them), so the step's pending writes to the document need
-        # not reach the database first; they go with the transition's own flush (the
-        # order's invoice status and its new state were two UPDATEs of the same row).
+        # not reach the database first; they go with the step's next flush (a payment
+        # flushed the order's invoice status alone, then the milestone it reached).
         with env.session.no_autoflush:
             found = env.session.scalars(
                 stmt, {"model": record.__model_name__, "res_id": record.id}
