@@ -213,6 +213,7 @@ class Instance:
         su: bool = False,
         company_id: int | None = None,
         read_only_transaction: bool = False,
+        _reconnected: bool = False,
     ) -> Env:
         """The first half of :meth:`unit`, for callers whose unit spans several calls.
 
@@ -242,7 +243,25 @@ class Instance:
         )
         env.read_only_transaction = read_only_transaction and self.dialect == "postgresql"
         if uid is not None:
-            user = env.user
+            try:
+                user = env.user
+            except DBAPIError as exc:
+                session.close()
+                if not exc.connection_invalidated or _reconnected:
+                    raise
+                # The pooled connection had died (a restarted server): a connection in
+                # steady use goes out unpinged (kernel.database.ping_after_idle), so the
+                # unit's first statement finds out. Nothing was done yet and the pool
+                # has been invalidated: start again on a fresh connection.
+                return self.open_unit(
+                    uid,
+                    lang=lang,
+                    readonly=readonly,
+                    su=su,
+                    company_id=company_id,
+                    read_only_transaction=read_only_transaction,
+                    _reconnected=True,
+                )
             if user is None or not user.active:
                 session.close()
                 raise AddonError(_("user #%(uid)s does not exist or is inactive", uid=uid))

@@ -25,6 +25,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DBAPIError
 
 from kernel import i18n
 from kernel.errors import TooManyRequests, UserError
@@ -245,10 +246,27 @@ def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
         return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, text_of(DETAILS[500]))
 
 
+def database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """A connection that died under a request (a restarted server) is a 503, not a 500.
+
+    Nothing of the request was committed, and SQLAlchemy has already emptied the
+    pool, so the client's retry gets a fresh connection. A user's unit reconnects
+    by itself before its first statement (:meth:`kernel.instance.Instance.open_unit`);
+    this is for the rest (sign-in, unauthenticated pages).
+    """
+    if not exc.connection_invalidated:
+        return internal_error(request, exc)
+    log.warning("database connection lost on %s %s: %s", request.method, request.url.path, exc)
+    with i18n.use_locale(_lang(request)):
+        detail = _("the connection to the database was lost; please retry")
+        return problem(request, 503, text_of(detail), headers={"Retry-After": "1"})
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     UserError: user_error,
     ValidationException: validation_error,
     NotAuthorizedException: not_authorized,
     HTTPException: http_error,
+    DBAPIError: database_error,
     Exception: internal_error,
 }

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 from shell_helpers import SHELL_ADDONS, browser, csrf, post_form, sign_in
-from sqlalchemy import func, select, update
+from sqlalchemy import create_engine, func, select, text, update
 
+from kernel.database import normalize_url
 from kernel.fields import utcnow
 from kernel.instance import Instance
-from kernel.testing import MakeInstance, make_user
+from kernel.testing import MakeInstance, db_kind, make_user
 from kernel.web.auth import authenticate
 from kernel.web.sessions import COOKIE_NAME, hash_sid
 
@@ -383,3 +384,30 @@ def test_guessing_the_current_password_is_throttled(shop: Instance) -> None:
             for i in range(6)
         ]
         assert statuses == [422] * 3 + [429] * 3
+
+
+@pytest.mark.skipif(db_kind() != "postgresql", reason="a PostgreSQL server restart")
+def test_a_lost_database_connection_is_a_503_to_retry_then_sign_in_works(shop: Instance) -> None:
+    """A restarted server kills the pooled connections: one 503, never a 500, then it works."""
+    with browser(shop) as client:
+        token = csrf(client)
+        with shop.engine.connect() as conn:  # the pool now holds a connection in steady use
+            conn.execute(text("SELECT 1"))
+        admin = create_engine(normalize_url(shop.url), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+        finally:
+            admin.dispose()
+        data = {"login": "clerk", "password": "pw", "_csrf_token": token}
+        lost = client.post("/login", data=data, headers={"Accept": "application/json"})
+        assert lost.status_code == 503
+        assert lost.headers["retry-after"] == "1"
+        assert "connection to the database was lost" in lost.json()["detail"]
+        again = client.post("/login", data=data, follow_redirects=False)
+        assert again.status_code == 303
