@@ -113,7 +113,9 @@ class SaleOrder:
 
     @declared_attr
     def partner(cls) -> Mapped[Any]:
-        return many2one(cls, "Partner", "partner_id")
+        # joined: a step on the order reads its customer (the credit check on submission,
+        # the confirmation mail on approval), which cost a statement of its own
+        return many2one(cls, "Partner", "partner_id", lazy="joined")
 
     @declared_attr
     def shipping_partner(cls) -> Mapped[Any]:

@@ -87,7 +87,9 @@ class StockPicking:
 
     @declared_attr
     def partner(cls) -> Mapped[Any]:
-        return many2one(cls, "Partner", "partner_id")
+        # joined: validating a delivery reads its customer (the shipping notice), which
+        # cost a statement of its own
+        return many2one(cls, "Partner", "partner_id", lazy="joined")
 
     @declared_attr
     def location(cls) -> Mapped[Any]:
