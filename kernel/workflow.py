@@ -339,6 +339,10 @@ def _move(env: Env, record: Any, wf: Workflow, tr: Transition, move: Move) -> No
     # transition fired next (complete → close) would have an ``__immutable__`` rule see
     # the action's writes as changes to a closed document.
     env.session.flush()
+    if row.res_id is None:
+        # a document made and moved on in one step (an entry created to be posted) is
+        # first written by the flush above: its history row is still queued
+        row.res_id = record.id
 
 
 def add_comment(env: Env, record: Any, text: str) -> None:

@@ -26,6 +26,7 @@ from kernel.env import Env
 from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import LazyString, _
+from kernel.models.events import apply_scalar_defaults
 from kernel.statements import built
 from kernel.workflow import Move as WfMove
 from kernel.workflow import fire
@@ -49,9 +50,19 @@ def create_move(
     ref: str = "",
     move_type: str = "entry",
     currency_id: int | None = None,
+    to_post: bool = False,
     **values: Any,
 ) -> Any:
-    """A draft entry in ``journal`` with ``lines`` (dicts of move-line fields)."""
+    """A draft entry in ``journal`` with ``lines`` (dicts of move-line fields).
+
+    ``to_post``: the caller posts the entry next, in the same step (an order's
+    invoice, a payment's entry). Nothing is written yet: the posting's flush
+    writes the entry and its lines once, already posted, instead of inserting a
+    draft and updating every row of it moments later (two statements a posting).
+    Whatever flushes in between only brings back the draft's INSERT. On SQLite the
+    draft is written as usual: its flush would insert the lines one by one (the
+    database cannot batch ``INSERT … RETURNING``, see :mod:`kernel.bulk`).
+    """
     Move = env["account.move"]
     Line = env["account.move.line"]
     company = env.get("res.company", journal.company_id)
@@ -65,6 +76,8 @@ def create_move(
         move_type=move_type,
         **values,
     )
+    if to_post and env.instance.dialect == "postgresql":
+        return _pending_move(env, move, lines, partner_id)
     env.session.add(move)
     env.session.flush()
     rows = []
@@ -91,6 +104,24 @@ def create_move(
         set_committed_value(move, "lines", sorted(added, key=lambda ln: (ln.sequence, ln.id)))
     else:
         env.session.expire(move, ["lines"])
+    return move
+
+
+def _pending_move(
+    env: Env, move: Any, lines: Iterable[Mapping[str, Any]], partner_id: int | None
+) -> Any:
+    """``move`` with its lines, added to the session unflushed, with the values a flush
+    would default (the workflow reads the state; posting sums debits and credits)."""
+    Line = env["account.move.line"]
+    move.state = "draft"
+    apply_scalar_defaults(move)
+    rows = []
+    for seq, data in enumerate(lines, start=1):
+        row = Line(**{"partner_id": partner_id, "sequence": seq * 10, **data})
+        apply_scalar_defaults(row)
+        rows.append(row)
+    move.lines = rows
+    env.session.add(move)
     return move
 
 
@@ -180,7 +211,8 @@ def period_problem(env: Env, company_id: int, date: dt.date) -> str | LazyString
             FiscalYear.state == "closed",
         ),
     )
-    closed = env.session.scalar(stmt, {"company_id": company_id, "day": date})
+    with env.session.no_autoflush:  # an entry about to be posted is not written before
+        closed = env.session.scalar(stmt, {"company_id": company_id, "day": date})
     if closed:
         return _("Accounting date: fiscal year %(year)s is closed", year=closed)
     return None
@@ -206,8 +238,12 @@ def _on_post(env: Env, move: Any, wf_move: WfMove) -> None:
             lambda: select(Account).where(Account.id.in_(bindparam("ids", expanding=True))),
         )
         ids = sorted({line.account_id for line in lines})
-        accounts = list(env.session.scalars(stmt, {"ids": ids}))
-        move.name = env.next_number(move.journal.sequence_code, move.company_id, move.date)
+        accounts = {a.id: a for a in env.session.scalars(stmt, {"ids": ids})}
+        # by id, not ``move.journal`` / ``line.account``: an entry created to be posted
+        # (``to_post``) is not in the database yet, and SQLAlchemy loads no reference
+        # of a pending record
+        journal = env.get("account.journal", move.journal_id)
+        move.name = env.next_number(journal.sequence_code, move.company_id, move.date)
         move.total_debit = sum((Decimal(line.debit) for line in lines), ZERO)
         move.total_credit = sum((Decimal(line.credit) for line in lines), ZERO)
         move.posted_at = utcnow()
@@ -216,19 +252,17 @@ def _on_post(env: Env, move: Any, wf_move: WfMove) -> None:
             line.date = move.date
             line.amount_residual = Decimal(line.debit) - Decimal(line.credit)
         if move.move_type != "entry":
-            _invoice_figures(move, lines)
+            partner_lines = [line for line in lines if _is_partner_line(line, accounts)]
+            _invoice_figures(move, lines, partner_lines)
             move.payment_state = "not_paid"
-            move.amount_residual = abs(
-                sum((line.amount_residual for line in lines if _is_partner_line(line)), ZERO)
-            )
+            move.amount_residual = abs(sum((line.amount_residual for line in partner_lines), ZERO))
     env.session.flush()
     faults.point("accounting.posted", env)  # numbered and posted; the order not yet updated
     del accounts
 
 
-def _invoice_figures(move: Any, lines: list[Any]) -> None:
+def _invoice_figures(move: Any, lines: list[Any], partner_lines: list[Any]) -> None:
     """Totals and due date of an invoice entered line by line (the services set them already)."""
-    partner_lines = [line for line in lines if _is_partner_line(line)]
     if not partner_lines:
         raise ValidationError(
             _("%(entry)s: an invoice needs a receivable or payable line", entry=_entry_label(move)),
@@ -245,8 +279,9 @@ def _invoice_figures(move: Any, lines: list[Any]) -> None:
         move.invoice_date_due = max(dues) if dues else move.date
 
 
-def _is_partner_line(line: Any) -> bool:
-    return line.account is not None and line.account.type in ("receivable", "payable")
+def _is_partner_line(line: Any, accounts: Mapping[int, Any]) -> bool:
+    account = accounts.get(line.account_id)
+    return account is not None and account.type in ("receivable", "payable")
 
 
 def _entry_label(move: Any) -> str:

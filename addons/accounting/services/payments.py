@@ -141,6 +141,7 @@ def book_payment(env: Env, payment: Any, invoices: Sequence[Any] | None = None) 
         date=payment.date,
         partner_id=payment.partner_id,
         ref=payment.reference,
+        to_post=True,
     )
     post(env, move)
     payment.move_id = move.id

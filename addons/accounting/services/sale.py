@@ -126,6 +126,7 @@ def invoice_order(env: Env, order: Any) -> Any:
         origin_model=ORIGIN,
         origin_id=order.id,
         invoice_origin=order.name,
+        to_post=True,
     )
     if convert:
         # the customer owes the order's own currency: keep it on the receivable

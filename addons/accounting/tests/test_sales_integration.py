@@ -204,3 +204,53 @@ def test_foreign_currency_order_is_booked_in_company_currency(world: World) -> N
         assert invoice.amount_tax == Decimal("277.58")
         assert receivable.debit == invoice.amount_total == Decimal("2412.81")
         assert invoice.total_debit == invoice.total_credit
+
+
+def test_invoice_and_payment_entries_are_written_once_posted_with_their_history(
+    world: World,
+) -> None:
+    """Created and posted in one step, an entry is one INSERT (PostgreSQL), never a
+    draft row updated moments later; its history and its lines say it was posted."""
+    from sqlalchemy import event
+
+    accountant = make_user(
+        world.instance, "acc", ["accounting.group_user", "sales_order.group_user"]
+    )
+    written: list[str] = []
+
+    def on_statement(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        written.append(" ".join(statement.split())[:40])
+
+    event.listen(world.instance.engine, "before_cursor_execute", on_statement)
+    try:
+        order_id = _approved_order(world, [{"product_id": world.service, "quantity": Decimal(2)}])
+        with world.unit(accountant) as env:
+            invoice = order_invoice(env, order_id)
+            assert invoice is not None
+            payment = payments.register_payment(
+                env, world.customer, invoice.amount_total, invoices=[invoice]
+            )
+            entries = {"invoice": invoice.id, "payment": payment.move_id}
+    finally:
+        event.remove(world.instance.engine, "before_cursor_execute", on_statement)
+    if world.instance.dialect == "postgresql":
+        assert not [s for s in written if s.startswith("UPDATE account_move SET name")]
+        assert not [s for s in written if s.startswith("UPDATE account_move_line SET date")]
+    with world.unit(accountant) as env:
+        History = env["workflow.history"]
+        for kind, move_id in entries.items():
+            move = env.get("account.move", move_id)
+            assert move.state == "posted" and move.name and move.posted_at, kind
+            assert move.total_debit == move.total_credit > 0, kind
+            for line in move.lines:
+                assert line.parent_state == "posted" and line.date == move.date, kind
+            posted = env.session.scalars(
+                select(History).where(
+                    History.model == "account.move",
+                    History.res_id == move_id,
+                    History.transition == "post",
+                )
+            ).all()
+            assert [(h.from_state, h.to_state) for h in posted] == [("draft", "posted")], kind
+        invoice = env.get("account.move", entries["invoice"])
+        assert invoice.payment_state == "paid" and invoice.amount_residual == 0
