@@ -97,9 +97,19 @@ class Payment:
 
         fill_defaults(env, self)
 
+    def __on_write__(self, env: Any, names: set[str]) -> None:
+        """A payment bears the number of the entry it is booked with.
+
+        Taken when the link to the entry is written: posting draws the entry's number
+        just before the flush that writes the entry, so that flush updates the
+        payment once (state, entry, number) instead of twice.
+        """
+        if names & {"move", "move_id"} and self.move is not None:
+            self.name = self.move.name
+
     def __immutable__(self, changed: set[str]) -> Any:
         if committed(self, "state") != "posted" or not changed:
             return None
-        if changed <= {"move_id", "name"} and committed(self, "move_id") is None:
+        if changed <= {"move", "move_id", "name"} and committed(self, "move_id") is None:
             return None  # the posting itself links the entry it books
         return _("posted payment %(name)s cannot be changed or deleted", name=self.name)

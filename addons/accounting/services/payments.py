@@ -143,10 +143,8 @@ def book_payment(env: Env, payment: Any, invoices: Sequence[Any] | None = None) 
         ref=payment.reference,
         to_post=True,
     )
+    payment.move = move  # written with the posted entry, which names it (__on_write__)
     post(env, move)
-    payment.move_id = move.id
-    payment.name = move.name
-    env.session.flush()
     match_payment(env, payment, invoices=invoices)
 
 
