@@ -96,6 +96,8 @@ class Payment:
         from addons.accounting.services.payments import fill_defaults
 
         fill_defaults(env, self)
+        if self.move is not None:  # written only once posted (register_payment)
+            self.name = self.move.name
 
     def __on_write__(self, env: Any, names: set[str]) -> None:
         """A payment bears the number of the entry it is booked with.

@@ -58,9 +58,10 @@ def register_payment(
         date=date or dt.date.today(),
         method=method,
         reference=reference,
+        state="draft",
     )
+    # not flushed: posting writes it once, posted, with its entry and number (book_payment)
     env.session.add(payment)
-    env.session.flush()
     return post_payment(env, payment, invoices=invoices)
 
 
@@ -110,7 +111,8 @@ def book_payment(env: Env, payment: Any, invoices: Sequence[Any] | None = None) 
     (those :func:`post_payment` was given, else oldest first): a payment posted
     with the form's button or the API's ``actions/post`` settles invoices too.
     """
-    journal = payment.journal
+    journal = env.get("account.journal", payment.journal_id)  # not payment.journal: it
+    # may be pending (register_payment), and SQLAlchemy loads no reference of those
     if not journal.default_account_id:
         raise ValidationError(
             _("Journal: %(journal)s has no bank/cash account", journal=journal.name),

@@ -209,8 +209,9 @@ def test_foreign_currency_order_is_booked_in_company_currency(world: World) -> N
 def test_invoice_and_payment_entries_are_written_once_posted_with_their_history(
     world: World,
 ) -> None:
-    """Created and posted in one step, an entry is one INSERT (PostgreSQL), never a
-    draft row updated moments later; its history and its lines say it was posted."""
+    """Created and posted in one step, an entry (and a payment registered in one go) is
+    one INSERT on PostgreSQL, never a draft row updated moments later; their history
+    and the entries' lines say they were posted."""
     from sqlalchemy import event
 
     accountant = make_user(
@@ -231,11 +232,13 @@ def test_invoice_and_payment_entries_are_written_once_posted_with_their_history(
                 env, world.customer, invoice.amount_total, invoices=[invoice]
             )
             entries = {"invoice": invoice.id, "payment": payment.move_id}
+            payment_id = payment.id
     finally:
         event.remove(world.instance.engine, "before_cursor_execute", on_statement)
     if world.instance.dialect == "postgresql":
         assert not [s for s in written if s.startswith("UPDATE account_move SET name")]
         assert not [s for s in written if s.startswith("UPDATE account_move_line SET date")]
+        assert not [s for s in written if s.startswith("UPDATE account_payment")]
     with world.unit(accountant) as env:
         History = env["workflow.history"]
         for kind, move_id in entries.items():
@@ -254,3 +257,12 @@ def test_invoice_and_payment_entries_are_written_once_posted_with_their_history(
             assert [(h.from_state, h.to_state) for h in posted] == [("draft", "posted")], kind
         invoice = env.get("account.move", entries["invoice"])
         assert invoice.payment_state == "paid" and invoice.amount_residual == 0
+        payment = env.get("account.payment", payment_id)
+        assert payment.state == "posted" and payment.move_id == entries["payment"]
+        assert payment.name == env.get("account.move", entries["payment"]).name
+        moved = env.session.execute(
+            select(History.transition, History.from_state, History.to_state).where(
+                History.model == "account.payment", History.res_id == payment_id
+            )
+        ).all()
+        assert [tuple(row) for row in moved] == [("post", "draft", "posted")]
