@@ -76,12 +76,17 @@ def create_transfer(
     *,
     warehouse_id: int | None = None,
     company_id: int | None = None,
+    to_confirm: bool = False,
     **values: Any,
 ) -> tuple[Any, list[Any]]:
     """:func:`create_picking`, also giving the moves it made (in the order of ``lines``).
 
     A caller confirming the transfer right away passes them to :func:`confirm_picking`,
-    which then need not read them back.
+    which then need not read them back. ``to_confirm`` (it does, in the same step):
+    on PostgreSQL nothing is written yet, and the reservation's flush inserts the
+    transfer and its moves once, reserved, instead of inserting drafts and updating
+    every row of them moments later. SQLite inserts them now (its flush would insert
+    the moves one by one, see :mod:`kernel.bulk`).
     """
     Picking = env["stock.picking"]
     Product = env["product.product"]
@@ -100,7 +105,9 @@ def create_transfer(
         **values,
     )
     env.session.add(picking)
-    env.session.flush()
+    pending = to_confirm and env.instance.dialect == "postgresql"
+    if not pending:
+        env.session.flush()
     moves = []
     for line in lines:
         line = dict(line)
@@ -123,6 +130,9 @@ def create_transfer(
                 **line,
             )
         )
+    if pending:
+        picking.moves = moves
+        return picking, moves
     return picking, insert_moves(env, picking.id, moves)
 
 
@@ -225,7 +235,7 @@ def _claim(env: Env, picking: Any, move: Any) -> None:
     Two users pressing Validate and Cancel at once both read "ready"; the second
     to get the row lock sees the first one's outcome here and is refused.
     """
-    if ("stock.picking", picking.id) in env.cache.created_records:
+    if picking.id is None or ("stock.picking", picking.id) in env.cache.created_records:
         # inserted by this transaction: no other one can see the row, let alone move it
         # (an approval confirming the delivery it just made needs no lock to claim it)
         return
@@ -254,7 +264,12 @@ def action_confirm(env: Env, picking: Any, move: Any) -> None:
     _claim(env, picking, move)
     given = move.params.get("moves")
     if given is not None:  # the caller's: every move of the transfer (confirm_picking)
-        moves = [m for m in given if m.picking_id == picking.id and m.state in OPEN_STATES]
+        mine = (lambda m: m.picking is picking) if picking.id is None else None
+        moves = [
+            m
+            for m in given
+            if (mine(m) if mine else m.picking_id == picking.id) and m.state in OPEN_STATES
+        ]
     else:
         moves = picking_moves(env, picking, open_only=True)
     _refresh_product_qty(env, [m for m in moves if m.state == "draft"])

@@ -84,7 +84,10 @@ def reserve_moves(
         # the locked read of the quants would overwrite, no flush before it either: their
         # new state goes in the one UPDATE below with what they reserve.
         created = env.cache.created_records
-        others = [m.id for m in to_reserve if ("stock.move", m.id) not in created]
+        # (a move not written yet, of a transfer made to be confirmed, is one of those)
+        others = [
+            m.id for m in to_reserve if m.id is not None and ("stock.move", m.id) not in created
+        ]
         if locked is not None and locked.covers(to_reserve):
             quants = locked.quants
         elif others or _quants_pending(env):
@@ -106,7 +109,7 @@ def reserve_moves(
         pool: dict[tuple[int, int], list[Any]] = defaultdict(list)
         for quant in sorted(quants, key=fifo_key):
             pool[(quant.product_id, quant.location_id)].append(quant)
-        claims: list[dict[str, Any]] = []
+        claims: list[tuple[Any, int, Decimal]] = []
         for move in sorted(to_reserve, key=move_order_key):
             need = move.product_qty - move.reserved_qty
             for quant in pool[(move.product_id, move.location_id)]:
@@ -119,7 +122,7 @@ def reserve_moves(
                     continue
                 take = min(free, need)
                 quant.reserved_quantity += take
-                claims.append({"move_id": move.id, "quant_id": quant.id, "quantity": take})
+                claims.append((move, quant.id, take))
                 move.reserved_qty += take
                 need -= take
             move.state = "available" if move.reserved_qty >= move.product_qty else "waiting"
@@ -127,16 +130,20 @@ def reserve_moves(
         touch(quants, "reserved_quantity")
         # before the insert, whose autoflush then writes the moves once (not twice)
         touch(open_moves, "state", "reserved_qty")
-        settled = _settle_new_pickings(env, open_moves) if whole else set()
+        settled = _settle_new_pickings(env, open_moves) if whole else []
         if claims:  # one executemany (the ORM would insert row by row on SQLite)
+            if any(move.id is None for move, _q, _n in claims):
+                env.session.flush()  # the new transfer and its moves, reserved: one INSERT each
+            rows = [{"move_id": m.id, "quant_id": q, "quantity": n} for m, q, n in claims]
             # a system model: this service is the one writer (no flush check to pass)
-            env.session.execute(insert(Reservation), claims)
+            env.session.execute(insert(Reservation), rows)
     else:
         touch(open_moves, "state", "reserved_qty")
-        settled = _settle_new_pickings(env, open_moves) if whole else set()
+        settled = _settle_new_pickings(env, open_moves) if whole else []
     env.session.flush()
+    done = {picking.id for picking in settled}
     sync_picking_states(
-        env, {m.picking_id for m in open_moves if m.picking_id and m.picking_id not in settled}
+        env, {m.picking_id for m in open_moves if m.picking_id and m.picking_id not in done}
     )
     faults.point("stock.reserved", env)  # quants reserved; the order's hooks not run yet
     if notify and changed:
@@ -144,31 +151,42 @@ def reserve_moves(
     return changed
 
 
-def _settle_new_pickings(env: Env, moves: Sequence[Any]) -> set[int]:
+def _settle_new_pickings(env: Env, moves: Sequence[Any]) -> list[Any]:
     """Set ``ready``/``waiting`` on the transfers this unit made from ``moves``, all
-    their open moves; the ids of the transfers so settled.
+    their open moves; the transfers so settled.
 
     What :func:`sync_picking_states` reads from the database, known here already:
     rows this transaction inserted are changed by no other one. Set before the flush,
-    the transfer gets one UPDATE (draft → ready), not two and a query.
+    the transfer gets one UPDATE (draft → ready), not two and a query — or, made to be
+    confirmed and not written yet (``create_transfer(to_confirm=True)``), none.
     """
     created = env.cache.created_records
-    by_picking: dict[int, list[Any]] = defaultdict(list)
+
+    def new(move: Any) -> bool:
+        return move.id is None or ("stock.move", move.id) in created
+
+    # by transfer id; a transfer not written yet (made to be confirmed) by itself
+    groups: dict[Any, list[Any]] = defaultdict(list)
     for move in moves:
-        if move.picking_id:
-            by_picking[move.picking_id].append(move)
-    settled: set[int] = set()
-    pickings = [
-        pid
-        for pid, held in by_picking.items()
-        if ("stock.picking", pid) in created and all(("stock.move", m.id) in created for m in held)
+        key = move.picking_id or move.picking
+        if key is not None:
+            groups[key].append(move)
+    ids = [
+        key
+        for key, held in groups.items()
+        if isinstance(key, int) and ("stock.picking", key) in created and all(map(new, held))
     ]
-    for picking in env.browse("stock.picking", pickings).values():
-        held = [m for m in by_picking[picking.id] if m.state in ("draft", "waiting", "available")]
-        if held and picking.state in ("waiting", "ready"):
-            short = any(m.state != "available" for m in held)
+    loaded = env.browse("stock.picking", ids) if ids else {}
+    settled: list[Any] = []
+    for key, held in groups.items():
+        picking = loaded.get(key) if isinstance(key, int) else key
+        if picking is None or not all(map(new, held)):
+            continue
+        open_held = [m for m in held if m.state in ("draft", "waiting", "available")]
+        if open_held and picking.state in ("waiting", "ready"):
+            short = any(m.state != "available" for m in open_held)
             picking.state = "waiting" if short else "ready"
-        settled.add(picking.id)
+        settled.append(picking)
     return settled
 
 

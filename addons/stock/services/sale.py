@@ -105,6 +105,7 @@ def reserve_order(env: Env, order: Any) -> Any | None:
         origin_id=order.id,
         scheduled_date=when,
         priority=priority,
+        to_confirm=True,
     )
     confirm_picking(env, picking, automatic=True, moves=moves, quants=locked)
     if not _fully_reserved(picking):

@@ -198,3 +198,59 @@ def test_reserving_an_order_costs_the_same_statements_for_10_or_100_lines(shop: 
             assert sum(line.reserved_qty for line in order.lines) == D(size // 2)
             assert sum(line.shortage_qty for line in order.lines) == D(size * 3 // 2)
     assert counts[1] == counts[2], counts
+
+
+def test_approval_writes_its_delivery_once_reserved_with_history_and_claims(
+    shop: Instance,
+) -> None:
+    """Made and confirmed in one step, the delivery and its moves are inserted already
+    reserved on PostgreSQL (never a draft updated moments later); the history names the
+    delivery, the reservation rows name its moves, and stock holds what was promised."""
+    from sqlalchemy import event
+
+    with shop.unit(None, su=True) as env:
+        widget = make_product(env, "Widget")
+        gadget = make_product(env, "Gadget")
+        receive(env, widget, 10)
+        receive(env, gadget, 2)
+        customer = _customer(env)
+    written: list[str] = []
+
+    def on_statement(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        written.append(" ".join(statement.split())[:30])
+
+    event.listen(shop.engine, "before_cursor_execute", on_statement)
+    try:
+        with shop.unit(None, su=True) as env:
+            order = _order(env, customer, [(widget, 4), (gadget, 5)])
+            order_id = order.id
+    finally:
+        event.remove(shop.engine, "before_cursor_execute", on_statement)
+    if shop.dialect == "postgresql":
+        assert not [
+            s for s in written if s.startswith(("UPDATE stock_picking", "UPDATE stock_move"))
+        ]
+    with shop.unit(None, su=True) as env:
+        order = env.get("sale.order", order_id)
+        (picking,) = _delivery(env, order)
+        assert picking.state == "waiting"  # the gadget is short: 2 of 5
+        moves = {m.product_id: m for m in picking_moves(env, picking)}
+        assert moves[widget].state == "available" and moves[widget].reserved_qty == 4
+        assert moves[gadget].state == "waiting" and moves[gadget].reserved_qty == 2
+        Reservation = env["stock.reservation"]
+        claims = env.session.scalars(
+            select(Reservation).where(Reservation.move_id.in_([m.id for m in moves.values()]))
+        ).all()
+        held = {moves_id: D(0) for moves_id in (moves[widget].id, moves[gadget].id)}
+        for claim in claims:
+            held[claim.move_id] += claim.quantity
+        assert held == {moves[widget].id: D(4), moves[gadget].id: D(2)}
+        History = env["workflow.history"]
+        confirmed = env.session.scalars(
+            select(History.transition).where(
+                History.model == "stock.picking", History.res_id == picking.id
+            )
+        ).all()
+        assert "confirm" in confirmed
+        figures = availability(env, [widget, gadget])
+        assert figures[widget]["reserved"] == D(4) and figures[gadget]["reserved"] == D(2)
