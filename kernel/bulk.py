@@ -25,6 +25,15 @@ if TYPE_CHECKING:
     from kernel.env import Env
 
 
+def batches_returning(env: Env) -> bool:
+    """Whether the database batches ``INSERT … RETURNING`` (PostgreSQL; not SQLite).
+
+    Where it does, the ORM's own flush inserts many new records in one statement, so a
+    service may leave them pending until one flush writes them in their final state.
+    """
+    return env.instance.dialect == "postgresql"
+
+
 def insert_records(
     env: Env,
     cls: Any,
@@ -40,7 +49,7 @@ def insert_records(
     ``render_nulls`` writes a ``None`` as NULL instead of splitting the batch by the
     keys that are set.
     """
-    returning = env.instance.dialect == "postgresql"
+    returning = batches_returning(env)
     statement = built(
         env.registry,
         ("kernel.bulk.insert", cls, render_nulls, returning),

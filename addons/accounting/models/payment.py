@@ -96,17 +96,20 @@ class Payment:
         from addons.accounting.services.payments import fill_defaults
 
         fill_defaults(env, self)
-        if self.move is not None:  # written only once posted (register_payment)
-            self.name = self.move.name
+        self._take_entry_number()  # registered and posted in one go (register_payment)
 
     def __on_write__(self, env: Any, names: set[str]) -> None:
+        if names & {"move", "move_id"}:
+            self._take_entry_number()
+
+    def _take_entry_number(self) -> None:
         """A payment bears the number of the entry it is booked with.
 
         Taken when the link to the entry is written: posting draws the entry's number
-        just before the flush that writes the entry, so that flush updates the
-        payment once (state, entry, number) instead of twice.
+        just before the flush that writes the entry, so that flush writes the payment
+        once (state, entry, number) instead of twice.
         """
-        if names & {"move", "move_id"} and self.move is not None:
+        if self.move is not None:
             self.name = self.move.name
 
     def __immutable__(self, changed: set[str]) -> Any:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kernel import faults
-from kernel.bulk import insert_records
+from kernel.bulk import batches_returning, insert_records
 from kernel.env import Env
 from kernel.errors import AccessDenied, ConflictError, ValidationError
 from kernel.fields import utcnow
@@ -60,8 +60,8 @@ def create_move(
     writes the entry and its lines once, already posted, instead of inserting a
     draft and updating every row of it moments later (two statements a posting).
     Whatever flushes in between only brings back the draft's INSERT. On SQLite the
-    draft is written as usual: its flush would insert the lines one by one (the
-    database cannot batch ``INSERT … RETURNING``, see :mod:`kernel.bulk`).
+    draft is written as usual: its flush would insert the lines one by one
+    (:func:`kernel.bulk.batches_returning`).
     """
     Move = env["account.move"]
     Line = env["account.move.line"]
@@ -76,17 +76,18 @@ def create_move(
         move_type=move_type,
         **values,
     )
-    if to_post and env.instance.dialect == "postgresql":
-        return _pending_move(env, move, lines, partner_id)
-    env.session.add(move)
-    env.session.flush()
     rows = []
     for seq, data in enumerate(lines, start=1):
         row = dict(data)
         row.setdefault("partner_id", partner_id)
         row.setdefault("sequence", seq * 10)
-        row["move_id"] = move.id
         rows.append(row)
+    if to_post and batches_returning(env):
+        return _pending_move(env, move, rows)
+    env.session.add(move)
+    env.session.flush()
+    for row in rows:
+        row["move_id"] = move.id
     if rows:
         # One executemany: the ORM would insert them one by one on SQLite (it cannot
         # batch INSERT … RETURNING there), a statement per invoice line. Rows must
@@ -107,20 +108,15 @@ def create_move(
     return move
 
 
-def _pending_move(
-    env: Env, move: Any, lines: Iterable[Mapping[str, Any]], partner_id: int | None
-) -> Any:
+def _pending_move(env: Env, move: Any, rows: list[dict[str, Any]]) -> Any:
     """``move`` with its lines, added to the session unflushed, with the values a flush
     would default (the workflow reads the state; posting sums debits and credits)."""
     Line = env["account.move.line"]
     move.state = "draft"
     apply_scalar_defaults(move)
-    rows = []
-    for seq, data in enumerate(lines, start=1):
-        row = Line(**{"partner_id": partner_id, "sequence": seq * 10, **data})
-        apply_scalar_defaults(row)
-        rows.append(row)
-    move.lines = rows
+    move.lines = [Line(**row) for row in rows]
+    for line in move.lines:
+        apply_scalar_defaults(line)
     env.session.add(move)
     return move
 

@@ -21,6 +21,7 @@ from addons.stock.services.moves import cancel_moves, insert_moves, new_move, sp
 from addons.stock.services.quants import LockedQuants, lock_quants
 from addons.stock.services.reservation import reserve_moves, sync_picking_states
 from kernel import workflow
+from kernel.bulk import batches_returning
 from kernel.errors import ConflictError, ValidationError
 from kernel.fields import utcnow
 from kernel.i18n import _
@@ -86,7 +87,7 @@ def create_transfer(
     on PostgreSQL nothing is written yet, and the reservation's flush inserts the
     transfer and its moves once, reserved, instead of inserting drafts and updating
     every row of them moments later. SQLite inserts them now (its flush would insert
-    the moves one by one, see :mod:`kernel.bulk`).
+    the moves one by one: :func:`kernel.bulk.batches_returning`).
     """
     Picking = env["stock.picking"]
     Product = env["product.product"]
@@ -105,7 +106,7 @@ def create_transfer(
         **values,
     )
     env.session.add(picking)
-    pending = to_confirm and env.instance.dialect == "postgresql"
+    pending = to_confirm and batches_returning(env)
     if not pending:
         env.session.flush()
     moves = []
@@ -264,18 +265,18 @@ def action_confirm(env: Env, picking: Any, move: Any) -> None:
     _claim(env, picking, move)
     given = move.params.get("moves")
     if given is not None:  # the caller's: every move of the transfer (confirm_picking)
-        mine = (lambda m: m.picking is picking) if picking.id is None else None
-        moves = [
-            m
-            for m in given
-            if (mine(m) if mine else m.picking_id == picking.id) and m.state in OPEN_STATES
-        ]
+        moves = [m for m in given if _belongs(m, picking) and m.state in OPEN_STATES]
     else:
         moves = picking_moves(env, picking, open_only=True)
     _refresh_product_qty(env, [m for m in moves if m.state == "draft"])
     for m in moves:
         m.state = "waiting"
     reserve_moves(env, moves, whole=True, locked=move.params.get("quants"))
+
+
+def _belongs(move: Any, picking: Any) -> bool:
+    """``move`` is one of ``picking``'s (by the object while neither is written yet)."""
+    return move.picking is picking if picking.id is None else move.picking_id == picking.id
 
 
 def _refresh_product_qty(env: Env, moves: list[Any]) -> None:
