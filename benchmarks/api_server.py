@@ -5,7 +5,8 @@
 The app is the real one (:func:`kernel.web.server.app_factory`); a thin ASGI
 wrapper adds an ``x-sql-statements`` header to each response (statements the
 engine ran while the request was served, counted per request through a context
-variable, so exact with concurrent requests too) and answers
+variable, so exact with concurrent requests too) and an ``x-server-pid`` header (the
+worker process that served it: a keep-alive connection stays with one), and answers
 ``GET /__bench__/stats`` with the process's statement total and peak memory. Nothing else is changed, so the figures are
 those of a production server with WORKERS workers (1 unless given).
 """
@@ -30,6 +31,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 STATS_PATH = "/__bench__/stats"
 HEADER = b"x-sql-statements"
+PID_HEADER = b"x-server-pid"
 # the statements of the request being served: the unit runs in a worker thread that
 # inherits the request's context, so concurrent requests each count their own
 _REQUEST_COUNT: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
@@ -65,6 +67,7 @@ class CountingApp:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.append((HEADER, str(counter[0]).encode()))
+                headers.append((PID_HEADER, str(os.getpid()).encode()))
                 message["headers"] = headers
             await send(message)
 

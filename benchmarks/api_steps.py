@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,7 @@ class ApiClient:
             "Accept": "application/json",
         }
         self.statements = 0  # summed from the server's x-sql-statements headers
+        self.served_by: Counter[str] = Counter()  # requests per server process (x-server-pid)
 
     def call(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
         if query:
@@ -116,6 +118,7 @@ class ApiClient:
         response = self.conn.getresponse()
         raw = response.read()
         self.statements += int(response.getheader("x-sql-statements") or 0)
+        self.served_by[response.getheader("x-server-pid") or "?"] += 1
         if response.status >= 400:
             raise ApiError(
                 f"{method} {path} → {response.status}: {raw[:500].decode(errors='replace')}",

@@ -30,7 +30,7 @@ import random
 import statistics
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -231,6 +231,7 @@ def run_clients(
     keys: list[str],
     server_pid: int,
     *,
+    workers: int,
     orders_per_client: int,
     n_lines: int,
     hot_share: float,
@@ -270,6 +271,7 @@ def run_clients(
     server_cpu = tree_cpu(server_pid) - server_cpu
     db_cpu = sampler.backend_cpu() - db_cpu if sampler is not None else 0.0
     activity = sampler.finish() if sampler is not None else {}
+    spread = clients_per_worker(clients, workers)
     for client in clients:
         client.close()
 
@@ -293,6 +295,7 @@ def run_clients(
         "closed": closed,
         "seconds": round(elapsed, 2),
         "orders_per_second": round(closed / elapsed, 2),
+        "clients_per_worker": spread,
         "retries": sum(log.retries for log in logs),
         "errors": len(errors),
         "error_messages": errors[:MAX_ERROR_MESSAGES],
@@ -313,6 +316,20 @@ def run_clients(
         },
         "checks": checks,
     }
+
+
+def clients_per_worker(clients: list[Any], workers: int) -> list[int]:
+    """How many clients each server process served, busiest first (idle ones as 0).
+
+    A keep-alive connection stays with the worker that accepted it, so a few clients
+    can all land on one worker while the others idle: the run then measures one
+    worker, whatever W is.
+    """
+    per_pid: Counter[str] = Counter(
+        client.served_by.most_common(1)[0][0] for client in clients if client.served_by
+    )
+    counts = sorted(per_pid.values(), reverse=True)
+    return counts + [0] * max(workers - len(counts), 0)
 
 
 def _cpus() -> int:
@@ -375,6 +392,7 @@ def bench_clients(
                             server.port,
                             keys[:n],
                             server.process.pid,
+                            workers=workers,
                             orders_per_client=orders_per_client,
                             n_lines=n_lines,
                             hot_share=hot_share,
@@ -422,7 +440,8 @@ def render_run(run: dict[str, Any]) -> str:
         f"W={run['workers']} N={run['clients']}: {run['orders_per_second']} orders/s "
         f"({run['closed']}/{run['orders']} closed, {run['seconds']} s), retries {run['retries']}, "
         f"errors {run['errors']}, CPU ms/order server {cpu['server']} db {cpu['database']} "
-        f"clients {cpu['clients']}, machine busy {run['cpu_busy_share']:.0%}{waits}\n"
+        f"clients {cpu['clients']}, machine busy {run['cpu_busy_share']:.0%}{waits}, "
+        f"clients per worker {run.get('clients_per_worker')}\n"
         f"{locks}"
         f"    p50/p95 ms: {steps}\n"
         f"    checks: {'all OK' if not failed else 'FAILED ' + ', '.join(failed)}"
@@ -436,13 +455,15 @@ def render(report: dict[str, Any]) -> str:
         f"{report['orders_per_client']} orders × {report['lines_per_order']} lines per client, "
         f"{report['hot_share']:.0%} on {HOT_PRODUCTS} hot products ==",
         f"instance set-up (all addons): {report['setup_seconds']} s",
-        "| workers | clients | orders/s | retries | errors | server / db CPU ms per order |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| workers | clients | clients per worker | orders/s | retries | errors "
+        "| server / db CPU ms per order |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for run in report["runs"]:
         cpu = run["cpu_ms_per_order"]
         out.append(
-            f"| {run['workers']} | {run['clients']} | {run['orders_per_second']} | "
+            f"| {run['workers']} | {run['clients']} | {run.get('clients_per_worker', '')} | "
+            f"{run['orders_per_second']} | "
             f"{run['retries']} | {run['errors']} | {cpu['server']} / {cpu['database']} |"
         )
     failed = [name for name, check in report["checks"].items() if not check["ok"]]

@@ -70,5 +70,6 @@ def test_many_clients_mode_checks_hold(db_url: str, tmp_path: Path) -> None:
     assert code == 0, report["checks"]
     [run] = report["runs"]
     assert run["clients"] == clients and run["closed"] == clients
+    assert run["clients_per_worker"] == [clients]  # one worker served them all
     assert run["errors"] == 0, run["error_messages"]
     assert all(check["ok"] for check in report["checks"].values())
