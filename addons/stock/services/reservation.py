@@ -171,16 +171,14 @@ def _settle_new_pickings(env: Env, moves: Sequence[Any]) -> list[Any]:
         key = move.picking_id or move.picking
         if key is not None:
             groups[key].append(move)
-    ids = [
-        key
-        for key, held in groups.items()
-        if isinstance(key, int) and ("stock.picking", key) in created and all(map(new, held))
-    ]
+    # only transfers whose moves this unit made, all of them: no other transaction saw those
+    mine = {key: held for key, held in groups.items() if all(map(new, held))}
+    ids = [key for key in mine if isinstance(key, int) and ("stock.picking", key) in created]
     loaded = env.browse("stock.picking", ids) if ids else {}
     settled: list[Any] = []
-    for key, held in groups.items():
+    for key, held in mine.items():
         picking = loaded.get(key) if isinstance(key, int) else key
-        if picking is None or not all(map(new, held)):
+        if picking is None:
             continue
         open_held = [m for m in held if m.state in ("draft", "waiting", "available")]
         if open_held and picking.state in ("waiting", "ready"):
