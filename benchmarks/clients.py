@@ -441,7 +441,7 @@ def render_run(run: dict[str, Any]) -> str:
         f"({run['closed']}/{run['orders']} closed, {run['seconds']} s), retries {run['retries']}, "
         f"errors {run['errors']}, CPU ms/order server {cpu['server']} db {cpu['database']} "
         f"clients {cpu['clients']}, machine busy {run['cpu_busy_share']:.0%}{waits}, "
-        f"clients per worker {run.get('clients_per_worker')}\n"
+        f"clients per worker {run['clients_per_worker']}\n"
         f"{locks}"
         f"    p50/p95 ms: {steps}\n"
         f"    checks: {'all OK' if not failed else 'FAILED ' + ', '.join(failed)}"
@@ -462,7 +462,7 @@ def render(report: dict[str, Any]) -> str:
     for run in report["runs"]:
         cpu = run["cpu_ms_per_order"]
         out.append(
-            f"| {run['workers']} | {run['clients']} | {run.get('clients_per_worker', '')} | "
+            f"| {run['workers']} | {run['clients']} | {run['clients_per_worker']} | "
             f"{run['orders_per_second']} | "
             f"{run['retries']} | {run['errors']} | {cpu['server']} / {cpu['database']} |"
         )
